@@ -1,0 +1,55 @@
+# memtrade: memorization lower bounds via strong data processing inequalities.
+#
+# Stages: SDPI constants -> exact memorization and error of structured
+# learners -> tidy tables (bound at each learner's own error, invariant
+# check, best learner at a target error) -> figures -> report.
+#
+#   snakemake --cores 2                          # full reproduction (config.yaml)
+#   snakemake --cores 2 --configfile config/quick.yaml
+#   snakemake --report results/report.html       # self-contained HTML report
+import sys
+from pathlib import Path
+
+
+# A --configfile on the command line is the whole configuration (so a missing
+# section is an error, not silently filled in from the defaults); without one,
+# config.yaml is. --config key=value overrides apply on top either way.
+if not workflow.overwrite_configfiles:
+
+    configfile: "config.yaml"
+
+
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
+from memtrade.config import ConfigError, validate
+
+try:
+    validate(
+        config, Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
+    )
+except ConfigError as err:
+    sys.exit(f"memtrade: invalid configuration\n{err}")
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+
+
+wildcard_constraints:
+    problem="|".join(PROBLEMS),
+    learner="[a-z][a-z0-9_]*",
+    d="[0-9]+",
+    figure="|".join(FIGURES),
+
+
+include: "workflow/rules/sdpi.smk"
+include: "workflow/rules/exact.smk"
+include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/plots.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_outputs(),

@@ -1,0 +1,71 @@
+"""Configuration: JSON-schema validation with clear messages, and grid expansion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .learners import FAMILIES
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; the message names the key."""
+
+
+def _key_path(path, error=None) -> str:
+    path = list(path)
+    if error is not None and error.validator == "required":
+        # name the missing key itself, not its parent
+        path.append(next(k for k in error.validator_value if k not in error.instance))
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<top level>"
+
+
+def load_schema(schema_path) -> dict:
+    return yaml.safe_load(Path(schema_path).read_text())
+
+
+def validate(config: dict, schema_path) -> dict:
+    """Validate ``config`` against the schema and the cross-field rules.
+
+    Raises ConfigError whose message starts with the offending key, such as
+    ``config key 'problems.gaussian.d[0]': -5 is less than the minimum of 1``.
+    """
+    schema = load_schema(schema_path)
+    if not isinstance(config, dict):
+        raise ConfigError(f"config: expected a mapping of sections, got {type(config).__name__}")
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = list(validator.iter_errors(config))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors)
+        lines = [f"config key '{_key_path(best.absolute_path, best)}': {best.message}"]
+        lines += [
+            f"  also: config key '{_key_path(e.absolute_path, e)}': {e.message}"
+            for e in sorted(errors, key=lambda e: list(map(str, e.absolute_path)))
+            if e is not best
+        ]
+        raise ConfigError("\n".join(lines))
+    for name, spec in config["learners"].items():
+        supported = FAMILIES[spec["family"]]["problems"]
+        if not any(p in config["problems"] for p in supported):
+            raise ConfigError(
+                f"config key 'learners.{name}.family': {spec['family']!r} supports problems "
+                f"{list(supported)}, none of which is configured"
+            )
+    frontier_n = config["analysis"]["frontier_n"]
+    for name, section in config["problems"].items():
+        if frontier_n not in section["n"]:
+            raise ConfigError(
+                f"config key 'analysis.frontier_n': {frontier_n} is not in the n grid of problem {name!r} "
+                f"(problems.{name}.n = {section['n']})"
+            )
+    return config
+
+
+def learners_for(config: dict, problem: str) -> list[str]:
+    """Names of the configured learners whose family supports ``problem``."""
+    return [name for name, spec in config["learners"].items() if problem in FAMILIES[spec["family"]]["problems"]]

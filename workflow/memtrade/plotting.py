@@ -1,0 +1,165 @@
+"""Figures: memorization against n, against d, and the error/memorization frontier.
+
+All quantities are in bits. Every function takes tidy tables and returns a
+matplotlib Figure; saving is the caller's job (``io.save_figure``).
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.ticker import NullFormatter  # noqa: E402
+
+from .bounds import lower_bound_bits  # noqa: E402
+
+FAMILY_LABELS = {
+    "sign_subset": "sign-subset(k)",
+    "quantized_mean": "quantized-mean(b)",
+    "store_all": "store-all(b)",
+}
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+BOUND_STYLE = {"color": "black", "linewidth": 2.0}
+
+
+def use_style(path) -> None:
+    plt.style.use(str(path))
+
+
+def _colors(learners):
+    pal = sns.color_palette("colorblind", max(3, len(learners)))
+    return {name: pal[i] for i, name in enumerate(sorted(learners))}
+
+
+def _label(table, learner) -> str:
+    family = table.loc[table["learner"] == learner, "family"].iloc[0]
+    fam = FAMILY_LABELS.get(family, family)
+    return fam if learner == family else f"{learner}: {fam}"
+
+
+def _panels(count: int, width: float = 3.6, height: float = 3.0):
+    cols = min(3, count)
+    rows = int(np.ceil(count / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    for ax in axes.ravel()[count:]:
+        ax.set_visible(False)
+    return fig, axes.ravel()[:count]
+
+
+def _figure_legend(fig, ax) -> None:
+    """One legend for all panels, below them."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
+
+
+def _major_labels_only(ax) -> None:
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def mem_vs_n(best, sdpi, targets, learners):
+    """Per d: the bound at the target error and each learner's least memorization reaching it."""
+    ds = sorted(sdpi["d"].unique())
+    fig, axes = _panels(len(ds))
+    colors = _colors(learners)
+    for ax, d in zip(axes, ds, strict=True):
+        target = float(targets.loc[targets["d"] == d, "target_error"].iloc[0])
+        s = sdpi[sdpi["d"] == d].sort_values("n")
+        ax.loglog(s["n"], lower_bound_bits(s["F"], target), label="SDPI lower bound at target", **BOUND_STYLE)
+        for i, learner in enumerate(learners):
+            b = best[(best["d"] == d) & (best["learner"] == learner)].sort_values("n")
+            if len(b):
+                ax.loglog(
+                    b["n"],
+                    b["memorization_bits"],
+                    marker=MARKERS[i % len(MARKERS)],
+                    color=colors[learner],
+                    label=_label(best, learner),
+                )
+        _major_labels_only(ax)
+        ax.set_title(f"d = {d}, target error {target:.3f}")
+        ax.set_xlabel("training examples n")
+        ax.set_ylabel("memorization I(S; M | θ) (bits)")
+    _figure_legend(fig, axes[0])
+    fig.suptitle("Least memorization that reaches the target error, against n")
+    return fig
+
+
+def mem_vs_d(best, sdpi, targets, learners):
+    """At the smallest n: memorization against d, with a slope-1 reference."""
+    n0 = int(sdpi["n"].min())
+    fig, ax = plt.subplots(figsize=(5.2, 4.0))
+    colors = _colors(learners)
+    s = sdpi[sdpi["n"] == n0].merge(targets, on=["problem", "d"]).sort_values("d")
+    lb = np.asarray(lower_bound_bits(s["F"], s["target_error"]))
+    ax.loglog(s["d"], lb, label="SDPI lower bound at target", **BOUND_STYLE)
+    for i, learner in enumerate(learners):
+        b = best[(best["n"] == n0) & (best["learner"] == learner)].sort_values("d")
+        if len(b):
+            ax.loglog(
+                b["d"],
+                b["memorization_bits"],
+                marker=MARKERS[i % len(MARKERS)],
+                color=colors[learner],
+                label=_label(best, learner),
+            )
+    d = s["d"].to_numpy(float)
+    ref = lb[0] * d / d[0]
+    ax.loglog(d, ref, linestyle=":", color="grey", label="slope 1 (linear in d)")
+    _major_labels_only(ax)
+    ax.set_xlabel("dimension d")
+    ax.set_ylabel("memorization (bits)")
+    ax.set_title(f"Memorization at n = {n0} grows linearly in d")
+    ax.legend(loc="upper left")
+    return fig
+
+
+def frontier(table, sdpi, n: int, learners):
+    """Per d at fixed n: memorization against test error, below-bound region shaded."""
+    ds = sorted(sdpi["d"].unique())
+    fig, axes = _panels(len(ds))
+    colors = _colors(learners)
+    err = np.linspace(0.0, 0.5, 501)[:-1]
+    for ax, d in zip(axes, ds, strict=True):
+        F = float(sdpi.loc[(sdpi["d"] == d) & (sdpi["n"] == n), "F"].iloc[0])
+        lb = lower_bound_bits(F, err)
+        rows = table[(table["d"] == d) & (table["n"] == n)]
+        top = max(rows["memorization_bits"].max(), lb.max()) * 3
+        bottom = max(min(rows["memorization_bits"].min(), lb.max()) / 30, 1e-3)
+        ax.fill_between(
+            err,
+            bottom,
+            np.maximum(lb, bottom),
+            facecolor="0.88",
+            edgecolor="0.6",
+            hatch="///",
+            linewidth=0.0,
+            label="impossible: below the SDPI bound",
+        )
+        ax.plot(err, lb, label="SDPI lower bound", **BOUND_STYLE)
+        for i, learner in enumerate(learners):
+            r = rows[rows["learner"] == learner].sort_values("test_error")
+            if len(r):
+                ax.plot(
+                    r["test_error"],
+                    r["memorization_bits"],
+                    marker=MARKERS[i % len(MARKERS)],
+                    color=colors[learner],
+                    label=_label(table, learner),
+                )
+        ax.set_yscale("log")
+        ax.set_ylim(bottom, top)
+        ax.set_xlim(0, 0.5)
+        ax.set_title(f"d = {d}, n = {n}")
+        ax.set_xlabel("test error")
+        ax.set_ylabel("memorization (bits)")
+    _figure_legend(fig, axes[0])
+    fig.suptitle(f"Trade-off frontier at n = {n}: memorization against test error")
+    return fig
+
+
+FIGURES = {"mem_vs_n": mem_vs_n, "mem_vs_d": mem_vs_d, "frontier": frontier}

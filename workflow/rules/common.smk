@@ -1,0 +1,38 @@
+# Shared helpers: output paths, library inputs, per-job config slices.
+from memtrade.config import learners_for
+
+PROBLEMS = sorted(config["problems"])
+RESULTS = "results"
+FIGURES = ["mem_vs_n", "mem_vs_d", "frontier"]
+
+
+def lib(*modules):
+    """Library modules imported by a job, declared as its inputs so code edits rerun it."""
+    base = Path(workflow.basedir) / "workflow" / "memtrade"
+    return [str(base / "__init__.py")] + [str(base / f"{m}.py") for m in modules]
+
+
+def problem_params(problem):
+    """The parameters of one problem, without its grids."""
+    return {k: v for k, v in config["problems"][problem].items() if k not in ("d", "n")}
+
+
+def exact_files(wildcards):
+    grid = config["problems"][wildcards.problem]
+    return [
+        f"{RESULTS}/exact/{wildcards.problem}/{learner}/d{d}.csv"
+        for learner in learners_for(config, wildcards.problem)
+        for d in grid["d"]
+    ]
+
+
+def all_outputs():
+    out = [f"{RESULTS}/tables/memorization.csv"]
+    for problem in PROBLEMS:
+        out.append(f"{RESULTS}/tables/{problem}_best_at_target.csv")
+        out += expand(
+            f"{RESULTS}/figures/{problem}_{{figure}}.{{ext}}",
+            figure=FIGURES,
+            ext=["pdf", "png"],
+        )
+    return out

@@ -1,0 +1,14 @@
+"""Rule sdpi: tau_n, rho_n, F_n for every (d, n) of one problem."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(snakemake.scriptdir).parent))
+
+from memtrade.io import open_log, write_csv
+from memtrade.sdpi import sdpi_table
+
+log = open_log(snakemake.log[0])
+table = sdpi_table(snakemake.wildcards.problem, snakemake.params.problem, snakemake.params.d, snakemake.params.n)
+write_csv(table, snakemake.output[0])
+log.info("wrote %d rows to %s", len(table), snakemake.output[0])
