@@ -10,7 +10,6 @@
 import sys
 from pathlib import Path
 
-
 # A --configfile on the command line is the whole configuration (so a missing
 # section is an error, not silently filled in from the defaults); without one,
 # config.yaml is. --config key=value overrides apply on top either way.
