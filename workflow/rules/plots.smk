@@ -13,7 +13,7 @@ rule figure:
         pdf=f"{RESULTS}/figures/{{problem}}_{{figure}}.pdf",
         png=report(
             f"{RESULTS}/figures/{{problem}}_{{figure}}.png",
-            caption="../report/{figure}.rst",
+            caption="../report/figure.rst",
             category="Figures",
             subcategory="{problem}",
         ),

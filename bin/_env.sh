@@ -1,0 +1,24 @@
+# Sourced by bin/*: create or reuse the virtualenv and install the pinned packages.
+# MEMTRADE_VENV overrides where the virtualenv lives (default: .venv in the repo).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="${MEMTRADE_VENV:-$ROOT/.venv}"
+PY="${PYTHON:-python3}"
+if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else 1)'; then
+    echo "memtrade needs Python >= 3.11 (found: $("$PY" --version 2>&1)); set PYTHON=/path/to/python3.11" >&2
+    exit 1
+fi
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "[memtrade] creating virtualenv $VENV" >&2
+    "$PY" -m venv "$VENV"
+fi
+STAMP="$VENV/.memtrade-requirements.sha256"
+WANT="$(sha256sum requirements.txt | cut -d' ' -f1)"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
+    echo "[memtrade] installing pinned packages from requirements.txt" >&2
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+    echo "$WANT" > "$STAMP"
+fi
+export PATH="$VENV/bin:$PATH"
+export PYTHONHASHSEED=0

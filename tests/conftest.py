@@ -1,0 +1,59 @@
+"""Shared fixtures: repository paths, configs, and a helper that runs the workflow."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+QUICK = ROOT / "config" / "quick.yaml"
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+
+
+def snakemake(workdir: Path, *args: str, config: Path | None = None, check: bool = True, timeout: int = 600):
+    """Run the workflow with ``workdir`` as working directory; return the CompletedProcess."""
+    cmd = [*SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "-d", str(workdir), "--cores", "2"]
+    if config is not None:
+        cmd += ["--configfile", str(config)]
+    cmd += list(args)
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=workdir)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture
+def quick_config() -> dict:
+    return copy.deepcopy(yaml.safe_load(QUICK.read_text()))
+
+
+def write_config(path: Path, config: dict) -> Path:
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+@pytest.fixture(scope="session")
+def quick_run(tmp_path_factory) -> Path:
+    """One complete run of the quick config; tests read its outputs (do not modify them)."""
+    workdir = tmp_path_factory.mktemp("quick_run")
+    snakemake(workdir, config=QUICK)
+    return workdir
+
+
+def tables(workdir: Path) -> dict[str, bytes]:
+    """Every CSV the workflow wrote, by path relative to its results folder."""
+    base = workdir / "results"
+    return {str(p.relative_to(base)): p.read_bytes() for p in sorted(base.rglob("*.csv"))}
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    shutil.copytree(src, dst, dirs_exist_ok=True)

@@ -1,0 +1,53 @@
+"""Bad configurations are rejected before any job runs, with a message naming the key."""
+
+import pytest
+
+from conftest import SCHEMA, snakemake, write_config
+from memtrade.config import ConfigError, validate
+from memtrade.learners import k_fractions
+
+BAD = {
+    "negative d": (lambda c: c["problems"]["gaussian"]["d"].__setitem__(0, -5), "problems.gaussian.d[0]"),
+    "unknown learner": (lambda c: c["learners"].__setitem__("ridge", {"family": "ridgeline"}), "learners.ridge.family"),
+    "n = 0": (lambda c: c["problems"]["gaussian"]["n"].__setitem__(0, 0), "problems.gaussian.n[0]"),
+    "missing section": (lambda c: c.pop("learners"), "'learners'"),
+    "string for a number": (lambda c: c["problems"]["gaussian"].__setitem__("c", "large"), "problems.gaussian.c"),
+    "frontier n off the grid": (lambda c: c["analysis"].__setitem__("frontier_n", 3), "analysis.frontier_n"),
+    "bits not an integer": (lambda c: c["learners"]["store_all"].__setitem__("bits", [1.5]), "learners.store_all.bits[0]"),
+    "target error above 1/2": (lambda c: c["analysis"].__setitem__("target_error", 0.6), "analysis.target_error"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_library_validation_names_the_key(case, quick_config):
+    mutate, key = BAD[case]
+    mutate(quick_config)
+    with pytest.raises(ConfigError, match=r"config key '?.*" + key.replace("[", r"\[").replace("]", r"\]")):
+        validate(quick_config, SCHEMA)
+
+
+def test_quick_and_default_configs_are_valid(quick_config):
+    import yaml
+
+    from conftest import ROOT
+
+    validate(quick_config, SCHEMA)
+    validate(yaml.safe_load((ROOT / "config.yaml").read_text()), SCHEMA)
+
+
+@pytest.mark.parametrize("case", ["negative d", "unknown learner", "n = 0", "missing section", "string for a number"])
+def test_workflow_rejects_bad_config_before_any_job(case, quick_config, tmp_path):
+    mutate, key = BAD[case]
+    mutate(quick_config)
+    cfg = write_config(tmp_path / "bad.yaml", quick_config)
+    proc = snakemake(tmp_path, config=cfg, check=False)
+    assert proc.returncode != 0
+    out = proc.stdout + proc.stderr
+    assert "memtrade: invalid configuration" in out and key in out, out
+    assert "Traceback" not in out
+    assert not (tmp_path / "results").exists()  # nothing ran
+
+
+def test_k_fraction_grid():
+    assert k_fractions({"min": 0.25, "per_octave": 2}) == pytest.approx([1, 2**-0.5, 0.5, 2**-1.5, 0.25])
+    assert k_fractions([0.5, 1.0]) == [0.5, 1.0]

@@ -1,0 +1,128 @@
+"""The workflow end to end on the quick config: outputs, invariants, determinism, restarts, reruns."""
+
+import os
+import re
+import signal
+import subprocess
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import QUICK, ROOT, SNAKEMAKE, copy_tree, snakemake, tables, write_config
+from memtrade.info import h2
+
+pytestmark = pytest.mark.workflow
+
+
+def test_all_outputs_exist(quick_run):
+    res = quick_run / "results"
+    for name in ["memorization.csv", "gaussian_memorization.csv", "gaussian_best_at_target.csv"]:
+        assert (res / "tables" / name).stat().st_size > 0
+    for fig in ["mem_vs_n", "mem_vs_d", "frontier"]:
+        for ext in ["pdf", "png"]:
+            assert (res / "figures" / f"gaussian_{fig}.{ext}").stat().st_size > 10_000
+    assert not list(res.rglob(".*.tmp-*")), "temporary files left behind"
+
+
+def test_table_rows_and_columns(quick_run, quick_config):
+    t = pd.read_csv(quick_run / "results" / "tables" / "memorization.csv")
+    g = quick_config["problems"]["gaussian"]
+    # one row per (problem, d, n, learner, parameter): no duplicates, every grid point present
+    assert not t.duplicated(["problem", "d", "n", "learner", "param_value"]).any()
+    assert set(t["d"]) == set(g["d"]) and set(t["n"]) == set(g["n"])
+    assert set(t["learner"]) == set(quick_config["learners"])
+    assert (t["seed"] == quick_config["seed"]).all()
+    # sign_subset at k = d is present for every (d, n) (fraction 1 is always on the grid)
+    ss = t[(t["learner"] == "sign_subset") & (t["param_value"] == t["d"])]
+    assert len(ss) == len(g["d"]) * len(g["n"])
+
+
+def test_invariant_memorization_at_least_lower_bound_on_every_row(quick_run, quick_config):
+    t = pd.read_csv(quick_run / "results" / "tables" / "memorization.csv")
+    sigma2 = quick_config["problems"]["gaussian"]["c"] * np.sqrt(t["d"])
+    F = sigma2 * (1 + sigma2) / t["n"]  # independent of the pipeline's own F column
+    lb = F * (1 - h2(np.minimum(t["test_error"], 1 - t["test_error"])))
+    np.testing.assert_allclose(t["lower_bound_bits"], lb, rtol=1e-9)
+    assert (t["memorization_bits"] >= lb).all(), t[t["memorization_bits"] < lb]
+    assert (t["test_error_tol"] < 2e-3).all()
+
+
+def test_best_at_target_is_least_memorizing(quick_run):
+    t = pd.read_csv(quick_run / "results" / "tables" / "gaussian_memorization.csv")
+    best = pd.read_csv(quick_run / "results" / "tables" / "gaussian_best_at_target.csv")
+    assert len(best)
+    for row in best.itertuples():
+        ok = t[(t.d == row.d) & (t.n == row.n) & (t.learner == row.learner) & (t.test_error <= row.target_error)]
+        assert row.memorization_bits == pytest.approx(ok["memorization_bits"].min())
+    # at n = 1 only sign_subset with k = d reaches its own error, by definition of the default target
+    first = best[(best.n == 1) & (best.learner == "sign_subset")]
+    assert (first["param_value"] == first["d"]).all()
+
+
+def test_columns_are_documented(quick_run):
+    doc = (ROOT / "docs" / "outputs.md").read_text()
+    for name in ["memorization.csv", "gaussian_best_at_target.csv", "gaussian_targets.csv"]:
+        for col in pd.read_csv(quick_run / "results" / "tables" / name).columns:
+            assert f"`{col}`" in doc, f"column {col} of {name} is not documented in docs/outputs.md"
+    for col in pd.read_csv(quick_run / "results" / "sdpi" / "gaussian.csv").columns:
+        assert f"`{col}`" in doc
+
+
+def test_two_runs_give_byte_identical_tables(quick_run, tmp_path):
+    snakemake(tmp_path, config=QUICK)
+    first, second = tables(quick_run), tables(tmp_path)
+    assert first.keys() == second.keys() and len(first) >= 5
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_noop_rerun_does_nothing(quick_run, tmp_path):
+    copy_tree(quick_run, tmp_path)
+    proc = snakemake(tmp_path, "--dry-run", config=QUICK)
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def _planned_jobs(proc) -> list[str]:
+    return re.findall(r"^rule (\w+):\n(?:.*\n)*?\s+output: (\S+)", proc.stdout, flags=re.M)
+
+
+def test_editing_one_learner_reruns_only_its_jobs(quick_run, quick_config, tmp_path):
+    copy_tree(quick_run, tmp_path)
+    quick_config["learners"]["store_all"]["bits"] = [1, 2]
+    cfg = write_config(tmp_path / "edited.yaml", quick_config)
+    proc = snakemake(tmp_path, "--dry-run", config=cfg)
+    planned = _planned_jobs(proc)
+    exact = [out for rule, out in planned if rule == "exact"]
+    assert exact and all("/store_all/" in out for out in exact), planned
+    assert {rule for rule, _ in planned} <= {"exact", "table", "best_at_target", "combine", "figure"}
+    assert not any(rule in ("sdpi", "targets") for rule, _ in planned)
+
+
+def test_interrupted_run_recovers_without_partial_files(quick_run, tmp_path):
+    cmd = [*SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path), "--cores", "2", "--configfile", str(QUICK)]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONHASHSEED": "0"})
+    exact_dir = tmp_path / "results" / "exact"
+    deadline = time.time() + 120
+    while time.time() < deadline and not (exact_dir.exists() and list(exact_dir.rglob("*.csv"))):
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)  # snakemake and every running job
+    proc.wait()
+    final = tmp_path / "results" / "tables" / "memorization.csv"
+    assert not final.exists(), "the run finished before it could be interrupted"
+    # whatever exists under a final name is complete: it parses and has its header
+    for path in (tmp_path / "results").rglob("*.csv"):
+        if not path.name.startswith("."):
+            assert len(pd.read_csv(path).columns) >= 5, path
+    # a SIGKILL leaves Snakemake's lock behind: release it as a user would, then resume
+    snakemake(tmp_path, "--unlock", config=QUICK)
+    snakemake(tmp_path, config=QUICK)  # incomplete outputs are redone (rerun-incomplete)
+    assert tables(tmp_path) == tables(quick_run)
+
+
+def test_report_renders(quick_run, tmp_path):
+    copy_tree(quick_run, tmp_path)
+    snakemake(tmp_path, "--report", str(tmp_path / "report.html"), config=QUICK)
+    html = (tmp_path / "report.html").read_text(errors="replace")
+    assert len(html) > 100_000 and "mem_vs_n" in html
