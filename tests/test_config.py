@@ -1,7 +1,6 @@
 """Bad configurations are rejected before any job runs, with a message naming the key."""
 
 import pytest
-
 from conftest import SCHEMA, snakemake, write_config
 from memtrade.config import ConfigError, validate
 from memtrade.learners import k_fractions
@@ -13,7 +12,10 @@ BAD = {
     "missing section": (lambda c: c.pop("learners"), "'learners'"),
     "string for a number": (lambda c: c["problems"]["gaussian"].__setitem__("c", "large"), "problems.gaussian.c"),
     "frontier n off the grid": (lambda c: c["analysis"].__setitem__("frontier_n", 3), "analysis.frontier_n"),
-    "bits not an integer": (lambda c: c["learners"]["store_all"].__setitem__("bits", [1.5]), "learners.store_all.bits[0]"),
+    "bits not an integer": (
+        lambda c: c["learners"]["store_all"].__setitem__("bits", [1.5]),
+        "learners.store_all.bits[0]",
+    ),
     "target error above 1/2": (lambda c: c["analysis"].__setitem__("target_error", 0.6), "analysis.target_error"),
 }
 
@@ -28,7 +30,6 @@ def test_library_validation_names_the_key(case, quick_config):
 
 def test_quick_and_default_configs_are_valid(quick_config):
     import yaml
-
     from conftest import ROOT
 
     validate(quick_config, SCHEMA)

@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 import yaml
-
 from conftest import ROOT
+
 from tools.gen_envs import ENVS, _norm, read_pins
 
 

@@ -2,15 +2,14 @@
 
 import numpy as np
 import pytest
-from scipy import integrate
-from scipy.special import ndtr
-from scipy.stats import norm
-
 from memtrade import estimators as E
 from memtrade import learners as L
 from memtrade.info import h2
 from memtrade.problems import GaussianClustering
 from memtrade.quadrature import standard_normal_grid
+from scipy import integrate
+from scipy.special import ndtr
+from scipy.stats import norm
 
 
 @pytest.mark.parametrize("s", [0.05, 1.0, 8.0])
@@ -95,7 +94,13 @@ def _simulate_weights(family, problem, n, bits, rng, theta):
 
 @pytest.mark.parametrize(
     ("family", "n", "param"),
-    [("sign_subset", 1, 60), ("sign_subset", 5, 15), ("quantized_mean", 2, 2), ("store_all", 4, 1), ("store_all", 3, 2)],
+    [
+        ("sign_subset", 1, 60),
+        ("sign_subset", 5, 15),
+        ("quantized_mean", 2, 2),
+        ("store_all", 4, 1),
+        ("store_all", 3, 2),
+    ],
 )
 def test_exact_error_matches_simulation(family, n, param):
     """Train on simulated data, test on fresh examples: the exact error lies in the 99.9% interval."""

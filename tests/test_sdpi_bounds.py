@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from memtrade.bounds import factor, fano_information, lower_bound_bits
 from memtrade.info import entropy_bits, h2, interval_prob
 from memtrade.sdpi import gaussian_tau_rho, sdpi_table

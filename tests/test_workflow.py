@@ -9,7 +9,6 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import QUICK, ROOT, SNAKEMAKE, copy_tree, snakemake, tables, write_config
 from memtrade.info import h2
 
@@ -101,8 +100,14 @@ def test_editing_one_learner_reruns_only_its_jobs(quick_run, quick_config, tmp_p
 
 def test_interrupted_run_recovers_without_partial_files(quick_run, tmp_path):
     cmd = [*SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path), "--cores", "2", "--configfile", str(QUICK)]
-    proc = subprocess.Popen(cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONHASHSEED": "0"})
+    proc = subprocess.Popen(
+        cmd,
+        cwd=tmp_path,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
     exact_dir = tmp_path / "results" / "exact"
     deadline = time.time() + 120
     while time.time() < deadline and not (exact_dir.exists() and list(exact_dir.rglob("*.csv"))):
