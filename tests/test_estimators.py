@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 from memtrade import estimators as E
-from memtrade import learners as L
+from memtrade.estimators import continuous as C
 from memtrade.info import h2
+from memtrade.learners import gaussian as L
+from memtrade.learners.base import LinearRule
 from memtrade.problems import GaussianClustering
 from memtrade.quadrature import standard_normal_grid
 from scipy import integrate
@@ -19,7 +21,7 @@ def test_closed_form_characteristic_function(s, c):
     tau = np.array([-4.0, -0.7, 0.0, 0.3, 2.5, 9.0])
     x, w = standard_normal_grid(1.0 / s)
     direct = (w * ndtr(s * (x - c))) @ np.exp(1j * np.outer(x, tau))
-    np.testing.assert_allclose(E._upper_indicator_char(tau, c, s), direct, atol=1e-13)
+    np.testing.assert_allclose(C._upper_indicator_char(tau, c, s), direct, atol=1e-13)
 
 
 def test_expected_entropy_matches_adaptive_quadrature():
@@ -45,16 +47,16 @@ def _single_coordinate_error(law, sigma2):
 def test_gil_pelaez_error_equals_direct_integral_for_one_coordinate(bits, n):
     p = GaussianClustering(d=16, c=0.5)
     learner = L.quantized_mean(p, n, bits, 2.0)
-    rule = L.LinearRule(learner.rule.law, 1)
-    err, tol = E.linear_rule_error(rule, p.sigma2)
+    rule = LinearRule(learner.rule.law, 1)
+    err, tol = C.linear_rule_error(rule, p.sigma2)
     assert tol < 1e-8
     assert err == pytest.approx(_single_coordinate_error(learner.rule.law, p.sigma2), abs=1e-9)
 
 
 def test_one_bit_quantized_mean_is_sign_subset_of_all_coordinates():
     p = GaussianClustering(d=300, c=1.0)
-    a = E.evaluate(L.quantized_mean(p, 3, 1, 2.0), p.sigma2)
-    b = E.evaluate(L.sign_subset(p, 3, 300), p.sigma2)
+    a = E.evaluate(L.quantized_mean(p, 3, 1, 2.0), p)
+    b = E.evaluate(L.sign_subset(p, 3, 300), p)
     assert a["memorization_bits"] == pytest.approx(b["memorization_bits"], rel=1e-12)
     assert a["test_error"] == pytest.approx(b["test_error"], abs=1e-10)
 
@@ -111,7 +113,7 @@ def test_exact_error_matches_simulation(family, n, param):
         "quantized_mean": lambda: L.quantized_mean(p, n, param, 2.0),
         "store_all": lambda: L.store_all(p, n, param, 2.0),
     }[family]()
-    exact = E.evaluate(learner, p.sigma2)["test_error"]
+    exact = E.evaluate(learner, p)["test_error"]
     trials, k = 40_000, learner.rule.k
     theta = rng.standard_normal((trials, k))
     w = _simulate_weights(family, p, n, param, rng, theta)
@@ -142,6 +144,6 @@ def test_sign_subset_memorization_matches_monte_carlo(n, c):
 
 def test_error_resolution_is_reported():
     p = GaussianClustering(d=10_000, c=1.0)
-    out = E.evaluate(L.sign_subset(p, 16, 2000), p.sigma2)
-    assert 0 < out["test_error_tol"] < E.ERROR_TOLERANCE
+    out = E.evaluate(L.sign_subset(p, 16, 2000), p)
+    assert 0 < out["test_error_tol"] < C.ERROR_TOLERANCE
     assert 0.0 <= out["test_error"] <= 0.5

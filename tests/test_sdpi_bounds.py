@@ -48,7 +48,7 @@ def test_sdpi_table_pure_one_over_n_decay():
     t = sdpi_table("gaussian", {"c": 2.0}, [100], [1, 2, 4, 8])
     sigma2 = 2.0 * 10.0
     np.testing.assert_allclose(t["F"] * t["n"], sigma2 * (1 + sigma2), rtol=1e-12)
-    assert list(t.columns) == ["problem", "d", "n", "tau", "rho", "F"]
+    np.testing.assert_allclose(t["scale"], sigma2)
 
 
 def test_binary_entropy_and_fano():

@@ -8,6 +8,7 @@ import jsonschema
 import yaml
 
 from .learners import FAMILIES
+from .problems import make_problem
 
 
 class ConfigError(ValueError):
@@ -50,12 +51,20 @@ def validate(config: dict, schema_path) -> dict:
         ]
         raise ConfigError("\n".join(lines))
     for name, spec in config["learners"].items():
-        supported = FAMILIES[spec["family"]]["problems"]
+        supported = FAMILIES[spec["family"]]
         if not any(p in config["problems"] for p in supported):
             raise ConfigError(
                 f"config key 'learners.{name}.family': {spec['family']!r} supports problems "
                 f"{list(supported)}, none of which is configured"
             )
+    for name, section in config["problems"].items():
+        for d in section["d"]:
+            problem = make_problem(name, d, section)
+            if name in ("boolean", "sparse") and not 0 < problem.scale < 1:
+                raise ConfigError(
+                    f"config key 'problems.{name}.c': {problem.scale_name} = {problem.scale:.4g} at d = {d} "
+                    f"must lie in (0, 1); lower c or raise the smallest d"
+                )
     frontier_n = config["analysis"]["frontier_n"]
     for name, section in config["problems"].items():
         if frontier_n not in section["n"]:
@@ -68,4 +77,4 @@ def validate(config: dict, schema_path) -> dict:
 
 def learners_for(config: dict, problem: str) -> list[str]:
     """Names of the configured learners whose family supports ``problem``."""
-    return [name for name, spec in config["learners"].items() if problem in FAMILIES[spec["family"]]["problems"]]
+    return [name for name, spec in config["learners"].items() if problem in FAMILIES[spec["family"]]]

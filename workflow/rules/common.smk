@@ -9,7 +9,10 @@ FIGURES = ["mem_vs_n", "mem_vs_d", "frontier"]
 def lib(*modules):
     """Library modules imported by a job, declared as its inputs so code edits rerun it."""
     base = Path(workflow.basedir) / "workflow" / "memtrade"
-    return [str(base / "__init__.py")] + [str(base / f"{m}.py") for m in modules]
+    files = [base / "__init__.py"]
+    for m in modules:  # a module file, or every file of a sub-package
+        files += sorted((base / m).glob("*.py")) if (base / m).is_dir() else [base / f"{m}.py"]
+    return [str(f) for f in files]
 
 
 def problem_params(problem):

@@ -12,6 +12,6 @@ from memtrade.problems import make_problem
 log = open_log(snakemake.log[0])
 wc, params = snakemake.wildcards, snakemake.params
 problem = make_problem(wc.problem, int(wc.d), params.problem)
-table = exact_table(problem, wc.problem, params.n, wc.learner, params.learner, params.seed)
+table = exact_table(problem, params.n, wc.learner, params.learner, params.seed)
 write_csv(table, snakemake.output[0])
 log.info("wrote %d rows to %s", len(table), snakemake.output[0])

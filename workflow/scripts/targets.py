@@ -9,6 +9,7 @@ import pandas as pd
 
 from memtrade.estimators import reference_error
 from memtrade.io import open_log, write_csv
+from memtrade.learners import reference_learner
 from memtrade.problems import make_problem
 
 log = open_log(snakemake.log[0])
@@ -16,7 +17,8 @@ wc, params = snakemake.wildcards, snakemake.params
 rows = []
 for d in params.d:
     if params.target_error is None:
-        target, source = reference_error(make_problem(wc.problem, d, params.problem)), "sign_subset n=1 k=d"
+        problem = make_problem(wc.problem, d, params.problem)
+        target, source = reference_error(problem), f"{reference_learner(problem).family} n=1 k=d"
     else:
         target, source = float(params.target_error), "config"
     rows.append({"problem": wc.problem, "d": int(d), "target_error": target, "source": source})

@@ -1,4 +1,4 @@
-"""Exact memorization and exact test error of structured learners.
+"""Exact memorization and test error for the Gaussian problem's learners.
 
 - Memorization: one-dimensional integrals over theta ~ N(0, 1) of the
   conditional entropy of each per-coordinate output, on a composite
@@ -17,9 +17,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import wofz
 
-from .info import entropy_bits
-from .learners import LinearRule, StructuredLearner, ThresholdLaw
-from .quadrature import composite_legendre, standard_normal_grid
+from ..info import entropy_bits
+from ..learners.base import LinearRule
+from ..learners.gaussian import ThresholdLaw
+from ..quadrature import composite_legendre, standard_normal_grid
 
 #: largest accepted numerical error estimate of an exact test error
 ERROR_TOLERANCE = 2e-3
@@ -34,14 +35,6 @@ def expected_entropy(law) -> float:
     else:
         nodes, weights, table = law.nodes, law.weights, law.table
     return float(weights @ entropy_bits(table, axis=1))
-
-
-def memorization_bits(learner: StructuredLearner) -> float:
-    """I(S; M | theta) = H(M | theta) for a deterministic coordinate-wise learner."""
-    total = learner.label_bits
-    for multiplicity, law in learner.memorization_terms:
-        total += multiplicity * expected_entropy(law)
-    return float(total)
 
 
 def _upper_indicator_char(tau, c, s):
@@ -145,45 +138,3 @@ def linear_rule_error(rule: LinearRule, sigma2: float):
     if tol > ERROR_TOLERANCE:
         raise ArithmeticError(f"test error not resolved: estimate {fine:.6f} +- {tol:.2e}")
     return min(max(fine, 0.0), 1.0), tol
-
-
-def evaluate(learner: StructuredLearner, sigma2: float) -> dict:
-    """Exact memorization (bits) and exact test error of one learner configuration."""
-    err, tol = linear_rule_error(learner.rule, sigma2)
-    return {
-        "memorization_bits": memorization_bits(learner),
-        "test_error": err,
-        "test_error_tol": tol,
-    }
-
-
-def exact_table(problem, problem_name: str, n_grid, learner_name: str, spec: dict, seed: int):
-    """Exact memorization and test error of every configuration of one learner entry."""
-    import pandas as pd
-
-    from .learners import expand_learner
-
-    rows = []
-    for n in n_grid:
-        for learner in expand_learner(problem, int(n), spec):
-            rows.append(
-                {
-                    "problem": problem_name,
-                    "d": problem.d,
-                    "n": int(n),
-                    "learner": learner_name,
-                    "family": learner.family,
-                    "param_name": learner.param_name,
-                    "param_value": learner.param_value,
-                    **evaluate(learner, problem.sigma2),
-                    "seed": int(seed),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def reference_error(problem) -> float:
-    """Test error of sign_subset at n = 1 with k = d: the default target error."""
-    from .learners import sign_subset
-
-    return linear_rule_error(sign_subset(problem, 1, problem.d).rule, problem.sigma2)[0]

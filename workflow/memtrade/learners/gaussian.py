@@ -1,13 +1,5 @@
 """Structured learners for the Gaussian clustering problem (SCIENCE.md section 5).
 
-Each learner is described exactly, coordinate by coordinate:
-
-- its memorization is a sum of terms ``multiplicity * E_theta[H(O | theta)]``
-  over per-coordinate outputs O (plus label bits), since a deterministic
-  learner has I(S; M | theta) = H(M | theta) and coordinates are independent;
-- its classifier is a linear rule sign(sum_{j<k} w_j x_j) whose weights w_j
-  are i.i.d. given theta_j with a known conditional law.
-
 Two kinds of conditional law appear. A ``ThresholdLaw`` quantises the Gaussian
 statistic theta + N(0, 1/s^2) with fixed cut points and has closed-form
 characteristic functions. A ``GridLaw`` tabulates P(w | theta) on a
@@ -21,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.fft
 
-from .info import interval_prob
-from .quadrature import standard_normal_grid
+from ..info import interval_prob
+from ..quadrature import standard_normal_grid
+from .base import LinearRule, StructuredLearner
 
 
 @dataclass(frozen=True)
@@ -56,27 +49,6 @@ class GridLaw:
     weights: np.ndarray
     table: np.ndarray  # (len(nodes), L)
     levels: tuple
-
-
-@dataclass(frozen=True)
-class LinearRule:
-    """Classifier sign(sum_{j<k} w_j x_j) with w_j i.i.d. ~ ``law`` given theta_j.
-
-    A zero score is a tie and counts as half an error (random guess).
-    """
-
-    law: object
-    k: int
-
-
-@dataclass(frozen=True)
-class StructuredLearner:
-    family: str
-    param_name: str
-    param_value: float
-    memorization_terms: tuple  # ((multiplicity, law), ...)
-    label_bits: float
-    rule: LinearRule
 
 
 def uniform_quantizer(bits: int, sd: float, clip_sd: float):
@@ -147,31 +119,3 @@ def store_all(problem, n: int, bits: int, clip_sd: float) -> StructuredLearner:
     law = GridLaw(nodes, weights, table, (-1.0, 0.0, 1.0))
     d = problem.d
     return StructuredLearner("store_all", "bits", int(bits), ((n * d, example_law),), float(n), LinearRule(law, d))
-
-
-FAMILIES = {
-    "sign_subset": {"problems": ("gaussian",), "param": "k"},
-    "quantized_mean": {"problems": ("gaussian",), "param": "bits"},
-    "store_all": {"problems": ("gaussian",), "param": "bits"},
-}
-
-
-def k_fractions(spec) -> list[float]:
-    """The k/d fractions of a sign_subset entry: an explicit list or a geometric grid."""
-    if isinstance(spec, dict):
-        count = int(np.floor(np.log2(1.0 / spec["min"]) * spec["per_octave"] + 1e-9)) + 1
-        return [float(2.0 ** (-i / spec["per_octave"])) for i in range(count)]
-    return [float(f) for f in spec]
-
-
-def expand_learner(problem, n: int, spec: dict):
-    """All StructuredLearner configurations of one config learner entry."""
-    family = spec["family"]
-    if family == "sign_subset":
-        ks = sorted({max(1, min(problem.d, int(round(f * problem.d)))) for f in k_fractions(spec["k_fraction"])})
-        return [sign_subset(problem, n, k) for k in ks]
-    if family == "quantized_mean":
-        return [quantized_mean(problem, n, b, spec["clip_sd"]) for b in spec["bits"]]
-    if family == "store_all":
-        return [store_all(problem, n, b, spec["clip_sd"]) for b in spec["bits"]]
-    raise ValueError(f"unknown learner family {family!r}; known: {sorted(FAMILIES)}")

@@ -1,0 +1,47 @@
+"""Exact memorization and test error of learners with finite per-coordinate laws."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import binom
+
+from ..info import entropy_bits
+
+#: round-off bound reported for the exact finite sums
+EXACT_SUM_TOL = 1e-12
+
+
+def expected_entropy(law) -> float:
+    """E_theta[H(O | theta)] in bits: a finite sum over theta."""
+    return float(law.prior @ entropy_bits(law.table, axis=1))
+
+
+def score_law(law):
+    """P(V = +1), P(V = -1) for V = w(O) * u with u a fresh example's coordinate."""
+    levels = np.asarray(law.levels, dtype=float)
+    plus, minus = law.fresh_plus, 1.0 - law.fresh_plus
+    # per theta: P(w = +1) P(u = +1) + P(w = -1) P(u = -1), and the opposite
+    w_plus = law.table[:, levels > 0].sum(axis=1)
+    w_minus = law.table[:, levels < 0].sum(axis=1)
+    p_pos = float(law.prior @ (w_plus * plus + w_minus * minus))
+    p_neg = float(law.prior @ (w_plus * minus + w_minus * plus))
+    return p_pos, p_neg
+
+
+def trinomial_error(k: int, p_pos: float, p_neg: float) -> float:
+    """P(T < 0) + P(T = 0)/2 for T = N+ - N-, (N+, N-, N0) ~ Multinomial(k; p_pos, p_neg, rest).
+
+    Exact: sum over N+ = a of P(N+ = a) [P(N- > a | a) + P(N- = a | a)/2],
+    with N- | N+ = a ~ Binomial(k - a, p_neg / (1 - p_pos)).
+    """
+    if p_pos >= 1.0:
+        return 0.0
+    a = np.arange(k + 1)
+    cond = min(p_neg / (1.0 - p_pos), 1.0)
+    weight = binom.pmf(a, k, p_pos)
+    return float(np.sum(weight * (binom.sf(a, k - a, cond) + 0.5 * binom.pmf(a, k - a, cond))))
+
+
+def linear_rule_error(rule):
+    p_pos, p_neg = score_law(rule.law)
+    return trinomial_error(int(rule.k), p_pos, p_neg), EXACT_SUM_TOL
