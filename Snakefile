@@ -40,6 +40,7 @@ wildcard_constraints:
     learner="[a-z][a-z0-9_]*",
     d="[0-9]+",
     figure="|".join(FIGURES),
+    summary="|".join(SUMMARY_FIGURES),
 
 
 include: "workflow/rules/sdpi.smk"

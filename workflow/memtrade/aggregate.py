@@ -8,6 +8,9 @@ from .bounds import lower_bound_bits
 
 KEYS = ["problem", "d", "n"]
 
+#: bounds below this many bits are treated as zero: the ratio memorization / bound is left undefined (NaN)
+NEGLIGIBLE_BITS = 1e-9
+
 #: columns of the memorization table, in order (documented in docs/outputs.md)
 TABLE_COLUMNS = [
     "problem",
@@ -81,5 +84,30 @@ def best_at_target(table: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     df = df.sort_values(KEYS + ["learner", "memorization_bits", "param_value"], kind="mergesort")
     best = df.groupby(KEYS + ["learner"], sort=True).head(1).copy()
     best["lower_bound_at_target_bits"] = lower_bound_bits(best["F"], best["target_error"])
-    best["ratio_to_bound"] = best["memorization_bits"] / best["lower_bound_bits"]
+    lb = best["lower_bound_bits"]
+    best["ratio_to_bound"] = (best["memorization_bits"] / lb).where(lb >= NEGLIGIBLE_BITS)
     return best[BEST_COLUMNS].reset_index(drop=True)
+
+
+RATIO_COLUMNS = [
+    "problem",
+    "d",
+    "n",
+    "learner",
+    "param_value",
+    "memorization_bits",
+    "test_error",
+    "target_error",
+    "lower_bound_bits",
+    "ratio_to_bound",
+]
+
+
+def ratio_table(best: pd.DataFrame) -> pd.DataFrame:
+    """Per (problem, d, n): the learner with the least memorization that reaches the target, and its ratio.
+
+    The ratio is memorization / lower bound at that learner's own (matched) error.
+    """
+    df = best.sort_values(KEYS + ["memorization_bits", "learner"], kind="mergesort")
+    out = df.groupby(KEYS, sort=True).head(1)
+    return out[RATIO_COLUMNS].reset_index(drop=True)

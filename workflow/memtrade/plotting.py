@@ -13,15 +13,24 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
-from matplotlib.ticker import NullFormatter  # noqa: E402
+from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter  # noqa: E402
 
 from .bounds import lower_bound_bits  # noqa: E402
 
 FAMILY_LABELS = {
     "sign_subset": "sign-subset(k)",
     "quantized_mean": "quantized-mean(b)",
-    "store_all": "store-all(b)",
+    "store_all": "store-all",
+    "majority_subset": "majority-subset(k)",
+    "agreement_subset": "agreement-subset(k)",
 }
+PROBLEM_LABELS = {
+    "gaussian": "Gaussian clustering",
+    "boolean": "Boolean clustering",
+    "sparse": "sparse hypercube",
+}
+SCALE_LABELS = {"sigma2": "σ²", "r": "r", "q": "q"}
+PROBLEM_STYLE = {"gaussian": ("C0", "o"), "boolean": ("C1", "s"), "sparse": ("C2", "^")}
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 BOUND_STYLE = {"color": "black", "linewidth": 2.0}
 
@@ -39,6 +48,12 @@ def _label(table, learner) -> str:
     family = table.loc[table["learner"] == learner, "family"].iloc[0]
     fam = FAMILY_LABELS.get(family, family)
     return fam if learner == family else f"{learner}: {fam}"
+
+
+def _problem_style(problem):
+    color, marker = PROBLEM_STYLE.get(problem, ("C3", "D"))
+    pal = sns.color_palette("colorblind", 10)
+    return pal[int(color[1:])], marker
 
 
 def _panels(count: int, width: float = 3.6, height: float = 3.0):
@@ -170,4 +185,108 @@ def frontier(table, sdpi, n: int, learners):
     return fig
 
 
+def rates(sdpi):
+    """F_n / d and n F_n / d against n for every problem, at each problem's smallest d.
+
+    The smallest d puts the Boolean knee n r^2 = 1 earliest on the n grid.
+    """
+    fig, axes = plt.subplots(1, 3, figsize=(12.6, 3.9))
+    short_n = np.inf
+    for problem, s in sdpi.groupby("problem", sort=True):
+        d = int(s["d"].min())
+        s = s[(s["d"] == d) & (s["F"] > 0)].sort_values("n")
+        short_n = min(short_n, s["n"].max())
+        color, marker = _problem_style(problem)
+        label = (
+            f"{PROBLEM_LABELS.get(problem, problem)} (d = {d}, "
+            f"{SCALE_LABELS.get(s['scale_name'].iloc[0])} = {s['scale'].iloc[0]:.3g})"
+        )
+        for ax, y in zip(axes, [s["F"] / d, s["n"] * s["F"] / d, s["F"] / d], strict=True):
+            ax.plot(s["n"], y, marker=marker, color=color, label=label)
+        if problem == "boolean":
+            knee = 1.0 / s["scale"].iloc[0] ** 2
+            for ax in axes[:2]:
+                ax.axvline(knee, color=color, linestyle=":", linewidth=1.2)
+            axes[1].text(knee * 1.1, 0.05, "n r² = 1", color=color, fontsize=8, transform=axes[1].get_xaxis_transform())
+    for ax in axes[:2]:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("training examples n")
+        _major_labels_only(ax)
+    axes[0].set_ylabel("F_n / d  (bits per bit of I(M; z), per dim.)")
+    axes[0].set_title("F_n / d (log-log)")
+    axes[1].set_ylabel("n · F_n / d")
+    axes[1].set_title("n F_n / d: flat means 1/n decay")
+    axes[2].set_yscale("log")
+    axes[2].set_xlim(0, short_n + 1)
+    for ax in axes:  # F_n underflows once theta is learnt; keep nine decades in view
+        top = 3.0 * max(line.get_ydata().max() for line in ax.get_lines() if len(line.get_ydata()) > 2)
+        ax.set_ylim(top * 1e-9, top)
+    axes[2].set_xlabel("training examples n (linear)")
+    axes[2].set_ylabel("F_n / d")
+    axes[2].set_title("F_n / d (log-linear): straight means exponential")
+    _figure_legend(fig, axes[0])
+    fig.suptitle("Decay rates of the memorization factor F_n = (1 - τ_n)/ρ_n")
+    return fig
+
+
+def sdpi_constants(sdpi):
+    """tau_n and rho_n against n for every problem (largest d), with their sanity bounds."""
+    problems = sorted(sdpi["problem"].unique())
+    fig, axes = plt.subplots(len(problems), 2, figsize=(9.4, 2.9 * len(problems)), squeeze=False)
+    for row, problem in zip(axes, problems, strict=True):
+        s = sdpi[sdpi["problem"] == problem]
+        d = int(s["d"].max())
+        s = s[s["d"] == d].sort_values("n")
+        color, marker = _problem_style(problem)
+        for ax, name in zip(row, ["tau", "rho"], strict=True):
+            ax.fill_between(
+                s["n"],
+                s[f"{name}_maxcorr2"],
+                s[f"{name}_dobrushin"],
+                color=color,
+                alpha=0.15,
+                label="[max. correlation², Dobrushin]",
+            )
+            ax.plot(s["n"], s[f"{name}_maxcorr2"], color=color, linestyle="--", linewidth=1.0)
+            ax.plot(s["n"], s[f"{name}_dobrushin"], color=color, linestyle=":", linewidth=1.0)
+            ax.plot(s["n"], s[name], marker=marker, color=color, label=f"{'τ' if name == 'tau' else 'ρ'}_n (exact)")
+            ax.set_xscale("log")
+            _major_labels_only(ax)
+            ax.set_xlabel("training examples n")
+            ax.set_title(
+                f"{PROBLEM_LABELS.get(problem, problem)}, d = {d}: {'τ_n (θ, S)' if name == 'tau' else 'ρ_n (z, S)'}"
+            )
+        row[0].set_ylim(0, 1.05)
+        row[1].set_yscale("log")
+        row[0].legend(loc="lower right")
+    fig.suptitle("SDPI constants with their bounds: max. correlation² ≤ η ≤ Dobrushin")
+    return fig
+
+
+def ratios(ratio):
+    """Best learner's memorization over the bound at matched error, against n, per problem."""
+    problems = sorted(ratio["problem"].unique())
+    fig, axes = plt.subplots(1, len(problems), figsize=(4.2 * len(problems), 3.6), squeeze=False)
+    for ax, problem in zip(axes[0], problems, strict=True):
+        r = ratio[ratio["problem"] == problem]
+        ds = sorted(r["d"].unique())
+        pal = sns.color_palette("viridis", len(ds))
+        for i, d in enumerate(ds):
+            rd = r[(r["d"] == d) & r["ratio_to_bound"].notna()].sort_values("n")
+            ax.plot(rd["n"], rd["ratio_to_bound"], marker="o", color=pal[i], label=f"d = {d}")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        _major_labels_only(ax)
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        ax.set_xlabel("training examples n")
+        ax.set_ylabel("memorization / lower bound")
+        ax.set_title(PROBLEM_LABELS.get(problem, problem))
+        ax.legend(loc="upper left")
+    fig.suptitle("Best learner at the target error: memorization over the SDPI bound at its own error")
+    return fig
+
+
 FIGURES = {"mem_vs_n": mem_vs_n, "mem_vs_d": mem_vs_d, "frontier": frontier}
+SUMMARY_FIGURES = {"rates": rates, "sdpi_constants": sdpi_constants, "ratios": ratios}

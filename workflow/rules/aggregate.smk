@@ -53,3 +53,24 @@ rule combine:
         "../../envs/compute.yaml"
     script:
         "../scripts/combine.py"
+
+
+rule ratios:
+    """Best learner at the target error over the bound at matched error, all problems."""
+    input:
+        best=expand(
+            f"{RESULTS}/tables/{{problem}}_best_at_target.csv", problem=PROBLEMS
+        ),
+        lib=lib("aggregate", "bounds", "info", "io"),
+    output:
+        report(
+            f"{RESULTS}/tables/ratios.csv",
+            caption="../report/ratios.rst",
+            category="Tables",
+        ),
+    log:
+        f"{RESULTS}/logs/ratios.log",
+    conda:
+        "../../envs/compute.yaml"
+    script:
+        "../scripts/ratios.py"

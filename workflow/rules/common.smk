@@ -4,6 +4,7 @@ from memtrade.config import learners_for
 PROBLEMS = sorted(config["problems"])
 RESULTS = "results"
 FIGURES = ["mem_vs_n", "mem_vs_d", "frontier"]
+SUMMARY_FIGURES = ["rates", "sdpi_constants", "ratios"]
 
 
 def lib(*modules):
@@ -11,7 +12,11 @@ def lib(*modules):
     base = Path(workflow.basedir) / "workflow" / "memtrade"
     files = [base / "__init__.py"]
     for m in modules:  # a module file, or every file of a sub-package
-        files += sorted((base / m).glob("*.py")) if (base / m).is_dir() else [base / f"{m}.py"]
+        files += (
+            sorted((base / m).glob("*.py"))
+            if (base / m).is_dir()
+            else [base / f"{m}.py"]
+        )
     return [str(f) for f in files]
 
 
@@ -30,7 +35,12 @@ def exact_files(wildcards):
 
 
 def all_outputs():
-    out = [f"{RESULTS}/tables/memorization.csv"]
+    out = [f"{RESULTS}/tables/memorization.csv", f"{RESULTS}/tables/ratios.csv"]
+    out += expand(
+        f"{RESULTS}/figures/{{summary}}.{{ext}}",
+        summary=SUMMARY_FIGURES,
+        ext=["pdf", "png"],
+    )
     for problem in PROBLEMS:
         out.append(f"{RESULTS}/tables/{problem}_best_at_target.csv")
         out += expand(

@@ -25,3 +25,28 @@ rule figure:
         frontier_n=config["analysis"]["frontier_n"],
     script:
         "../scripts/figure.py"
+
+
+rule summary_figure:
+    """A figure across problems: decay rates, SDPI constants, or ratios to the bound."""
+    input:
+        sdpi=expand(f"{RESULTS}/sdpi/{{problem}}.csv", problem=PROBLEMS),
+        ratios=f"{RESULTS}/tables/ratios.csv",
+        style=str(
+            Path(workflow.basedir) / "workflow" / "memtrade" / "memtrade.mplstyle"
+        ),
+        lib=lib("plotting", "bounds", "info", "io"),
+    output:
+        pdf=f"{RESULTS}/figures/{{summary}}.pdf",
+        png=report(
+            f"{RESULTS}/figures/{{summary}}.png",
+            caption="../report/summary.rst",
+            category="Figures",
+            subcategory="All problems",
+        ),
+    log:
+        f"{RESULTS}/logs/figure/{{summary}}.log",
+    conda:
+        "../../envs/plot.yaml"
+    script:
+        "../scripts/summary_figure.py"
