@@ -15,58 +15,87 @@ from memtrade.info import h2
 pytestmark = pytest.mark.workflow
 
 
+PROBLEMS = ["boolean", "gaussian", "sparse"]
+
+
 def test_all_outputs_exist(quick_run):
     res = quick_run / "results"
-    for name in ["memorization.csv", "gaussian_memorization.csv", "gaussian_best_at_target.csv"]:
+    for name in ["memorization.csv", "ratios.csv"]:
         assert (res / "tables" / name).stat().st_size > 0
-    for fig in ["mem_vs_n", "mem_vs_d", "frontier"]:
-        for ext in ["pdf", "png"]:
-            assert (res / "figures" / f"gaussian_{fig}.{ext}").stat().st_size > 10_000
+    for problem in PROBLEMS:
+        for name in ["memorization", "best_at_target", "targets"]:
+            assert (res / "tables" / f"{problem}_{name}.csv").stat().st_size > 0
+        for fig in ["mem_vs_n", "mem_vs_d", "frontier"]:
+            for ext in ["pdf", "png"]:
+                assert (res / "figures" / f"{problem}_{fig}.{ext}").stat().st_size > 10_000
+    for fig in ["rates", "sdpi_constants", "ratios"]:
+        assert (res / "figures" / f"{fig}.png").stat().st_size > 10_000
     assert not list(res.rglob(".*.tmp-*")), "temporary files left behind"
 
 
 def test_table_rows_and_columns(quick_run, quick_config):
+    from memtrade.learners import FAMILIES
+
     t = pd.read_csv(quick_run / "results" / "tables" / "memorization.csv")
-    g = quick_config["problems"]["gaussian"]
     # one row per (problem, d, n, learner, parameter): no duplicates, every grid point present
     assert not t.duplicated(["problem", "d", "n", "learner", "param_value"]).any()
-    assert set(t["d"]) == set(g["d"]) and set(t["n"]) == set(g["n"])
-    assert set(t["learner"]) == set(quick_config["learners"])
+    assert set(t["problem"]) == set(PROBLEMS) == set(quick_config["problems"])
     assert (t["seed"] == quick_config["seed"]).all()
-    # sign_subset at k = d is present for every (d, n) (fraction 1 is always on the grid)
-    ss = t[(t["learner"] == "sign_subset") & (t["param_value"] == t["d"])]
-    assert len(ss) == len(g["d"]) * len(g["n"])
+    for problem, grid in quick_config["problems"].items():
+        tp = t[t["problem"] == problem]
+        assert set(tp["d"]) == set(grid["d"]) and set(tp["n"]) == set(grid["n"])
+        expected = {name for name, spec in quick_config["learners"].items() if problem in FAMILIES[spec["family"]]}
+        assert set(tp["learner"]) == expected
+        # the problem's subset learner at k = d is present for every (d, n) (fraction 1 is always on the grid)
+        subset = tp[(tp["param_name"] == "k") & (tp["param_value"] == tp["d"]) & (tp["family"] != "store_all")]
+        assert len(subset) == len(grid["d"]) * len(grid["n"])
 
 
 def test_invariant_memorization_at_least_lower_bound_on_every_row(quick_run, quick_config):
     t = pd.read_csv(quick_run / "results" / "tables" / "memorization.csv")
-    sigma2 = quick_config["problems"]["gaussian"]["c"] * np.sqrt(t["d"])
-    F = sigma2 * (1 + sigma2) / t["n"]  # independent of the pipeline's own F column
+    F = t["F"].to_numpy().copy()
+    gauss = (t["problem"] == "gaussian").to_numpy()
+    sigma2 = quick_config["problems"]["gaussian"]["c"] * np.sqrt(t.loc[gauss, "d"])
+    F[gauss] = sigma2 * (1 + sigma2) / t.loc[gauss, "n"]  # Gaussian: independent of the pipeline's F
     lb = F * (1 - h2(np.minimum(t["test_error"], 1 - t["test_error"])))
     np.testing.assert_allclose(t["lower_bound_bits"], lb, rtol=1e-9)
     assert (t["memorization_bits"] >= lb).all(), t[t["memorization_bits"] < lb]
     assert (t["test_error_tol"] < 2e-3).all()
+    # the SDPI constants inside their sanity bounds on every row
+    s = pd.concat([pd.read_csv(quick_run / "results" / "sdpi" / f"{p}.csv") for p in PROBLEMS])
+    for name in ("tau", "rho"):
+        assert (s[f"{name}_maxcorr2"] <= s[name] * (1 + 1e-9)).all()
+        assert (s[name] <= s[f"{name}_dobrushin"] * (1 + 1e-9)).all()
 
 
-def test_best_at_target_is_least_memorizing(quick_run):
-    t = pd.read_csv(quick_run / "results" / "tables" / "gaussian_memorization.csv")
-    best = pd.read_csv(quick_run / "results" / "tables" / "gaussian_best_at_target.csv")
+@pytest.mark.parametrize(
+    ("problem", "natural"),
+    [("gaussian", "sign_subset"), ("boolean", "majority_subset"), ("sparse", "agreement_subset")],
+)
+def test_best_at_target_is_least_memorizing(quick_run, problem, natural):
+    t = pd.read_csv(quick_run / "results" / "tables" / f"{problem}_memorization.csv")
+    best = pd.read_csv(quick_run / "results" / "tables" / f"{problem}_best_at_target.csv")
     assert len(best)
     for row in best.itertuples():
         ok = t[(t.d == row.d) & (t.n == row.n) & (t.learner == row.learner) & (t.test_error <= row.target_error)]
         assert row.memorization_bits == pytest.approx(ok["memorization_bits"].min())
-    # at n = 1 only sign_subset with k = d reaches its own error, by definition of the default target
-    first = best[(best.n == 1) & (best.learner == "sign_subset")]
-    assert (first["param_value"] == first["d"]).all()
+    # at n = 1 only the natural learner with k = d reaches its own error, by definition of the default target
+    first = best[(best.n == 1) & (best.learner == natural)]
+    assert len(first) and (first["param_value"] == first["d"]).all()
+    ratios = pd.read_csv(quick_run / "results" / "tables" / "ratios.csv")
+    r = ratios[ratios.problem == problem]
+    for row in r.itertuples():  # the ratio table picks the least memorization over learners
+        cands = best[(best.d == row.d) & (best.n == row.n)]
+        assert row.memorization_bits == pytest.approx(cands["memorization_bits"].min())
 
 
 def test_columns_are_documented(quick_run):
     doc = (ROOT / "docs" / "outputs.md").read_text()
-    for name in ["memorization.csv", "gaussian_best_at_target.csv", "gaussian_targets.csv"]:
+    for name in ["memorization.csv", "gaussian_best_at_target.csv", "gaussian_targets.csv", "ratios.csv"]:
         for col in pd.read_csv(quick_run / "results" / "tables" / name).columns:
             assert f"`{col}`" in doc, f"column {col} of {name} is not documented in docs/outputs.md"
-    for col in pd.read_csv(quick_run / "results" / "sdpi" / "gaussian.csv").columns:
-        assert f"`{col}`" in doc
+    for col in pd.read_csv(quick_run / "results" / "sdpi" / "sparse.csv").columns:
+        assert f"`{col}`" in doc, f"column {col} of the SDPI table is not documented"
 
 
 def test_two_runs_give_byte_identical_tables(quick_run, tmp_path):
@@ -94,7 +123,8 @@ def test_editing_one_learner_reruns_only_its_jobs(quick_run, quick_config, tmp_p
     planned = _planned_jobs(proc)
     exact = [out for rule, out in planned if rule == "exact"]
     assert exact and all("/store_all/" in out for out in exact), planned
-    assert {rule for rule, _ in planned} <= {"exact", "table", "best_at_target", "combine", "figure"}
+    downstream = {"exact", "table", "best_at_target", "combine", "figure", "ratios", "summary_figure"}
+    assert {rule for rule, _ in planned} <= downstream
     assert not any(rule in ("sdpi", "targets") for rule, _ in planned)
 
 
@@ -116,10 +146,11 @@ def test_interrupted_run_recovers_without_partial_files(quick_run, tmp_path):
     proc.wait()
     final = tmp_path / "results" / "tables" / "memorization.csv"
     assert not final.exists(), "the run finished before it could be interrupted"
-    # whatever exists under a final name is complete: it parses and has its header
-    for path in (tmp_path / "results").rglob("*.csv"):
-        if not path.name.startswith("."):
-            assert len(pd.read_csv(path).columns) >= 5, path
+    # whatever exists under a final name is complete: byte-identical to the uninterrupted run's file
+    survivors = [p for p in (tmp_path / "results").rglob("*.csv") if not p.name.startswith(".")]
+    assert survivors
+    for path in survivors:
+        assert path.read_bytes() == (quick_run / path.relative_to(tmp_path)).read_bytes(), path
     # a SIGKILL leaves Snakemake's lock behind: release it as a user would, then resume
     snakemake(tmp_path, "--unlock", config=QUICK)
     snakemake(tmp_path, config=QUICK)  # incomplete outputs are redone (rerun-incomplete)

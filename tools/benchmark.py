@@ -67,11 +67,48 @@ def bench_config(label: str, config: Path, edit: tuple[str, str, object]) -> lis
     return rows
 
 
+def bench_library() -> list[tuple[str, str]]:
+    """Exact memorization + error of one configuration at d = 100 000, and the SDPI constants of the full grid."""
+    sys.path.insert(0, str(ROOT / "workflow"))
+    from memtrade import estimators
+    from memtrade.learners import discrete, gaussian
+    from memtrade.problems import make_problem
+    from memtrade.sdpi import sdpi_table
+
+    rows = []
+    d = 100_000
+    cases = [
+        ("gaussian", "sign_subset k=d", lambda p, n: gaussian.sign_subset(p, n, p.d)),
+        ("gaussian", "quantized_mean b=4", lambda p, n: gaussian.quantized_mean(p, n, 4, 2.0)),
+        ("gaussian", "store_all b=2", lambda p, n: gaussian.store_all(p, n, 2, 2.0)),
+        ("boolean", "majority_subset k=d", lambda p, n: discrete.majority_subset(p, n, p.d)),
+        ("sparse", "agreement_subset k=d", lambda p, n: discrete.agreement_subset(p, n, p.d)),
+        ("sparse", "store_all", lambda p, n: discrete.store_all(p, n)),
+    ]
+    for name, label, build in cases:
+        problem = make_problem(name, d, {"c": 1.0})
+        times = []
+        for n in (1, 16, 256):
+            start = time.perf_counter()
+            estimators.evaluate(build(problem, n), problem)
+            times.append(time.perf_counter() - start)
+        rows.append((f"exact mem. + error, d = 100000, {name} {label}", f"max {max(times):.3f} s over n = 1, 16, 256"))
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    for name in ("boolean", "sparse"):
+        section = config["problems"][name]
+        start = time.perf_counter()
+        sdpi_table(name, section, section["d"], section["n"])
+        count = len(section["d"]) * len(section["n"])
+        rows.append((f"SDPI constants, full grid of {name} ({count} (d, n))", f"{time.perf_counter() - start:.1f} s"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="benchmark the quick config only")
     args = parser.parse_args()
-    rows = bench_config("quick", ROOT / "config" / "quick.yaml", ("store_all", "bits", [1, 2]))
+    rows = bench_library()
+    rows += bench_config("quick", ROOT / "config" / "quick.yaml", ("store_all", "bits", [1, 2]))
     if not args.quick:
         rows += bench_config("full", ROOT / "config.yaml", ("store_all", "bits", [1, 2]))
     width = max(len(r[0]) for r in rows)
