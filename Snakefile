@@ -41,12 +41,15 @@ wildcard_constraints:
     d="[0-9]+",
     figure="|".join(FIGURES),
     summary="|".join(SUMMARY_FIGURES),
+    mfigure="|".join(MIXTURE_FIGURES),
+    prior="[a-z][a-z0-9_.]*",
 
 
 include: "workflow/rules/sdpi.smk"
 include: "workflow/rules/exact.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/plots.smk"
+include: "workflow/rules/mixture.smk"
 
 
 rule all:

@@ -28,8 +28,12 @@ def test_all_outputs_exist(quick_run):
         for fig in ["mem_vs_n", "mem_vs_d", "frontier"]:
             for ext in ["pdf", "png"]:
                 assert (res / "figures" / f"{problem}_{fig}.{ext}").stat().st_size > 10_000
-    for fig in ["rates", "sdpi_constants", "ratios"]:
+    for fig in ["rates", "sdpi_constants", "ratios"] + [
+        f"mixture_{f}" for f in ("mem_vs_n", "frontier", "singletons", "feldman")
+    ]:
         assert (res / "figures" / f"{fig}.png").stat().st_size > 10_000
+    trade = pd.read_csv(res / "tables" / "mixture_tradeoff.csv")
+    assert (trade["memorization_bits"] >= trade["lower_bound_bits"]).all() and trade["holds_every_draw"].all()
     assert not list(res.rglob(".*.tmp-*")), "temporary files left behind"
 
 
@@ -91,7 +95,16 @@ def test_best_at_target_is_least_memorizing(quick_run, problem, natural):
 
 def test_columns_are_documented(quick_run):
     doc = (ROOT / "docs" / "outputs.md").read_text()
-    for name in ["memorization.csv", "gaussian_best_at_target.csv", "gaussian_targets.csv", "ratios.csv"]:
+    for name in [
+        "memorization.csv",
+        "gaussian_best_at_target.csv",
+        "gaussian_targets.csv",
+        "ratios.csv",
+        "mixture_tradeoff.csv",
+        "mixture_by_count.csv",
+        "mixture_feldman.csv",
+        "mixture_best_at_target.csv",
+    ]:
         for col in pd.read_csv(quick_run / "results" / "tables" / name).columns:
             assert f"`{col}`" in doc, f"column {col} of {name} is not documented in docs/outputs.md"
     for col in pd.read_csv(quick_run / "results" / "sdpi" / "sparse.csv").columns:

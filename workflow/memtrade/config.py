@@ -65,6 +65,7 @@ def validate(config: dict, schema_path) -> dict:
                     f"config key 'problems.{name}.c': {problem.scale_name} = {problem.scale:.4g} at d = {d} "
                     f"must lie in (0, 1); lower c or raise the smallest d"
                 )
+    _validate_mixture(config.get("mixture"))
     frontier_n = config["analysis"]["frontier_n"]
     for name, section in config["problems"].items():
         if frontier_n not in section["n"]:
@@ -73,6 +74,30 @@ def validate(config: dict, schema_path) -> dict:
                 f"(problems.{name}.n = {section['n']})"
             )
     return config
+
+
+def _validate_mixture(mix) -> None:
+    if mix is None:
+        return
+    problem = make_problem(mix["problem"], mix["d"], mix)
+    if mix["problem"] in ("boolean", "sparse") and not 0 < problem.scale < 1:
+        raise ConfigError(f"config key 'mixture.c': {problem.scale_name} = {problem.scale:.4g} must lie in (0, 1)")
+    if mix["frontier_n"] not in mix["n"]:
+        raise ConfigError(f"config key 'mixture.frontier_n': {mix['frontier_n']} is not in mixture.n = {mix['n']}")
+    if 1 not in mix["thresholds"]:
+        raise ConfigError("config key 'mixture.thresholds': must contain 1 (the learner that fits every cluster)")
+    for name, prior in mix["priors"].items():
+        if len(prior["levels"]) != len(prior["weights"]) or abs(sum(prior["weights"]) - 1) > 1e-9:
+            raise ConfigError(f"config key 'mixture.priors.{name}.weights': need one weight per level, summing to 1")
+        if name.startswith("zipf_"):
+            raise ConfigError(f"config key 'mixture.priors.{name}': names starting with zipf_ are reserved")
+
+
+def mixture_priors(mix) -> dict:
+    """All frequency priors of the mixture section, by name: zipf_<a> for each exponent, then the others."""
+    priors = {f"zipf_{a:g}": {"kind": "zipf", "a": float(a)} for a in mix["zipf_exponents"]}
+    priors.update(mix["priors"])
+    return priors
 
 
 def learners_for(config: dict, problem: str) -> list[str]:

@@ -1,10 +1,13 @@
 # Shared helpers: output paths, library inputs, per-job config slices.
-from memtrade.config import learners_for
+from memtrade.config import learners_for, mixture_priors
 
 PROBLEMS = sorted(config["problems"])
 RESULTS = "results"
 FIGURES = ["mem_vs_n", "mem_vs_d", "frontier"]
 SUMMARY_FIGURES = ["rates", "sdpi_constants", "ratios"]
+MIXTURE = "mixture" in config
+MIXTURE_PRIORS = mixture_priors(config["mixture"]) if MIXTURE else {}
+MIXTURE_FIGURES = ["mem_vs_n", "frontier", "singletons", "feldman"]
 
 
 def lib(*modules):
@@ -46,6 +49,12 @@ def all_outputs():
         out += expand(
             f"{RESULTS}/figures/{problem}_{{figure}}.{{ext}}",
             figure=FIGURES,
+            ext=["pdf", "png"],
+        )
+    if MIXTURE:
+        out += expand(
+            f"{RESULTS}/figures/mixture_{{f}}.{{ext}}",
+            f=MIXTURE_FIGURES,
             ext=["pdf", "png"],
         )
     return out

@@ -38,6 +38,8 @@ def trinomial_error(k: int, p_pos: float, p_neg: float) -> float:
         return 0.0
     a = np.arange(k + 1)
     cond = min(p_neg / (1.0 - p_pos), 1.0)
+    if cond < 1e-300:  # N- = 0 surely (and the binomial routines would overflow): error only on T = 0
+        return float(0.5 * (1.0 - p_pos) ** k)
     weight = binom.pmf(a, k, p_pos)
     return float(np.sum(weight * (binom.sf(a, k - a, cond) + 0.5 * binom.pmf(a, k - a, cond))))
 
