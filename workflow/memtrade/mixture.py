@@ -115,8 +115,13 @@ def simulate(p: np.ndarray, n: int, curves: pd.DataFrame, threshold: int, rng, d
     )
 
 
-def feldman_tau1(p: np.ndarray, n: int) -> float:
-    """tau_1 = E[a^2 (1 - a)^(n-1)] / E[a (1 - a)^(n-1)], a the frequency of a uniformly chosen cluster."""
+def feldman_tau1(p, n: int) -> float:
+    """tau_1 = E[a^2 (1 - a)^(n-1)] / E[a (1 - a)^(n-1)], a the frequency of a uniformly chosen cluster.
+
+    ``p`` holds the frequencies of one draw (K,) or of several draws (draws, K): the expectations
+    are then pooled over draws and clusters (a ratio of expectations, as in Feldman 2020).
+    """
+    p = np.asarray(p, dtype=float)
     w = (1.0 - p) ** (n - 1)
     return float(np.sum(p * p * w) / np.sum(p * w))
 
@@ -175,7 +180,7 @@ def prior_tables(
                             }
                         )
                 excess = sim["singleton_excess_error"]
-                tau1 = float(np.mean([feldman_tau1(p, n) for p in freq_list]))
+                tau1 = feldman_tau1(np.stack(freq_list), n)
                 singles = row["expected_singletons"]
                 feld.append(
                     {
