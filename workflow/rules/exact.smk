@@ -13,6 +13,7 @@ rule exact:
     resources:
         mem_mb=2000,
         runtime=30,
+        cpus_per_task=1,
     params:
         problem=lambda wc: problem_params(wc.problem),
         n=lambda wc: config["problems"][wc.problem]["n"],

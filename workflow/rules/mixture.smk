@@ -23,7 +23,8 @@ rule mixture_curves:
         "../../envs/compute.yaml"
     resources:
         mem_mb=2000,
-        runtime=30,
+        runtime=60,
+        cpus_per_task=1,
     params:
         problem=config["mixture"]["problem"] if MIXTURE else None,
         problem_params=(
@@ -53,6 +54,7 @@ rule mixture_prior:
     resources:
         mem_mb=4000,
         runtime=30,
+        cpus_per_task=1,
     params:
         prior=lambda wc: MIXTURE_PRIORS[wc.prior],
         K=config["mixture"]["K"] if MIXTURE else None,

@@ -12,5 +12,6 @@ rule sdpi:
         problem=lambda wc: problem_params(wc.problem),
         d=lambda wc: config["problems"][wc.problem]["d"],
         n=lambda wc: config["problems"][wc.problem]["n"],
+        inject_failure=lambda wc: config.get("inject_failure") == f"sdpi:{wc.problem}",
     script:
         "../scripts/sdpi.py"

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# A real single-node SLURM on this machine, for the tests (not for production use).
+#   tools/slurm_local.sh install   # Debian packages slurmctld slurmd slurm-client munge (needs root)
+#   tools/slurm_local.sh start DIR # write DIR/slurm.conf, start munged, slurmctld, slurmd; wait for idle
+#   tools/slurm_local.sh stop DIR  # stop the daemons by their pid files
+# Clients need SLURM_CONF=DIR/slurm.conf in their environment.
+set -euo pipefail
+cmd=${1:?usage: slurm_local.sh install|start DIR|stop DIR}
+
+case "$cmd" in
+install)
+    if command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null \
+        && command -v munged >/dev/null; then
+        exit 0
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq slurmctld slurmd slurm-client munge >/dev/null
+    ;;
+start)
+    dir=$(realpath -m "${2:?DIR}")
+    mkdir -p "$dir"/{state,spool,log}
+    # munged runs as the munge user: its folder must be reachable whatever DIR's parents allow
+    munge_dir=$(mktemp -d /tmp/memtrade-munge.XXXXXX)
+    chmod 755 "$munge_dir"
+    ln -sfn "$munge_dir" "$dir/munge"
+    host=$(hostname -s)
+    cpus=$(nproc)
+    mem=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 / 2 ))
+    cat >"$dir/slurm.conf" <<CONF
+ClusterName=memtrade
+SlurmctldHost=$host
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+StateSaveLocation=$dir/state
+SlurmdSpoolDir=$dir/spool
+SlurmctldPidFile=$dir/slurmctld.pid
+SlurmdPidFile=$dir/slurmd.pid
+SlurmctldLogFile=$dir/log/slurmctld.log
+SlurmdLogFile=$dir/log/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core_Memory
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+JobCompType=jobcomp/none
+MpiDefault=none
+ReturnToService=2
+MinJobAge=300
+SchedulerType=sched/backfill
+# configless: slurmd fetches this file from slurmctld and caches it under /run/slurm/conf,
+# where job steps find it (the SLURM job-step executor drops SLURM_CONF from their environment)
+SlurmctldParameters=enable_configless
+NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
+PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
+CONF
+    # munge: its own socket and pid under DIR, run as the munge user
+    chown munge:munge "$munge_dir"
+    runuser -u munge -- /usr/sbin/munged --socket="$munge_dir/munge.socket.2" \
+        --pid-file="$munge_dir/munged.pid" --log-file="$munge_dir/munged.log" --seed-file="$munge_dir/seed"
+    export SLURM_CONF="$dir/slurm.conf"
+    # slurm finds munge through the default socket path: point it at ours
+    mkdir -p /run/munge
+    ln -sf "$munge_dir/munge.socket.2" /run/munge/munge.socket.2
+    /usr/sbin/slurmctld -f "$dir/slurm.conf"
+    /usr/sbin/slurmd --conf-server "$host"
+    for _ in $(seq 1 60); do
+        state=$(sinfo -h -N -o '%t' 2>/dev/null | head -n 1 || true)
+        if [ "$state" = "idle" ]; then
+            echo "slurm up: $SLURM_CONF"
+            exit 0
+        fi
+        sleep 0.5
+    done
+    echo "slurm did not reach idle (state: ${state:-none}); logs in $dir/log" >&2
+    exit 1
+    ;;
+stop)
+    dir=$(realpath -m "${2:?DIR}")
+    for pidfile in "$dir/slurmd.pid" "$dir/slurmctld.pid" "$dir/munge/munged.pid"; do
+        if [ -f "$pidfile" ]; then
+            kill "$(cat "$pidfile")" 2>/dev/null || true
+        fi
+    done
+    if [ -L "$dir/munge" ]; then
+        rm -rf "$(readlink "$dir/munge")" "$dir/munge"
+    fi
+    ;;
+*)
+    echo "unknown command $cmd" >&2
+    exit 2
+    ;;
+esac
