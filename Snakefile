@@ -50,6 +50,7 @@ include: "workflow/rules/exact.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/plots.smk"
 include: "workflow/rules/mixture.smk"
+include: "workflow/rules/claims.smk"
 
 
 rule all:

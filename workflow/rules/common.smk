@@ -37,8 +37,27 @@ def exact_files(wildcards):
     ]
 
 
+def claim_tables(wildcards):
+    """The tables the claims read, by key (sdpi:<problem>, targets:<problem>, ratios, ...)."""
+    tables = {
+        "ratios": f"{RESULTS}/tables/ratios.csv",
+        "memorization": f"{RESULTS}/tables/memorization.csv",
+    }
+    for problem in PROBLEMS:
+        tables[f"sdpi:{problem}"] = f"{RESULTS}/sdpi/{problem}.csv"
+        tables[f"targets:{problem}"] = f"{RESULTS}/tables/{problem}_targets.csv"
+    if MIXTURE:
+        tables["mixture_tradeoff"] = f"{RESULTS}/tables/mixture_tradeoff.csv"
+        tables["mixture_feldman"] = f"{RESULTS}/tables/mixture_feldman.csv"
+    return tables
+
+
 def all_outputs():
-    out = [f"{RESULTS}/tables/memorization.csv", f"{RESULTS}/tables/ratios.csv"]
+    out = [
+        f"{RESULTS}/tables/memorization.csv",
+        f"{RESULTS}/tables/ratios.csv",
+        f"{RESULTS}/tables/claims.csv",
+    ]
     out += expand(
         f"{RESULTS}/figures/{{summary}}.{{ext}}",
         summary=SUMMARY_FIGURES,

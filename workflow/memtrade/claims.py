@@ -1,0 +1,204 @@
+"""Evaluate the papers' claims (claims.yaml) on this run's tables: pass / fail / not-run.
+
+Each claim names a test kind and its tolerance; the tolerance is part of the claim and is never
+adjusted here. A claim whose tables are absent from this run is ``not-run``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .bounds import lower_bound_bits
+
+COLUMNS = ["id", "statement", "source", "verdict", "measured", "criterion"]
+
+
+class NotRun(Exception):
+    """The tables a claim needs are not part of this run."""
+
+
+def _need(tables: dict, key: str) -> pd.DataFrame:
+    if key not in tables:
+        raise NotRun(f"no {key} table in this run")
+    return tables[key]
+
+
+def _slope(x, y) -> float:
+    x, y = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def _slope_vs_d(t, tables):
+    measured, ok = [], True
+    for problem in t["problems"]:
+        if f"sdpi:{problem}" not in tables:
+            continue
+        s = tables[f"sdpi:{problem}"]
+        s = s[s["n"] == s["n"].min()].merge(_need(tables, f"targets:{problem}"), on=["problem", "d"])
+        if s["d"].nunique() < 2:
+            continue
+        slope = _slope(s["d"], lower_bound_bits(s["F"], s["target_error"]))
+        measured.append(f"{problem} {slope:.3f}")
+        ok &= t["low"] <= slope <= t["high"]
+    if not measured:
+        raise NotRun("no configured problem has two or more values of d")
+    return ok, "; ".join(measured), f"slope in [{t['low']}, {t['high']}]"
+
+
+def _slope_vs_n(t, tables):
+    s = _need(tables, f"sdpi:{t['problem']}")
+    slopes = [_slope(g["n"], g["F"]) for _, g in s.groupby("d") if g["n"].nunique() > 1]
+    if not slopes:
+        raise NotRun("fewer than two values of n")
+    ok = all(t["low"] <= x <= t["high"] for x in slopes)
+    return ok, f"slopes {min(slopes):.4f} to {max(slopes):.4f} over {len(slopes)} d", f"in [{t['low']}, {t['high']}]"
+
+
+def _knee(t, tables):
+    s = _need(tables, f"sdpi:{t['problem']}")
+    parts, ok = [], True
+    for d, g in s.groupby("d"):
+        x = g["n"] * g["scale"] ** 2
+        before = g[(x <= t["before"]) & (g["F"] > 0)]
+        after = g[(x >= t["after"]) & (g["F"] > 1e-250)]
+        if len(before) < 2 or len(after) < 2:
+            continue
+        sb, sa = _slope(before["n"], before["F"]), _slope(after["n"], after["F"])
+        parts.append(f"d={d}: {sb:.2f} before, {sa:.1f} after")
+        ok &= t["slope_before"][0] <= sb <= t["slope_before"][1] and sa < t["slope_after_below"]
+    if not parts:
+        raise NotRun("no d has two grid points on each side of the knee")
+    crit = (
+        f"slope in {t['slope_before']} where n r^2 <= {t['before']}, "
+        f"below {t['slope_after_below']} where n r^2 >= {t['after']}"
+    )
+    return ok, "; ".join(parts), crit
+
+
+def _exponential(t, tables):
+    s = _need(tables, f"sdpi:{t['problem']}")
+    worst = []
+    for _, g in s.groupby("d"):
+        g = g[g["F"] > 0].sort_values("n")
+        n, F = g["n"].to_numpy(float), g["F"].to_numpy(float)
+        if len(n) > 1:
+            worst.append(float(np.max((F[1:] / F[:-1]) ** (1.0 / np.diff(n)))))
+    if not worst:
+        raise NotRun("fewer than two values of n")
+    return max(worst) <= t["max_rate"], f"largest per-example factor {max(worst):.3f}", f"<= {t['max_rate']}"
+
+
+def _ratios_with_scale(tables, problem):
+    r = _need(tables, "ratios")
+    r = r[(r["problem"] == problem) & r["ratio_to_bound"].notna()]
+    s = _need(tables, f"sdpi:{problem}")[["d", "n", "scale"]]
+    return r.merge(s, on=["d", "n"])
+
+
+def _ratio_bounded(t, tables):
+    parts, ok = [], True
+    for problem in t["problems"]:
+        if f"sdpi:{problem}" not in tables:
+            continue
+        r = _ratios_with_scale(tables, problem)
+        weak = r["n"] <= r["scale"] if problem == "gaussian" else r["n"] * r["scale"] ** 2 <= 1
+        r = r[weak]
+        if r.empty:
+            continue
+        worst = float(r["ratio_to_bound"].max())
+        parts.append(f"{problem} max {worst:.2f}")
+        ok &= worst <= t["max_ratio"]
+    if not parts:
+        raise NotRun("no ratios in the weak-signal regime")
+    return ok, "; ".join(parts), f"<= {t['max_ratio']}"
+
+
+def _ratio_growth(t, tables):
+    r = _ratios_with_scale(tables, t["problem"])
+    r = r[r["d"] == r["d"].min()]
+    r = r[2.0 ** (1 - r["n"]) <= r["scale"]]
+    if r["n"].nunique() < 2:
+        raise NotRun("fewer than two values of n past 2^(1-n) <= q")
+    slope = _slope(r["n"], r["ratio_to_bound"])
+    crit = f"log-log slope in [{t['low']}, {t['high']}]"
+    return t["low"] <= slope <= t["high"], f"slope {slope:.2f} at d={int(r['d'].iloc[0])}", crit
+
+
+def _invariants(t, tables):
+    m = _need(tables, "memorization")
+    bad = int((m["memorization_bits"] < m["lower_bound_bits"]).sum())
+    msg = f"{bad} of {len(m)} rows below the bound"
+    if "mixture_tradeoff" in tables:
+        x = tables["mixture_tradeoff"]
+        bad_x = int(((x["memorization_bits"] < x["lower_bound_bits"]) | ~x["holds_every_draw"].astype(bool)).sum())
+        bad += bad_x
+        msg += f"; mixtures: {bad_x} of {len(x)}"
+    return bad == 0, msg, "no row below the bound"
+
+
+def _table_present(t, tables):
+    b = _need(tables, "brown_attack")
+    rate = float(b["bit_recovery_rate"].mean())
+    return rate > 0.5, f"mean bit recovery {rate:.3f}", "> 0.5"
+
+
+def _feldman(t, tables):
+    f = _need(tables, "mixture_feldman")
+    z = ((f["predicted_excess_error"] - f["simulated_excess_error"]) / f["simulated_excess_error_se"]).abs()
+    rel = (f["predicted_excess_error"] / f["simulated_excess_error"] - 1).abs()
+    ok = z.max() <= t["max_z"] and rel.max() <= t["max_relative"]
+    return (
+        ok,
+        f"max {z.max():.2f} s.e., max {100 * rel.max():.2f} % over {len(f)} rows",
+        (f"<= {t['max_z']} s.e. and <= {100 * t['max_relative']:g} %"),
+    )
+
+
+KINDS = {
+    "slope_vs_d": _slope_vs_d,
+    "slope_vs_n": _slope_vs_n,
+    "knee": _knee,
+    "exponential": _exponential,
+    "ratio_bounded": _ratio_bounded,
+    "ratio_growth": _ratio_growth,
+    "invariants": _invariants,
+    "table_present": _table_present,
+    "feldman": _feldman,
+}
+
+
+def evaluate(claims: list[dict], tables: dict) -> pd.DataFrame:
+    rows = []
+    for claim in claims:
+        test = claim["test"]
+        try:
+            ok, measured, criterion = KINDS[test["kind"]](test, tables)
+            verdict = "pass" if ok else "fail"
+        except NotRun as why:
+            verdict, measured, criterion = "not-run", str(why), claim.get("description", "")
+        rows.append(
+            {
+                "id": claim["id"],
+                "statement": claim["statement"],
+                "source": claim["source"],
+                "verdict": verdict,
+                "measured": measured,
+                "criterion": criterion,
+            }
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def to_markdown(verdicts: pd.DataFrame) -> str:
+    lines = [
+        "# Claims and verdicts",
+        "",
+        "| claim | verdict | measured | criterion | source |",
+        "|---|---|---|---|---|",
+    ]
+    for r in verdicts.itertuples():
+        lines.append(f"| {r.statement} (`{r.id}`) | **{r.verdict}** | {r.measured} | {r.criterion} | {r.source} |")
+    counts = verdicts["verdict"].value_counts()
+    lines += ["", ", ".join(f"{counts.get(v, 0)} {v}" for v in ("pass", "fail", "not-run"))]
+    return "\n".join(lines) + "\n"
