@@ -24,7 +24,7 @@ ENVS = {
     ),
     "plot": (
         "figures",
-        ["numpy", "scipy", "pandas", "pyyaml", "matplotlib", "seaborn"],
+        ["numpy", "scipy", "pandas", "pyyaml", "matplotlib", "seaborn", "pillow"],
     ),
 }
 

@@ -8,6 +8,9 @@ SUMMARY_FIGURES = ["rates", "sdpi_constants", "ratios"]
 MIXTURE = "mixture" in config
 MIXTURE_PRIORS = mixture_priors(config["mixture"]) if MIXTURE else {}
 MIXTURE_FIGURES = ["mem_vs_n", "frontier", "singletons", "feldman"]
+GALLERY = ["rates", "ratios", "gaussian_mem_vs_n", "sparse_mem_vs_n"] + (
+    ["mixture_frontier", "mixture_feldman"] if MIXTURE else []
+)
 
 
 def lib(*modules):

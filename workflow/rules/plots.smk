@@ -50,3 +50,20 @@ rule summary_figure:
         "../../envs/plot.yaml"
     script:
         "../scripts/summary_figure.py"
+
+
+rule gallery:
+    """README gallery: downscaled copies of the main figures in docs/gallery/ (run: bash bin/gallery)."""
+    input:
+        figures=expand(f"{RESULTS}/figures/{{name}}.png", name=GALLERY),
+        lib=lib("io"),
+    output:
+        expand("docs/gallery/{name}.png", name=GALLERY),
+    log:
+        f"{RESULTS}/logs/gallery.log",
+    conda:
+        "../../envs/plot.yaml"
+    params:
+        width=900,
+    script:
+        "../scripts/gallery.py"
