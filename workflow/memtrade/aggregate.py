@@ -23,6 +23,7 @@ TABLE_COLUMNS = [
     "memorization_bits",
     "test_error",
     "test_error_tol",
+    "error_method",
     "lower_bound_bits",
     "tau",
     "rho",
@@ -30,16 +31,7 @@ TABLE_COLUMNS = [
     "seed",
 ]
 
-BEST_COLUMNS = [
-    "problem",
-    "d",
-    "n",
-    "learner",
-    "family",
-    "param_name",
-    "param_value",
-    "memorization_bits",
-    "test_error",
+BEST_COLUMNS = TABLE_COLUMNS[:9] + [
     "target_error",
     "lower_bound_bits",
     "lower_bound_at_target_bits",

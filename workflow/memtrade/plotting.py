@@ -295,16 +295,18 @@ def _zipf(frame):
     return z.sort_values("a")
 
 
-def _prior_colors(priors):
+def _priors_in_order(frame):
+    """Zipf priors by exponent, then the others by name; and a colour for each."""
+    zipf = list(dict.fromkeys(_zipf(frame)["prior"]))
+    priors = zipf + sorted(set(frame["prior"]) - set(zipf))
     pal = sns.color_palette("mako_r", max(len(priors), 3))
-    return {p: pal[i] for i, p in enumerate(priors)}
+    return priors, {p: pal[i] for i, p in enumerate(priors)}
 
 
 def mixture_mem_vs_n(best, trade):
     """Least memorization reaching the target (t = 1's error + slack) and its bound, against n, per prior."""
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
-    priors = list(dict.fromkeys(_zipf(best)["prior"])) + sorted(set(best["prior"]) - set(_zipf(best)["prior"]))
-    colors = _prior_colors(priors)
+    priors, colors = _priors_in_order(best)
     for prior in priors:
         b = best[best["prior"] == prior].sort_values("n")
         marker = "o" if prior.startswith("zipf_") else "s"
@@ -325,8 +327,7 @@ def mixture_frontier(trade, n: int):
     """Expected error against expected memorization over thresholds t, with the bound, at fixed n."""
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     rows = trade[trade["n"] == n]
-    priors = list(dict.fromkeys(_zipf(rows)["prior"])) + sorted(set(rows["prior"]) - set(_zipf(rows)["prior"]))
-    colors = _prior_colors(priors)
+    priors, colors = _priors_in_order(rows)
     for prior in priors:
         r = rows[rows["prior"] == prior].sort_values("threshold")
         r = r[r["memorization_bits"] > 0]
@@ -354,8 +355,7 @@ def mixture_singletons(by_count, n: int):
     """Share of the expected bound (t = 1) from clusters seen once, twice, ..., per prior, at fixed n."""
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     rows = by_count[by_count["n"] == n]
-    priors = list(dict.fromkeys(_zipf(rows)["prior"])) + sorted(set(rows["prior"]) - set(_zipf(rows)["prior"]))
-    colors = _prior_colors(priors)
+    priors, colors = _priors_in_order(rows)
     width = 0.8 / max(len(priors), 1)
     for i, prior in enumerate(priors):
         r = rows[(rows["prior"] == prior) & (rows["count"] <= 8)].sort_values("count")
