@@ -43,6 +43,8 @@ wildcard_constraints:
     summary="|".join(SUMMARY_FIGURES),
     mfigure="|".join(MIXTURE_FIGURES),
     prior="[a-z][a-z0-9_.]*",
+    bproblem="gaussian|boolean|sparse",
+    blearner="[a-z][a-z0-9_]*",
 
 
 include: "workflow/rules/sdpi.smk"
@@ -50,6 +52,7 @@ include: "workflow/rules/exact.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/plots.smk"
 include: "workflow/rules/mixture.smk"
+include: "workflow/rules/blackbox.smk"
 include: "workflow/rules/claims.smk"
 
 

@@ -32,6 +32,14 @@ def test_all_outputs_exist(quick_run):
         f"mixture_{f}" for f in ("mem_vs_n", "frontier", "singletons", "feldman")
     ]:
         assert (res / "figures" / f"{fig}.png").stat().st_size > 10_000
+    for problem in PROBLEMS:
+        bb = pd.read_csv(res / "tables" / f"blackbox_{problem}.csv")
+        ref = bb[bb["exact_bits"].notna()]
+        assert len(ref) and (ref["certified_bits"] <= ref["exact_bits"]).all()
+        assert (res / "figures" / f"blackbox_{problem}.png").stat().st_size > 10_000
+        assert (res / "models" / problem / "logistic.npz").exists()
+        assert not list((res / "datasets" / problem).glob("*.npz"))  # temporary datasets are gone
+        assert len(list((res / "datasets" / problem).glob("*.json"))) == 3  # their sidecars stay
     trade = pd.read_csv(res / "tables" / "mixture_tradeoff.csv")
     assert (trade["memorization_bits"] >= trade["lower_bound_bits"]).all() and trade["holds_every_draw"].all()
     assert not list(res.rglob(".*.tmp-*")), "temporary files left behind"

@@ -22,6 +22,10 @@ ENVS = {
         "SDPI constants, exact memorization and error, tables",
         ["numpy", "scipy", "pandas", "pyyaml", "jsonschema"],
     ),
+    "learn": (
+        "datasets, black-box learners, attacks and certified bounds",
+        ["numpy", "scipy", "pandas", "pyyaml", "scikit-learn"],
+    ),
     "plot": (
         "figures",
         ["numpy", "scipy", "pandas", "pyyaml", "matplotlib", "seaborn", "pillow"],

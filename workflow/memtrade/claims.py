@@ -134,7 +134,13 @@ def _invariants(t, tables):
         bad_x = int(((x["memorization_bits"] < x["lower_bound_bits"]) | ~x["holds_every_draw"].astype(bool)).sum())
         bad += bad_x
         msg += f"; mixtures: {bad_x} of {len(x)}"
-    return bad == 0, msg, "no row below the bound"
+    for key in sorted(k for k in tables if k.startswith("blackbox:")):
+        b = tables[key]
+        ref = b[b["exact_bits"].notna()]
+        bad_b = int((ref["certified_bits"] > ref["exact_bits"]).sum())
+        bad += bad_b
+        msg += f"; {key} certified above exact: {bad_b} of {len(ref)}"
+    return bad == 0, msg, "no row below the bound; no certified bound above an exact value"
 
 
 def _table_present(t, tables):

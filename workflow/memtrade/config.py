@@ -66,6 +66,7 @@ def validate(config: dict, schema_path) -> dict:
                     f"must lie in (0, 1); lower c or raise the smallest d"
                 )
     _validate_mixture(config.get("mixture"))
+    _validate_blackbox(config.get("blackbox"))
     frontier_n = config["analysis"]["frontier_n"]
     for name, section in config["problems"].items():
         if frontier_n not in section["n"]:
@@ -91,6 +92,34 @@ def _validate_mixture(mix) -> None:
             raise ConfigError(f"config key 'mixture.priors.{name}.weights': need one weight per level, summing to 1")
         if name.startswith("zipf_"):
             raise ConfigError(f"config key 'mixture.priors.{name}': names starting with zipf_ are reserved")
+
+
+def _validate_blackbox(bb) -> None:
+    if bb is None:
+        return
+    for name, section in bb["problems"].items():
+        problem = make_problem(name, section["d"], section)
+        if name in ("boolean", "sparse") and not 0 < problem.scale < 1:
+            raise ConfigError(
+                f"config key 'blackbox.problems.{name}.c': "
+                f"{problem.scale_name} = {problem.scale:.4g} must lie in (0, 1)"
+            )
+    if "natural" in bb["learners"]:
+        raise ConfigError("config key 'blackbox.learners.natural': the name is reserved for the exact reference")
+    for name, skipped in bb["skip"].items():
+        unknown = sorted(set(skipped) - set(bb["learners"]))
+        if unknown:
+            raise ConfigError(f"config key 'blackbox.skip.{name}': unknown learners {unknown}")
+
+
+def blackbox_pairs(bb) -> list[tuple[str, str]]:
+    """(problem, learner) pairs of the black-box section; ``natural`` (exact reference) always included."""
+    pairs = []
+    for problem in bb["problems"]:
+        for learner in [*bb["learners"], "natural"]:
+            if learner not in bb["skip"].get(problem, []):
+                pairs.append((problem, learner))
+    return pairs
 
 
 def mixture_priors(mix) -> dict:

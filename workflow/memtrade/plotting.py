@@ -393,3 +393,28 @@ def mixture_feldman(feldman, n: int):
 
 FIGURES = {"mem_vs_n": mem_vs_n, "mem_vs_d": mem_vs_d, "frontier": frontier}
 SUMMARY_FIGURES = {"rates": rates, "sdpi_constants": sdpi_constants, "ratios": ratios}
+
+
+def blackbox(table):
+    """Certified memorization (bits) of each black-box learner against n, with the SDPI bound at its error."""
+    fig, ax = plt.subplots(figsize=(6.6, 4.4))
+    learners = list(dict.fromkeys(table["learner"]))
+    colors = _colors(learners)
+    for i, learner in enumerate(learners):
+        t = table[table["learner"] == learner].sort_values("n")
+        c = colors[learner]
+        ax.plot(t["n"], t["certified_bits"], marker=MARKERS[i % len(MARKERS)], color=c, label=f"{learner}: certified")
+        ax.fill_between(t["n"], t["certified_bits"], t["certified_bits_hi"], color=c, alpha=0.15)
+        ax.plot(t["n"], t["lower_bound_bits"], linestyle="--", color=c, linewidth=1.1)
+        if t["exact_bits"].notna().any():
+            ax.plot(t["n"], t["exact_bits"], linestyle=":", color=c, linewidth=1.6, label=f"{learner}: exact")
+    ax.plot([], [], linestyle="--", color="grey", label="SDPI bound at the learner's error")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("symlog", linthresh=1.0)
+    ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax.set_xlabel("training examples n")
+    ax.set_ylabel("memorization (bits)")
+    problem, d = table["problem"].iloc[0], int(table["d"].iloc[0])
+    ax.set_title(f"Black-box learners, {PROBLEM_LABELS.get(problem, problem)} (d = {d}): certified by attack")
+    ax.legend(loc="upper right", fontsize=7)
+    return fig

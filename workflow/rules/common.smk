@@ -1,5 +1,5 @@
 # Shared helpers: output paths, library inputs, per-job config slices.
-from memtrade.config import learners_for, mixture_priors
+from memtrade.config import blackbox_pairs, learners_for, mixture_priors
 
 PROBLEMS = sorted(config["problems"])
 RESULTS = "results"
@@ -8,6 +8,9 @@ SUMMARY_FIGURES = ["rates", "sdpi_constants", "ratios"]
 MIXTURE = "mixture" in config
 MIXTURE_PRIORS = mixture_priors(config["mixture"]) if MIXTURE else {}
 MIXTURE_FIGURES = ["mem_vs_n", "frontier", "singletons", "feldman"]
+BLACKBOX = "blackbox" in config
+BLACKBOX_SEEDS = list(range(config["blackbox"]["seeds"])) if BLACKBOX else []
+BLACKBOX_PAIRS = blackbox_pairs(config["blackbox"]) if BLACKBOX else []
 GALLERY = ["rates", "ratios", "gaussian_mem_vs_n", "sparse_mem_vs_n"] + (
     ["mixture_frontier", "mixture_feldman"] if MIXTURE else []
 )
@@ -40,6 +43,13 @@ def exact_files(wildcards):
     ]
 
 
+def blackbox_learner(problem, learner):
+    """The config entry of a black-box learner; ``natural`` is the problem's structured learner."""
+    if learner == "natural":
+        return {"kind": "natural", "problem": problem}
+    return config["blackbox"]["learners"][learner]
+
+
 def claim_tables(wildcards):
     """The tables the claims read, by key (sdpi:<problem>, targets:<problem>, ratios, ...)."""
     tables = {
@@ -49,6 +59,9 @@ def claim_tables(wildcards):
     for problem in PROBLEMS:
         tables[f"sdpi:{problem}"] = f"{RESULTS}/sdpi/{problem}.csv"
         tables[f"targets:{problem}"] = f"{RESULTS}/tables/{problem}_targets.csv"
+    if BLACKBOX:
+        for problem in config["blackbox"]["problems"]:
+            tables[f"blackbox:{problem}"] = f"{RESULTS}/tables/blackbox_{problem}.csv"
     if MIXTURE:
         tables["mixture_tradeoff"] = f"{RESULTS}/tables/mixture_tradeoff.csv"
         tables["mixture_feldman"] = f"{RESULTS}/tables/mixture_feldman.csv"
@@ -71,6 +84,12 @@ def all_outputs():
         out += expand(
             f"{RESULTS}/figures/{problem}_{{figure}}.{{ext}}",
             figure=FIGURES,
+            ext=["pdf", "png"],
+        )
+    if BLACKBOX:
+        out += expand(
+            f"{RESULTS}/figures/blackbox_{{p}}.{{ext}}",
+            p=list(config["blackbox"]["problems"]),
             ext=["pdf", "png"],
         )
     if MIXTURE:
