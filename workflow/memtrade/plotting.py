@@ -397,7 +397,7 @@ SUMMARY_FIGURES = {"rates": rates, "sdpi_constants": sdpi_constants, "ratios": r
 
 def blackbox(table):
     """Certified memorization (bits) of each black-box learner against n, with the SDPI bound at its error."""
-    fig, ax = plt.subplots(figsize=(6.6, 4.4))
+    fig, ax = plt.subplots(figsize=(7.0, 5.0))
     learners = list(dict.fromkeys(table["learner"]))
     colors = _colors(learners)
     for i, learner in enumerate(learners):
@@ -415,6 +415,7 @@ def blackbox(table):
     ax.set_xlabel("training examples n")
     ax.set_ylabel("memorization (bits)")
     problem, d = table["problem"].iloc[0], int(table["d"].iloc[0])
+    ax.set_ylim(bottom=0)
     ax.set_title(f"Black-box learners, {PROBLEM_LABELS.get(problem, problem)} (d = {d}): certified by attack")
-    ax.legend(loc="upper right", fontsize=7)
+    _figure_legend(fig, ax)
     return fig
