@@ -45,6 +45,7 @@ wildcard_constraints:
     prior="[a-z][a-z0-9_.]*",
     bproblem="gaussian|boolean|sparse",
     blearner="[a-z][a-z0-9_]*",
+    bmodel="logistic|mlp",
 
 
 include: "workflow/rules/sdpi.smk"
@@ -53,6 +54,7 @@ include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/plots.smk"
 include: "workflow/rules/mixture.smk"
 include: "workflow/rules/blackbox.smk"
+include: "workflow/rules/brown.smk"
 include: "workflow/rules/claims.smk"
 
 

@@ -67,6 +67,13 @@ def validate(config: dict, schema_path) -> dict:
                 )
     _validate_mixture(config.get("mixture"))
     _validate_blackbox(config.get("blackbox"))
+    brown = config.get("brown")
+    if brown is not None:
+        from .brown import subcube_rate
+
+        r = subcube_rate(brown["n"], brown["d"], brown["a"])
+        if not 0 < r < 1:
+            raise ConfigError(f"config key 'brown.d': the fixing probability r = {r:.4g} must lie in (0, 1)")
     frontier_n = config["analysis"]["frontier_n"]
     for name, section in config["problems"].items():
         if frontier_n not in section["n"]:

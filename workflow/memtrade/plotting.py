@@ -65,10 +65,10 @@ def _panels(count: int, width: float = 3.6, height: float = 3.0):
     return fig, axes.ravel()[:count]
 
 
-def _figure_legend(fig, ax) -> None:
+def _figure_legend(fig, ax, ncols: int = 4) -> None:
     """One legend for all panels, below them."""
     handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), ncols))
 
 
 def _major_labels_only(ax) -> None:
@@ -418,4 +418,37 @@ def blackbox(table):
     ax.set_ylim(bottom=0)
     ax.set_title(f"Black-box learners, {PROBLEM_LABELS.get(problem, problem)} (d = {d}): certified by attack")
     _figure_legend(fig, ax)
+    return fig
+
+
+def brown(table):
+    """Brown et al.: singleton reconstruction error and classification errors over training steps, per model."""
+    models = list(dict.fromkeys(table["model"]))
+    fig, axes = plt.subplots(1, len(models), figsize=(6.0 * len(models), 4.3), squeeze=False)
+    series = [
+        ("reconstruction_error", "reconstruction error (singletons' free bits)", "black"),
+        ("train_error", "classification error: training data", "C0"),
+        ("test_error_seen", "classification error: test, subpopulations seen in training", "C1"),
+        ("test_error_singleton", "classification error: test, singleton subpopulations", "C2"),
+    ]
+    pal = sns.color_palette("colorblind", 4)
+    for ax, model in zip(axes[0], models, strict=True):
+        t = table[table["model"] == model].sort_values("step")
+        x = t["step"].clip(lower=0.5)  # step 0 on a log axis
+        for i, (col, label, _) in enumerate(series):
+            color = "black" if i == 0 else pal[i]
+            ax.plot(x, t[col], color=color, marker="o", markersize=3, label=label, linewidth=2.0 if i == 0 else 1.4)
+            ax.fill_between(x, t[f"{col}_lo"], t[f"{col}_hi"], color=color, alpha=0.15)
+        last = t.iloc[-1]
+        ax.set_title(
+            f"{model}: {last['certified_bits_per_singleton']:.0f} bits certified per singleton "
+            f"(of {last['free_coordinates_per_singleton']:.0f} free)"
+        )
+        ax.set_xscale("log")
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("training step (full-batch GD with momentum; step 0 at 0.5)")
+        ax.set_ylabel("error rate")
+    _figure_legend(fig, axes[0][0], ncols=2)
+    n_seeds = int(table["seeds"].iloc[0])
+    fig.suptitle(f"Brown et al. cluster labelling: attacks on singletons along training ({n_seeds} seeds, 95 % bands)")
     return fig

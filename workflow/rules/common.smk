@@ -11,6 +11,9 @@ MIXTURE_FIGURES = ["mem_vs_n", "frontier", "singletons", "feldman"]
 BLACKBOX = "blackbox" in config
 BLACKBOX_SEEDS = list(range(config["blackbox"]["seeds"])) if BLACKBOX else []
 BLACKBOX_PAIRS = blackbox_pairs(config["blackbox"]) if BLACKBOX else []
+BROWN = "brown" in config
+BROWN_SEEDS = list(range(config["brown"]["seeds"])) if BROWN else []
+BROWN_MODELS = ["logistic", "mlp"]
 GALLERY = ["rates", "ratios", "gaussian_mem_vs_n", "sparse_mem_vs_n"] + (
     ["mixture_frontier", "mixture_feldman"] if MIXTURE else []
 )
@@ -59,6 +62,8 @@ def claim_tables(wildcards):
     for problem in PROBLEMS:
         tables[f"sdpi:{problem}"] = f"{RESULTS}/sdpi/{problem}.csv"
         tables[f"targets:{problem}"] = f"{RESULTS}/tables/{problem}_targets.csv"
+    if BROWN:
+        tables["brown_attack"] = f"{RESULTS}/tables/brown_attack.csv"
     if BLACKBOX:
         for problem in config["blackbox"]["problems"]:
             tables[f"blackbox:{problem}"] = f"{RESULTS}/tables/blackbox_{problem}.csv"
@@ -86,6 +91,8 @@ def all_outputs():
             figure=FIGURES,
             ext=["pdf", "png"],
         )
+    if BROWN:
+        out += [f"{RESULTS}/figures/brown.pdf", f"{RESULTS}/figures/brown.png"]
     if BLACKBOX:
         out += expand(
             f"{RESULTS}/figures/blackbox_{{p}}.{{ext}}",
