@@ -40,6 +40,9 @@ def test_all_outputs_exist(quick_run):
         assert (res / "models" / problem / "logistic.npz").exists()
         assert not list((res / "datasets" / problem).glob("*.npz"))  # temporary datasets are gone
         assert len(list((res / "datasets" / problem).glob("*.json"))) == 3  # their sidecars stay
+    brown = pd.read_csv(res / "tables" / "brown_attack.csv")
+    assert set(brown["model"]) == {"logistic", "mlp"} and (brown["seeds"] == 3).all()
+    assert (res / "figures" / "brown.png").stat().st_size > 10_000
     trade = pd.read_csv(res / "tables" / "mixture_tradeoff.csv")
     assert (trade["memorization_bits"] >= trade["lower_bound_bits"]).all() and trade["holds_every_draw"].all()
     assert not list(res.rglob(".*.tmp-*")), "temporary files left behind"
@@ -144,7 +147,7 @@ def test_editing_one_learner_reruns_only_its_jobs(quick_run, quick_config, tmp_p
     planned = _planned_jobs(proc)
     exact = [out for rule, out in planned if rule == "exact"]
     assert exact and all("/store_all/" in out for out in exact), planned
-    downstream = {"exact", "table", "best_at_target", "combine", "figure", "ratios", "summary_figure"}
+    downstream = {"exact", "table", "best_at_target", "combine", "figure", "ratios", "summary_figure", "claims"}
     assert {rule for rule, _ in planned} <= downstream
     assert not any(rule in ("sdpi", "targets") for rule, _ in planned)
 
