@@ -14,8 +14,15 @@ BLACKBOX_PAIRS = blackbox_pairs(config["blackbox"]) if BLACKBOX else []
 BROWN = "brown" in config
 BROWN_SEEDS = list(range(config["brown"]["seeds"])) if BROWN else []
 BROWN_MODELS = ["logistic", "mlp"]
-GALLERY = ["rates", "ratios", "gaussian_mem_vs_n", "sparse_mem_vs_n"] + (
-    ["mixture_frontier", "mixture_feldman"] if MIXTURE else []
+GALLERY = (
+    ["rates", "ratios", "gaussian_mem_vs_n", "sparse_mem_vs_n"]
+    + (["mixture_frontier", "mixture_feldman"] if MIXTURE else [])
+    + (["brown"] if BROWN else [])
+    + (
+        ["blackbox_boolean"]
+        if BLACKBOX and "boolean" in config["blackbox"]["problems"]
+        else []
+    )
 )
 
 
