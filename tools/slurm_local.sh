@@ -62,6 +62,12 @@ CONF
     runuser -u munge -- /usr/sbin/munged --socket="$munge_dir/munge.socket.2" \
         --pid-file="$munge_dir/munged.pid" --log-file="$munge_dir/munged.log" --seed-file="$munge_dir/seed"
     export SLURM_CONF="$dir/slurm.conf"
+    # slurmd caches the configless configuration in /run/slurm/conf; remember to remove it on stop,
+    # or every later SLURM client (the executor plugin runs `scontrol show config` when Snakemake
+    # starts) would wait for this cluster's controller after it is gone
+    if [ ! -e /run/slurm/conf ]; then
+        touch "$dir/remove_run_slurm_conf"
+    fi
     # slurm finds munge through the default socket path: point it at ours
     mkdir -p /run/munge
     ln -sf "$munge_dir/munge.socket.2" /run/munge/munge.socket.2
@@ -85,8 +91,16 @@ stop)
             kill "$(cat "$pidfile")" 2>/dev/null || true
         fi
     done
+    sleep 1  # let slurmd exit before its cache is removed
+    if [ -f "$dir/remove_run_slurm_conf" ]; then
+        rm -rf /run/slurm/conf
+    fi
     if [ -L "$dir/munge" ]; then
-        rm -rf "$(readlink "$dir/munge")" "$dir/munge"
+        munge_dir=$(readlink "$dir/munge")
+        if [ "$(readlink /run/munge/munge.socket.2 2>/dev/null)" = "$munge_dir/munge.socket.2" ]; then
+            rm -f /run/munge/munge.socket.2
+        fi
+        rm -rf "$munge_dir" "$dir/munge"
     fi
     ;;
 *)
