@@ -1,7 +1,7 @@
 rule brown_dataset:
     """Brown et al. datasets, one file per seed (temporary; sidecars record seed and parameters)."""
     input:
-        lib=lib("brown", "info", "io"),
+        lib=lib("brown", "blackbox", "info", "io"),
     output:
         data=temp([f"{RESULTS}/datasets/brown/seed{s}.npz" for s in BROWN_SEEDS]),
         meta=[f"{RESULTS}/datasets/brown/seed{s}.npz.json" for s in BROWN_SEEDS],
@@ -20,7 +20,7 @@ rule brown_run:
     """Train one model family (logistic, mlp) on every seed; errors and singleton attacks along training."""
     input:
         data=[f"{RESULTS}/datasets/brown/seed{s}.npz" for s in BROWN_SEEDS],
-        lib=lib("brown", "info", "io"),
+        lib=lib("brown", "blackbox", "info", "io"),
     output:
         f"{RESULTS}/brown/{{bmodel}}.csv",
     log:
@@ -44,7 +44,7 @@ rule brown_table:
     """Means and 95 % intervals over seeds per (model, step); certified bits per singleton."""
     input:
         stats=expand(f"{RESULTS}/brown/{{bmodel}}.csv", bmodel=BROWN_MODELS),
-        lib=lib("brown", "info", "io"),
+        lib=lib("brown", "blackbox", "info", "io"),
     output:
         report(
             f"{RESULTS}/tables/brown_attack.csv",

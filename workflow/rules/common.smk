@@ -1,4 +1,5 @@
 # Shared helpers: output paths, library inputs, per-job config slices.
+import re
 from memtrade.config import blackbox_pairs, learners_for, mixture_priors
 
 PROBLEMS = sorted(config["problems"])
@@ -26,17 +27,48 @@ GALLERY = (
 )
 
 
+def _module_files(base, name):
+    """The files of module ``name`` (dotted, relative to memtrade): a file, or a package's files."""
+    path = base.joinpath(*name.split("."))
+    if path.is_dir():
+        return sorted(path.glob("*.py"))
+    return [path.with_suffix(".py")] if path.with_suffix(".py").exists() else []
+
+
+def _local_imports(base, file):
+    """memtrade modules that ``file`` imports (relative or absolute), as dotted names."""
+    package = file.parent.relative_to(base).parts
+    names = set()
+    for dots, mod, what in re.findall(
+        r"^\s*from\s+(\.+)([\w.]*)\s+import\s+([\w, ()]+)", file.read_text(), flags=re.M
+    ):
+        parent = package[: len(package) - (len(dots) - 1)]
+        root = [*parent, *mod.split(".")] if mod else list(parent)
+        names.add(".".join(root))
+        for item in re.findall(r"\w+", what):  # "from . import x" may name modules
+            names.add(".".join([*root, item]))
+    names |= set(re.findall(r"^\s*(?:from|import)\s+memtrade\.([\w.]+)", file.read_text(), flags=re.M))
+    return {n.strip(".") for n in names if n.strip(".")}
+
+
 def lib(*modules):
-    """Library modules imported by a job, declared as its inputs so code edits rerun it."""
+    """Library files imported by a job, directly or through other library modules.
+
+    Declared as the job's inputs, so editing any library code the job runs reruns it.
+    """
     base = Path(workflow.basedir) / "workflow" / "memtrade"
-    files = [base / "__init__.py"]
-    for m in modules:  # a module file, or every file of a sub-package
-        files += (
-            sorted((base / m).glob("*.py"))
-            if (base / m).is_dir()
-            else [base / f"{m}.py"]
-        )
-    return [str(f) for f in files]
+    todo = [f for m in modules for f in _module_files(base, m)] + [base / "__init__.py"]
+    seen = set()
+    while todo:
+        f = todo.pop()
+        if f in seen:
+            continue
+        seen.add(f)
+        for name in _local_imports(base, f):
+            todo += _module_files(base, name)
+        if f.parent != base:  # a sub-package's __init__ runs first
+            todo.append(f.parent / "__init__.py")
+    return sorted(str(f) for f in seen)
 
 
 def problem_params(problem):
