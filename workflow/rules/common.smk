@@ -47,7 +47,11 @@ def _local_imports(base, file):
         names.add(".".join(root))
         for item in re.findall(r"\w+", what):  # "from . import x" may name modules
             names.add(".".join([*root, item]))
-    names |= set(re.findall(r"^\s*(?:from|import)\s+memtrade\.([\w.]+)", file.read_text(), flags=re.M))
+    names |= set(
+        re.findall(
+            r"^\s*(?:from|import)\s+memtrade\.([\w.]+)", file.read_text(), flags=re.M
+        )
+    )
     return {n.strip(".") for n in names if n.strip(".")}
 
 
