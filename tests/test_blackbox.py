@@ -39,11 +39,11 @@ def test_certified_bound_never_exceeds_exact_memorization(name):
 def test_certified_bits_formula():
     boolean = make_problem("boolean", 100, {"c": 1.0})
     H = float(h2((1 + boolean.r) / 2))
-    assert B.certified_bits(boolean, {0: (1000, 0.0)}, {0: H}, 100) == pytest.approx(1000 * H)
-    assert B.certified_bits(boolean, {0: (1000, 500.0)}, {0: H}, 100) == 0.0  # chance guessing certifies nothing
+    assert B.certified_bits(boolean, {0: (1000, 0.0)}, {0: H}) == pytest.approx(1000 * H)
+    assert B.certified_bits(boolean, {0: (1000, 500.0)}, {0: H}) == 0.0  # chance guessing certifies nothing
     gaussian = make_problem("gaussian", 100, {"c": 1.0})
     v = gaussian.sigma2
-    assert B.certified_bits(gaussian, {0: (10, 10 * v / 4)}, {0: v}, 100) == pytest.approx(10 * 0.5 * np.log2(4))
+    assert B.certified_bits(gaussian, {0: (10, 10 * v / 4)}, {0: v}) == pytest.approx(10 * 0.5 * np.log2(4))
 
 
 def test_knn_attack_reads_the_stored_examples():

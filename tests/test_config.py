@@ -16,6 +16,7 @@ BAD = {
         lambda c: c["learners"]["store_all"].__setitem__("bits", [1.5]),
         "learners.store_all.bits[0]",
     ),
+    "Boolean bias r >= 1": (lambda c: c["problems"]["boolean"].__setitem__("c", 10.0), "problems.boolean.c"),
     "target error above 1/2": (lambda c: c["analysis"].__setitem__("target_error", 0.6), "analysis.target_error"),
 }
 

@@ -138,20 +138,27 @@ def reconstruct(problem, model: dict, theta: np.ndarray, n: int) -> np.ndarray:
     return np.broadcast_to(guess, (n, d)).copy()
 
 
-def component_groups(problem, theta: np.ndarray):
-    """Per coordinate: its group label and H(u_j | theta_j) in bits (and Var(u_j | theta_j) for Gaussian)."""
+def group_constants(problem) -> dict:
+    """Per component group: H(u_j | theta_j) in bits (binary problems) or Var(u_j | theta_j) (Gaussian)."""
     if problem.name == "boolean":
-        return np.zeros(len(theta), int), {0: float(h2((1 + problem.r) / 2))}
+        return {0: float(h2((1 + problem.r) / 2))}
     if problem.name == "sparse":
-        return (theta == 0).astype(int), {0: 0.0, 1: 1.0}  # fixed coordinates carry nothing
-    return np.zeros(len(theta), int), {0: float(problem.sigma2)}
+        return {0: 0.0, 1: 1.0}  # fixed coordinates carry nothing, free ones one bit
+    return {0: float(problem.sigma2)}
+
+
+def component_groups(problem, theta: np.ndarray) -> np.ndarray:
+    """Each coordinate's group label (sparse: 1 where theta leaves the coordinate free)."""
+    if problem.name == "sparse":
+        return (theta == 0).astype(int)
+    return np.zeros(len(theta), int)
 
 
 def attack_stats(problem, model, theta, x_train, y_train, n: int) -> dict:
     """Sufficient statistics of one attack: per group, components and errors (or squared errors)."""
     u = y_train[:n, None] * x_train[:n]
     guess = reconstruct(problem, model, theta, n)
-    groups, _ = component_groups(problem, theta)
+    groups = component_groups(problem, theta)
     out = {}
     for g in np.unique(groups):
         cols = groups == g
@@ -162,7 +169,7 @@ def attack_stats(problem, model, theta, x_train, y_train, n: int) -> dict:
     return out
 
 
-def certified_bits(problem, per_group: dict, theta_groups: dict, d: int) -> float:
+def certified_bits(problem, per_group: dict, theta_groups: dict) -> float:
     """Certified lower bound on I(S; M | theta) from pooled attack statistics (see module doc).
 
     ``per_group`` maps group -> (components, errors or squared errors) summed over seeds;
@@ -225,8 +232,7 @@ def certify_table(problem, stats: pd.DataFrame, boot: int, seed: int) -> pd.Data
     ``certified_bits`` is the conservative value (the smaller of the point estimate and the 2.5 %
     bootstrap quantile over seeds); ``certified_bits_estimate`` the point estimate.
     """
-    _, groups = component_groups(problem, np.ones(problem.d) if problem.name != "sparse" else np.zeros(problem.d))
-    groups = {0: groups[0]} if problem.name != "sparse" else {0: 0.0, 1: 1.0}
+    groups = group_constants(problem)
     rng = np.random.default_rng(seed)
     rows = []
     for n, g in stats.groupby("n", sort=True):
@@ -237,7 +243,7 @@ def certify_table(problem, stats: pd.DataFrame, boot: int, seed: int) -> pd.Data
             for k in groups:
                 if f"components_g{k}" in frame:
                     per_group[k] = (frame[f"components_g{k}"].fillna(0).sum(), frame[f"errors_g{k}"].fillna(0).sum())
-            return certified_bits(problem, per_group, groups, problem.d) / len(frame)
+            return certified_bits(problem, per_group, groups) / len(frame)
 
         point = bound(g)
         boots = [bound(g.iloc[rng.integers(0, seeds, seeds)]) for _ in range(boot)]

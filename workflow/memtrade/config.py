@@ -60,11 +60,7 @@ def validate(config: dict, schema_path) -> dict:
     for name, section in config["problems"].items():
         for d in section["d"]:
             problem = make_problem(name, d, section)
-            if name in ("boolean", "sparse") and not 0 < problem.scale < 1:
-                raise ConfigError(
-                    f"config key 'problems.{name}.c': {problem.scale_name} = {problem.scale:.4g} at d = {d} "
-                    f"must lie in (0, 1); lower c or raise the smallest d"
-                )
+            _check_scale(f"problems.{name}.c", problem, f"at d = {d}; lower c or raise the smallest d")
     _validate_mixture(config.get("mixture"))
     _validate_blackbox(config.get("blackbox"))
     brown = config.get("brown")
@@ -84,12 +80,19 @@ def validate(config: dict, schema_path) -> dict:
     return config
 
 
+def _check_scale(key: str, problem, hint: str = "") -> None:
+    """The Boolean bias r and the sparse fixing probability q must lie in (0, 1)."""
+    if problem.name in ("boolean", "sparse") and not 0 < problem.scale < 1:
+        raise ConfigError(
+            f"config key '{key}': {problem.scale_name} = {problem.scale:.4g} must lie in (0, 1) {hint}".rstrip()
+        )
+
+
 def _validate_mixture(mix) -> None:
     if mix is None:
         return
     problem = make_problem(mix["problem"], mix["d"], mix)
-    if mix["problem"] in ("boolean", "sparse") and not 0 < problem.scale < 1:
-        raise ConfigError(f"config key 'mixture.c': {problem.scale_name} = {problem.scale:.4g} must lie in (0, 1)")
+    _check_scale("mixture.c", problem)
     if mix["frontier_n"] not in mix["n"]:
         raise ConfigError(f"config key 'mixture.frontier_n': {mix['frontier_n']} is not in mixture.n = {mix['n']}")
     if 1 not in mix["thresholds"]:
@@ -106,11 +109,7 @@ def _validate_blackbox(bb) -> None:
         return
     for name, section in bb["problems"].items():
         problem = make_problem(name, section["d"], section)
-        if name in ("boolean", "sparse") and not 0 < problem.scale < 1:
-            raise ConfigError(
-                f"config key 'blackbox.problems.{name}.c': "
-                f"{problem.scale_name} = {problem.scale:.4g} must lie in (0, 1)"
-            )
+        _check_scale(f"blackbox.problems.{name}.c", problem)
     if "natural" in bb["learners"]:
         raise ConfigError("config key 'blackbox.learners.natural': the name is reserved for the exact reference")
     for name, skipped in bb["skip"].items():
