@@ -49,6 +49,7 @@ def test_certified_bits_formula():
 def test_knn_attack_reads_the_stored_examples():
     problem = make_problem("sparse", 80, {"c": 1.0})
     stats = _stats(problem, "knn", {"kind": "knn", "k": 1}, [3], 4)
+    stats = stats[stats["attack"] == "stored_examples"]
     assert stats["errors_g1"].sum() == 0 and stats["errors_g0"].sum() == 0
     table = B.certify_table(problem, stats, 50, 0)
     free = stats["components_g1"].sum() / len(stats)  # free coordinates x examples, per model
@@ -86,3 +87,34 @@ def test_models_are_saved_with_everything_an_attack_needs(tmp_path):
     with np.load(tmp_path / "m.npz") as z:
         w = z["seed0/n4/w"]
     np.testing.assert_array_equal(w, models[4]["w"])
+
+
+def test_query_attacks_run_on_every_learner_with_probabilities_and_are_named():
+    boolean, gaussian = make_problem("boolean", 60, {"c": 1.0}), make_problem("gaussian", 60, {"c": 1.0})
+    assert B.attacks_for(boolean, "logistic") == ["direction", "sign", "coordinate_ascent"]
+    assert B.attacks_for(boolean, "knn") == ["stored_examples", "sign", "coordinate_ascent"]
+    assert B.attacks_for(boolean, "ridge") == ["direction"]  # no class probabilities
+    assert B.attacks_for(gaussian, "logistic") == ["direction"]  # real inputs: no +-1 queries
+    stats = _stats(boolean, "logistic", {"C": 1.0}, [1, 4], 4)
+    table = B.certify_table(boolean, stats, 50, 0)
+    assert set(table["attack"]) == {"direction", "sign", "coordinate_ascent"} and len(table) == 6
+    # at n = 1 the logistic model's weights are the example's signs: the query attacks read them exactly
+    first = table[table["n"] == 1].set_index("attack")
+    assert first.loc["sign", "attack_error"] == 0 and first.loc["coordinate_ascent", "attack_error"] == 0
+
+
+def test_log_proba_is_normalised_and_matches_predictions():
+    problem = make_problem("sparse", 50, {"c": 1.0})
+    data = B.make_dataset(problem, 6, 40, [5])
+    for kind, params in [
+        ("logistic", {"C": 1.0}),
+        ("mlp", {"hidden": 6, "alpha": 1e-4, "max_iter": 200}),
+        ("knn", {"k": 3}),
+    ]:
+        model = B.fit(kind, params, data["x_train"], data["y_train"], 0)
+        lp = B.log_proba(model, data["x_test"])
+        np.testing.assert_allclose(np.exp(lp).sum(axis=1), 1.0, atol=1e-12)
+        agree = np.where(lp[:, 1] >= lp[:, 0], 1.0, -1.0) == B.predict(model, data["x_test"])
+        assert agree.mean() > 0.97  # equal up to ties at exactly 1/2
+    with pytest.raises(ValueError, match="no class probabilities"):
+        B.log_proba({"kind": "ridge"}, data["x_test"])

@@ -18,6 +18,18 @@ BAD = {
     ),
     "Boolean bias r >= 1": (lambda c: c["problems"]["boolean"].__setitem__("c", 10.0), "problems.boolean.c"),
     "target error above 1/2": (lambda c: c["analysis"].__setitem__("target_error", 0.6), "analysis.target_error"),
+    "Brown attack unknown": (
+        lambda c: c["brown"]["models"]["mlp"].__setitem__("attack", "gradient"),
+        "brown.models.mlp.attack",
+    ),
+    "Brown sign attack without repeats": (
+        lambda c: c["brown"]["models"]["logistic"].pop("repeats"),
+        "brown.models.logistic.repeats",
+    ),
+    "Brown labels neither subpopulation nor a count": (
+        lambda c: c["brown"]["protocols"]["faithful"].__setitem__("labels", "classes"),
+        "brown.protocols.faithful.labels",
+    ),
 }
 
 
@@ -53,3 +65,28 @@ def test_workflow_rejects_bad_config_before_any_job(case, quick_config, tmp_path
 def test_k_fraction_grid():
     assert k_fractions({"min": 0.25, "per_octave": 2}) == pytest.approx([1, 2**-0.5, 0.5, 2**-1.5, 0.25])
     assert k_fractions([0.5, 1.0]) == [0.5, 1.0]
+
+
+def test_brown_paper_scale_overlay_runs_20_mlp_seeds_with_cluster_resources(tmp_path):
+    """config/brown_paper_scale.yaml on top of config.yaml: one SLURM job per MLP seed, with its resources."""
+    import re
+
+    from conftest import ROOT
+
+    proc = snakemake(
+        tmp_path,
+        "--dry-run",
+        "--configfile",
+        str(ROOT / "config.yaml"),
+        str(ROOT / "config" / "brown_paper_scale.yaml"),
+        "--until",
+        "brown_run",
+        "--printshellcmds",
+    )
+    out = proc.stdout
+    assert re.search(r"^brown_run\s+48$", out, flags=re.M), out  # 2 protocols x (20 MLP + 4 logistic jobs)
+    for protocol in ("faithful", "shared_labels_zipf"):
+        for seed in range(20):
+            assert f"results/brown/{protocol}/mlp/chunk{seed}.csv" in out
+    mlp_jobs = [b for b in out.split("\n\n") if "/mlp/chunk" in b and "rule brown_run" in b]
+    assert len(mlp_jobs) == 40 and all("runtime=60" in b and "mem_mb=6000" in b for b in mlp_jobs)

@@ -42,6 +42,9 @@ def test_all_outputs_exist(quick_run):
         assert len(list((res / "datasets" / problem).glob("*.json"))) == 3  # their sidecars stay
     brown = pd.read_csv(res / "tables" / "brown_attack.csv")
     assert set(brown["model"]) == {"logistic", "mlp"} and (brown["seeds"] == 3).all()
+    assert set(brown["protocol"]) == {"faithful", "shared_labels_zipf"}
+    assert set(brown.loc[brown["ablation"], "protocol"]) == {"shared_labels_zipf"}
+    assert (brown.dropna(subset=["recovery_all"])["certified_bits_per_singleton"] >= 0).all()
     assert (res / "figures" / "brown.png").stat().st_size > 10_000
     trade = pd.read_csv(res / "tables" / "mixture_tradeoff.csv")
     assert (trade["memorization_bits"] >= trade["lower_bound_bits"]).all() and trade["holds_every_draw"].all()

@@ -10,6 +10,15 @@ attack that reconstructs each training example's coordinates from (M, theta) (SC
 
 The bound holds whatever the learner is; it is only as tight as the attack. Error rates are
 pooled over components and seeds; confidence intervals come from a bootstrap over seeds.
+
+Attacks (the ``attack`` column of the tables):
+
+- ``stored_examples`` (kNN): the stored training examples read back;
+- ``direction`` (white-box): every example guessed from the model's direction (weights, or the
+  MLP's input gradient at 0);
+- ``sign`` and ``coordinate_ascent`` (query-only, binary problems, every learner with class
+  probabilities): Brown et al.'s attacks (:mod:`memtrade.attacks`) on the score log p(y | x), run
+  once per label value; each training example's guess is the output for its own label.
 """
 
 from __future__ import annotations
@@ -17,7 +26,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .attacks import coordinate_ascent, sign_attack
 from .info import h2
+
+QUERY_ATTACKS = ("sign", "coordinate_ascent")
 
 # ----------------------------------------------------------------------------------- datasets
 
@@ -102,6 +114,47 @@ def predict(model: dict, x: np.ndarray) -> np.ndarray:
     return np.where(score >= 0, 1.0, -1.0)
 
 
+def log_proba(model: dict, x: np.ndarray) -> np.ndarray:
+    """Class log-probabilities, columns (y = -1, y = +1), of the learners that have them (else ValueError)."""
+    kind = model["kind"]
+    x = np.asarray(x, float)
+    if kind == "logistic":
+        z = x @ model["w"] + model["b"][0]
+    elif kind == "mlp":
+        z = (1.0 / (1.0 + np.exp(-(x @ model["W1"] + model["b1"])))) @ model["W2"] + model["b2"][0]
+    elif kind == "knn":  # the fraction of the k nearest stored examples with label +1 (scikit-learn's)
+        k = int(model["k"][0])
+        dist = ((x[:, None, :] - model["x"][None, :, :]) ** 2).sum(axis=2)
+        near = np.argsort(dist, axis=1, kind="stable")[:, :k]
+        p = (model["y"][near] > 0).mean(axis=1)
+        with np.errstate(divide="ignore"):
+            return np.log(np.stack([1 - p, p], axis=1))
+    else:
+        raise ValueError(f"learner kind {kind!r} has no class probabilities")
+    return np.stack([-np.logaddexp(0, z), -np.logaddexp(0, -z)], axis=1)
+
+
+def attacks_for(problem, kind: str) -> list[str]:
+    """The attacks that apply to a learner kind on a problem (query-only ones need probabilities and +-1 inputs)."""
+    out = ["stored_examples" if kind == "knn" else "direction"]
+    if problem.name != "gaussian" and kind in ("logistic", "mlp", "knn"):
+        out += list(QUERY_ATTACKS)
+    return out
+
+
+def query_reconstruct(model: dict, y_train: np.ndarray, n: int, d: int, attack: str, rng) -> np.ndarray:
+    """Guess every training example's signed coordinates by a query-only attack on log p(y | x): shape (n, d)."""
+    labels = np.array([0, 1])  # columns of log_proba: y = -1, y = +1
+    score = lambda x: log_proba(model, x)  # noqa: E731 - the attacks see this callable only
+    if attack == "sign":
+        guess = sign_attack(score, labels, d, rng)
+    else:
+        guess = coordinate_ascent(score, labels, d, rng)[0]
+    y = y_train[:n]
+    x_guess = guess[(y > 0).astype(int)]
+    return y[:, None] * x_guess
+
+
 def direction(model: dict, d: int) -> np.ndarray:
     """The model's direction in feature space: weights, or the input gradient of the MLP's score at 0."""
     if model["kind"] in ("logistic", "ridge", "natural"):
@@ -154,10 +207,14 @@ def component_groups(problem, theta: np.ndarray) -> np.ndarray:
     return np.zeros(len(theta), int)
 
 
-def attack_stats(problem, model, theta, x_train, y_train, n: int) -> dict:
-    """Sufficient statistics of one attack: per group, components and errors (or squared errors)."""
+def attack_stats(problem, model, theta, x_train, y_train, n: int, guess=None) -> dict:
+    """Sufficient statistics of one attack: per group, components and errors (or squared errors).
+
+    ``guess`` is the attack's (n, d) guess of the signed examples; by default the white-box
+    reconstruction (stored examples, or the model's direction).
+    """
     u = y_train[:n, None] * x_train[:n]
-    guess = reconstruct(problem, model, theta, n)
+    guess = reconstruct(problem, model, theta, n) if guess is None else guess
     groups = component_groups(problem, theta)
     out = {}
     for g in np.unique(groups):
@@ -207,27 +264,33 @@ def membership_advantage(model: dict, x_in, y_in, x_out, y_out) -> float:
 
 
 def run_learner(problem, kind: str, params: dict, data: dict, n_grid, seed: int):
-    """Train on the first n examples for every n; return the models and one row of statistics per n."""
+    """Train on the first n examples for every n; return the models and one row of statistics per (n, attack)."""
     models, rows = {}, []
+    d = data["x_train"].shape[1]
     for n in n_grid:
         model = fit(kind, params, data["x_train"][:n], data["y_train"][:n], seed)
         models[n] = model
         err = float(np.mean(predict(model, data["x_test"]) != data["y_test"]))
-        stats = attack_stats(problem, model, data["theta"], data["x_train"], data["y_train"], n)
         n_out = min(len(data["x_test"]), max(n, 200))
         adv = membership_advantage(
             model, data["x_train"][:n], data["y_train"][:n], data["x_test"][:n_out], data["y_test"][:n_out]
         )
-        row = {"n": int(n), "seed": int(seed), "test_error": err, "membership_advantage": adv}
-        for g, (count, errors) in stats.items():
-            row[f"components_g{g}"] = count
-            row[f"errors_g{g}"] = errors
-        rows.append(row)
+        for i, attack in enumerate(attacks_for(problem, kind)):
+            guess = None
+            if attack in QUERY_ATTACKS:
+                rng = np.random.default_rng([int(seed), int(n), i])
+                guess = query_reconstruct(model, data["y_train"], n, d, attack, rng)
+            stats = attack_stats(problem, model, data["theta"], data["x_train"], data["y_train"], n, guess)
+            row = {"n": int(n), "seed": int(seed), "attack": attack, "test_error": err, "membership_advantage": adv}
+            for g, (count, errors) in stats.items():
+                row[f"components_g{g}"] = count
+                row[f"errors_g{g}"] = errors
+            rows.append(row)
     return models, pd.DataFrame(rows)
 
 
 def certify_table(problem, stats: pd.DataFrame, boot: int, seed: int) -> pd.DataFrame:
-    """Per n: mean error, certified bits per model with a bootstrap interval over seeds, side metrics.
+    """Per (n, attack): mean error, certified bits per model with a bootstrap interval over seeds, side metrics.
 
     ``certified_bits`` is the conservative value (the smaller of the point estimate and the 2.5 %
     bootstrap quantile over seeds); ``certified_bits_estimate`` the point estimate.
@@ -235,7 +298,8 @@ def certify_table(problem, stats: pd.DataFrame, boot: int, seed: int) -> pd.Data
     groups = group_constants(problem)
     rng = np.random.default_rng(seed)
     rows = []
-    for n, g in stats.groupby("n", sort=True):
+    order = {a: i for i, a in enumerate(dict.fromkeys(stats["attack"]))}
+    for (n, attack), g in sorted(stats.groupby(["n", "attack"]), key=lambda kv: (kv[0][0], order[kv[0][1]])):
         seeds = len(g)
 
         def bound(frame):
@@ -255,6 +319,7 @@ def certify_table(problem, stats: pd.DataFrame, boot: int, seed: int) -> pd.Data
         rows.append(
             {
                 "n": int(n),
+                "attack": attack,
                 "seeds": seeds,
                 "test_error": float(g["test_error"].mean()),
                 "test_error_se": float(g["test_error"].std(ddof=1) / np.sqrt(seeds)) if seeds > 1 else np.nan,
@@ -300,7 +365,7 @@ def load_dataset(path) -> dict:
 
 
 def blackbox_table(problem, stats_by_learner: dict, boot: int, seed: int) -> pd.DataFrame:
-    """One row per (learner, n): certified bits (with interval), error, SDPI bound at that error, side metric.
+    """One row per (learner, n, attack): certified bits (with interval), error, SDPI bound at that error, side metric.
 
     For the ``natural`` learner the exact memorization is known and added; a certified bound above
     it is a bug and raises.

@@ -1,200 +1,205 @@
-"""Brown et al. (STOC 2021) synthetic experiments: cluster labelling with singletons (SCIENCE.md 4.5).
+"""Brown et al. (STOC 2021) synthetic experiment, as their public code runs it (docs/science.md, section 6).
 
-K subpopulations of the subcube model: each fixes every coordinate independently with probability
-r to a random +-1 value (the other coordinates of its examples are uniform bits) and carries a
-random class label. Frequencies are long-tailed (Zipf), so many subpopulations appear exactly once
-in the n training examples (singletons). Multiclass logistic regression and a one-hidden-layer
-sigmoid MLP are trained by full-batch gradient descent with momentum; at checkpoints along training,
-attacks reconstruct each singleton's free coordinates from the model and the subpopulation
-(theta: its fixed coordinates and label):
+Data (their ``base_utils.py``): N subpopulations of the subcube model; subpopulation i fixes
+Binomial(d, rho) coordinates at uniformly random positions to uniform +-1 values, every other
+coordinate of an example is a fresh uniform +-1. A protocol sets the labels and frequencies:
 
-- logistic: the sign of the singleton's class row minus the mean row (the sign attack);
-- MLP: the sign of the input gradient of log p(label | x) at the subpopulation's centre (fixed
-  coordinates set, free ones 0), a one-step gradient attack.
+- ``labels: subpopulation`` (their code): the label of an example is its subpopulation index;
+  ``labels: <k>`` (ablation): each subpopulation carries one of k shared class labels;
+- ``frequencies: uniform`` (their code) or ``{zipf: a}`` (ablation): p_i proportional to i^-a.
 
-Fano per free coordinate (1 bit each given theta) and superadditivity certify
-I(S_i; M | theta) >= N_free (1 - h2(p)) bits per singleton, p the pooled attack error.
+Test sets of ``test_size`` examples: fresh i.i.d. examples, examples of subpopulations represented
+in training, and examples of singleton subpopulations (both drawn uniformly among those).
+
+Training (their ``main.py``): full-batch Nesterov SGD on the mean NLL of a log-softmax model
+(:mod:`memtrade.nets`), optionally with the singletons appended once more (upsampling), with an
+optional step learning-rate decay. Metrics are taken every ``eval_every`` steps, before the update
+(logistic) or after it (MLP), as in their loops; ``step`` in the outputs counts updates done.
+At each metric checkpoint (every ``attack_every``-th), a query-only attack
+(:mod:`memtrade.attacks`) reconstructs singletons from their labels, and we count the coordinates
+it recovers: all d (their number), the subpopulation's fixed ones, and the free ones.
+
+Certified memorization per singleton: given theta and all labels, the free coordinates of a
+singleton are independent fair bits; Fano per coordinate and superadditivity give
+I(S; M | theta) >= sum over singletons and free coordinates of 1 - h2(p), and by convexity the
+pooled error rate p gives a valid bound (docs/science.md, section 5).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats as st
 
+from .attacks import coordinate_ascent, sign_attack
 from .info import h2
+from .nets import NesterovSGD, SoftmaxNet
 
 
 def subcube_rate(n: int, d: int, a: float) -> float:
-    """r = sqrt((2 ln(a 0.368 n) - ln ln n) / d), the fixing probability of Brown et al.'s code."""
+    """rho = sqrt((2 ln(a 0.368 n) - ln ln n) / d), the fixing probability of Brown et al.'s code."""
     return float(np.sqrt((2 * np.log(a * 0.368 * n) - np.log(np.log(n))) / d))
 
 
-def make_dataset(cfg: dict, seed) -> dict:
+def _signs(rng, shape) -> np.ndarray:
+    return np.where(rng.random(shape) < 0.5, -1, 1).astype(np.int8)
+
+
+def make_dataset(cfg: dict, protocol: dict, seed) -> dict:
+    """One instance and its training and test sets (arrays; ``x`` in {-1, +1} as int8)."""
     rng = np.random.default_rng(seed)
-    n, d, K, C = cfg["n"], cfg["d"], cfg["K"], cfg["classes"]
-    r = subcube_rate(n, d, cfg["a"])
-    fixed = rng.random((K, d)) < r
-    values = rng.choice(np.array([-1, 1], dtype=np.int8), size=(K, d))
-    labels = rng.integers(0, C, size=K)
-    freq = np.arange(1, K + 1, dtype=float) ** -float(cfg["zipf"])
-    freq /= freq.sum()
-    sub = rng.choice(K, size=n, p=freq)
+    n, d, N, m = cfg["n"], cfg["d"], cfg["subpopulations"], cfg["test_size"]
+    rho = subcube_rate(n, d, cfg["a"])
+    # Binomial(d, rho) fixed coordinates at uniformly random positions, uniform values
+    num_fixed = np.minimum(rng.binomial(d, rho, size=N), d)
+    rank = np.argsort(rng.random((N, d)), axis=1).argsort(axis=1)
+    fixed = rank < num_fixed[:, None]
+    values = _signs(rng, (N, d))
+    if protocol["labels"] == "subpopulation":
+        labels, classes = np.arange(N), N
+    else:
+        classes = int(protocol["labels"])
+        labels = rng.integers(0, classes, size=N)
+    freq = protocol["frequencies"]
+    p = None if freq == "uniform" else np.arange(1, N + 1, dtype=float) ** -float(freq["zipf"])
+    p = None if p is None else p / p.sum()
+    sub = rng.choice(N, size=n, p=p)
 
     def sample(which):
-        free_bits = rng.choice(np.array([-1, 1], dtype=np.int8), size=(len(which), d))
-        return np.where(fixed[which], values[which], free_bits)
+        return np.where(fixed[which], values[which], _signs(rng, (len(which), d))).astype(np.int8)
 
-    counts = np.bincount(sub, minlength=K)
-    seen = np.flatnonzero(counts > 0)
-    test_sub = np.repeat(seen, cfg["test_per_subpop"])
-    return {
+    counts = np.bincount(sub, minlength=N)
+    represented, single_pops = np.flatnonzero(counts > 0), np.flatnonzero(counts == 1)
+    tests = {
+        "fresh": rng.choice(N, size=m, p=p),
+        "represented": rng.choice(represented, size=m),
+        "singletons": rng.choice(single_pops, size=m) if len(single_pops) else np.zeros(0, int),
+    }
+    data = {
         "x": sample(sub),
         "y": labels[sub],
         "sub": sub,
         "fixed": fixed,
         "values": values,
         "labels": labels,
-        "x_test": sample(test_sub),
-        "y_test": labels[test_sub],
-        "test_singleton": counts[test_sub] == 1,
+        "classes": np.array([classes]),
         "singleton": counts[sub] == 1,
-        "r": np.array([r]),
+        "rho": np.array([rho]),
     }
+    for name, which in tests.items():
+        data[f"x_{name}"], data[f"y_{name}"] = sample(which), labels[which]
+    return data
 
 
-def _softmax(z):
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+def _checkpoints(mcfg: dict) -> list[tuple[int, int]]:
+    """(loop index t, updates done at the evaluation) for every metric checkpoint of the loop."""
+    every, steps, after = mcfg["eval_every"], mcfg["steps"], mcfg["eval_after_step"]
+    return [(t, t + 1 if after else t) for t in range(0, steps, every)]
 
 
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
+def _attack(mcfg: dict, net, labels, d: int, rng) -> np.ndarray:
+    if mcfg["attack"] == "sign":
+        return sign_attack(net.queries(), labels, d, rng, repeats=mcfg["repeats"])
+    return coordinate_ascent(net.queries(), labels, d, rng, max_sweeps=mcfg["max_sweeps"])[0]
 
 
-class Model:
-    """Multiclass logistic regression or a one-hidden-layer sigmoid MLP, trained by full-batch GD with momentum."""
-
-    def __init__(self, kind: str, d: int, C: int, cfg: dict, rng):
-        self.kind, self.cfg = kind, cfg
-        if kind == "logistic":
-            self.params = {"W": np.zeros((C, d)), "b": np.zeros(C)}
-        else:
-            h = cfg["hidden"]
-            self.params = {
-                "W1": rng.standard_normal((h, d)) / np.sqrt(d),
-                "b1": np.zeros(h),
-                "W2": rng.standard_normal((C, h)) / np.sqrt(h),
-                "b2": np.zeros(C),
-            }
-        self.velocity = {k: np.zeros_like(v) for k, v in self.params.items()}
-
-    def forward(self, x):
-        p = self.params
-        if self.kind == "logistic":
-            return _softmax(x @ p["W"].T + p["b"]), None
-        hidden = _sigmoid(x @ p["W1"].T + p["b1"])
-        return _softmax(hidden @ p["W2"].T + p["b2"]), hidden
-
-    def step(self, x, onehot):
-        prob, hidden = self.forward(x)
-        g_out = (prob - onehot) / len(x)
-        p, lam = self.params, self.cfg["l2"]
-        if self.kind == "logistic":
-            grads = {"W": g_out.T @ x + lam * p["W"], "b": g_out.sum(axis=0)}
-        else:
-            g_hidden = (g_out @ p["W2"]) * hidden * (1 - hidden)
-            grads = {
-                "W2": g_out.T @ hidden + lam * p["W2"],
-                "b2": g_out.sum(axis=0),
-                "W1": g_hidden.T @ x + lam * p["W1"],
-                "b1": g_hidden.sum(axis=0),
-            }
-        for k, g in grads.items():
-            self.velocity[k] = self.cfg["momentum"] * self.velocity[k] - self.cfg["lr"] * g
-            self.params[k] += self.velocity[k]
-
-    def predict(self, x):
-        return self.forward(x)[0].argmax(axis=1)
-
-    def attack(self, centre, label):
-        """Guess of the free coordinates' signs for each singleton (rows of centre, labels)."""
-        p = self.params
-        if self.kind == "logistic":
-            direction = p["W"][label] - p["W"].mean(axis=0)
-        else:
-            prob, hidden = self.forward(centre)
-            onehot = np.eye(prob.shape[1])[label]
-            g_hidden = ((onehot - prob) @ p["W2"]) * hidden * (1 - hidden)
-            direction = g_hidden @ p["W1"]  # d log p(label | x) / dx at the centre
-        return np.where(direction >= 0, 1, -1)
-
-
-def run(kind: str, data: dict, cfg: dict, seed) -> pd.DataFrame:
-    """Train one model on one dataset; evaluate errors and the singleton attack at every checkpoint."""
+def train_and_attack(mcfg: dict, data: dict, seed) -> pd.DataFrame:
+    """Train one model on one dataset; one row of error rates and attack counts per metric checkpoint."""
     rng = np.random.default_rng(seed)
-    x = data["x"].astype(float)
-    C = int(data["labels"].max()) + 1 if len(data["labels"]) else 1
-    C = max(C, int(cfg.get("classes", C)))
-    onehot = np.eye(C)[data["y"]]
-    model = Model(kind, x.shape[1], C, cfg[kind], rng)
-    steps = cfg[kind]["steps"]
-    # log-spaced checkpoints: training moves fastest early
-    checkpoints = {0, *np.unique(np.round(np.geomspace(1, steps, cfg[kind]["checkpoints"])).astype(int)).tolist()}
+    x, y = data["x"].astype(np.float32), data["y"]
+    d, C = x.shape[1], int(data["classes"][0])
     single = np.flatnonzero(data["singleton"])
-    sub = data["sub"][single]
-    free = ~data["fixed"][sub]
-    centre = np.where(data["fixed"][sub], data["values"][sub], 0).astype(float)
-    x_test = data["x_test"].astype(float)
+    x_fit, y_fit = (np.vstack([x, x[single]]), np.concatenate([y, y[single]])) if mcfg["upsample"] else (x, y)
+    net = SoftmaxNet(d, C, mcfg["hidden"], rng)
+    opt = NesterovSGD(net.params, mcfg["lr"], mcfg["momentum"])
+    decay = mcfg.get("lr_decay") or {"from_step": mcfg["steps"], "factor": 1.0}
+    k = mcfg["attack_singletons"]
+    targets = single if k == "all" else single[:k]
+    fixed = data["fixed"][data["sub"][targets]]
+    checkpoints = _checkpoints(mcfg)
+    attack_at = {c for i, (_, c) in enumerate(checkpoints) if i % mcfg["attack_every"] == 0} | {checkpoints[-1][1]}
     rows = []
-    for step in range(steps + 1):
-        if step in checkpoints:
-            guess = model.attack(centre, data["y"][single])
-            wrong = (guess != data["x"][single]) & free
-            test_pred = model.predict(x_test)
-            test_wrong = test_pred != data["y_test"]
-            rows.append(
-                {
-                    "step": step,
-                    "train_error": float(np.mean(model.predict(x) != data["y"])),
-                    "test_error_seen": float(test_wrong[~data["test_singleton"]].mean()),
-                    "test_error_singleton": float(test_wrong[data["test_singleton"]].mean()),
-                    "singletons": len(single),
-                    "free_coordinates": int(free.sum()),
-                    "attack_errors": int(wrong.sum()),
-                }
+
+    def evaluate(updates, loss):
+        row = {"step": updates, "train_loss": loss, "train_error": float(np.mean(net.predict(x) != y))}
+        for name in ("fresh", "represented", "singletons"):
+            xt, yt = data[f"x_{name}"], data[f"y_{name}"]
+            row[f"{name}_error"] = float(np.mean(net.predict(xt) != yt)) if len(yt) else np.nan
+        row.update(singletons=len(single), attacked=0, fixed_total=0, fixed_correct=0, free_total=0, free_correct=0)
+        if updates in attack_at and len(targets):
+            guess = _attack(mcfg, net, y[targets], d, np.random.default_rng([*np.atleast_1d(seed), 7, updates]))
+            right = guess == data["x"][targets]
+            row.update(
+                attacked=len(targets),
+                fixed_total=int(fixed.sum()),
+                fixed_correct=int((right & fixed).sum()),
+                free_total=int((~fixed).sum()),
+                free_correct=int((right & ~fixed).sum()),
             )
-        if step < steps:
-            model.step(x, onehot)
+        rows.append(row)
+
+    every, after = mcfg["eval_every"], mcfg["eval_after_step"]
+    for t in range(mcfg["steps"]):
+        loss, grads = net.loss_and_grads(x_fit, y_fit)
+        if not after and t % every == 0:
+            evaluate(t, loss)
+        opt.step(grads, decay["factor"] if t >= decay["from_step"] else 1.0)
+        if after and t % every == 0:
+            evaluate(t + 1, loss)
     return pd.DataFrame(rows)
 
 
-def summarize(stats: pd.DataFrame, boot: int, seed: int) -> pd.DataFrame:
-    """Per (model, step): means with 95 % intervals over seeds; reconstruction error; certified bits per singleton."""
-    rng = np.random.default_rng(seed)
+def _t_interval(values: np.ndarray, level: float):
+    """Mean of rates over seeds and its Student-t interval, clipped to [0, 1] (NaN interval with one seed)."""
+    values = np.asarray(values, float)
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, np.nan, np.nan
+    half = st.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    return mean, max(0.0, mean - half), min(1.0, mean + half)
+
+
+def certified_bits(free_per_singleton: float, p: float) -> float:
+    """Fano per free coordinate with pooled error rate p (an attack may flip its guess: symmetric in p)."""
+    return float(free_per_singleton * max(0.0, 1.0 - float(h2(np.clip(p, 0.0, 1.0)))))
+
+
+def summarize(stats: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Per (protocol, model, step): means over seeds with Student-t intervals; certified bits per singleton.
+
+    The certified value uses the end of the interval of the free-coordinate error rate that is
+    closest to 1/2 (zero if the interval contains 1/2), so it is the conservative end.
+    """
     rows = []
-    for (model, step), g in stats.groupby(["model", "step"], sort=True):
-        seeds = len(g)
-
-        def rate(frame):
-            return frame["attack_errors"].sum() / frame["free_coordinates"].sum()
-
-        def bits(frame):
-            per = frame["free_coordinates"].sum() / frame["singletons"].sum()
-            return per * max(0.0, 1.0 - float(h2(rate(frame))))
-
-        idx = [rng.integers(0, seeds, seeds) for _ in range(boot)]
-        row = {"model": model, "step": int(step), "seeds": seeds, "singletons_per_seed": float(g["singletons"].mean())}
-        for col in ("train_error", "test_error_seen", "test_error_singleton"):
-            half = 1.96 * g[col].std(ddof=1) / np.sqrt(seeds)
-            row[col], row[f"{col}_lo"], row[f"{col}_hi"] = g[col].mean(), g[col].mean() - half, g[col].mean() + half
-        r_boot = [rate(g.iloc[i]) for i in idx]
-        b_boot = [bits(g.iloc[i]) for i in idx]
-        row["reconstruction_error"] = rate(g)
-        row["reconstruction_error_lo"], row["reconstruction_error_hi"] = np.quantile(r_boot, [0.025, 0.975])
-        row["bit_recovery_rate"] = 1.0 - rate(g)
-        row["certified_bits_per_singleton"] = min(bits(g), float(np.quantile(b_boot, 0.025)))
-        row["certified_bits_per_singleton_estimate"] = bits(g)
-        row["free_coordinates_per_singleton"] = g["free_coordinates"].sum() / g["singletons"].sum()
+    keys = ["protocol", "model", "attack", "step"]
+    for key, g in stats.groupby(keys, sort=True):
+        row = dict(zip(keys, key, strict=True))
+        row.update(seeds=len(g), singletons_per_seed=float(g["singletons"].mean()))
+        row["attacked_per_seed"] = float(g["attacked"].mean())
+        for col in ("train_error", "fresh_error", "represented_error", "singletons_error"):
+            row[col], row[f"{col}_lo"], row[f"{col}_hi"] = _t_interval(g[col], level)
+        a = g[g["attacked"] > 0]
+        if len(a):
+            for part, total, correct in (
+                ("all", a["fixed_total"] + a["free_total"], a["fixed_correct"] + a["free_correct"]),
+                ("fixed", a["fixed_total"], a["fixed_correct"]),
+                ("free", a["free_total"], a["free_correct"]),
+            ):
+                row[f"recovery_{part}"], row[f"recovery_{part}_lo"], row[f"recovery_{part}_hi"] = _t_interval(
+                    correct / total, level
+                )
+            free = a["free_total"].sum() / a["attacked"].sum()
+            p = 1.0 - a["free_correct"].sum() / a["free_total"].sum()
+            _, p_lo, p_hi = _t_interval(1.0 - a["free_correct"] / a["free_total"], level)
+            if np.isnan(p_lo):
+                worst = np.nan
+            elif p_lo <= 0.5 <= p_hi:
+                worst = 0.5
+            else:
+                worst = p_hi if p_hi < 0.5 else p_lo
+            row["free_coordinates_per_singleton"] = float(free)
+            row["certified_bits_per_singleton_estimate"] = certified_bits(free, p)
+            row["certified_bits_per_singleton"] = np.nan if np.isnan(worst) else certified_bits(free, worst)
+            row["certified_bits_per_model"] = row["certified_bits_per_singleton"] * row["singletons_per_seed"]
         rows.append(row)
     return pd.DataFrame(rows)

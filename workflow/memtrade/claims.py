@@ -145,16 +145,18 @@ def _invariants(t, tables):
 
 def _brown_recovery(t, tables):
     b = _need(tables, "brown_attack")
-    b = b[b["model"] == t["model"]]
+    b = b[(b["protocol"] == t["protocol"]) & (b["model"] == t["model"])].dropna(subset=[f"recovery_{t['coordinates']}"])
     if b.empty:
-        raise NotRun(f"no {t['model']} rows in the Brown et al. table")
+        raise NotRun(f"no attacked {t['model']} rows of protocol {t['protocol']!r} in the Brown et al. table")
     last = b[b["step"] == b["step"].max()].iloc[0]
-    rate, lo = float(last["bit_recovery_rate"]), 1.0 - float(last["reconstruction_error_hi"])
+    col = f"recovery_{t['coordinates']}"
+    rate, lo, hi = (float(last[c]) for c in (col, f"{col}_lo", f"{col}_hi"))
     msg = (
-        f"{100 * rate:.1f} % of singleton bits recovered (95 % interval from {100 * lo:.1f} %) "
-        f"after {int(last['step'])} steps"
+        f"{100 * rate:.1f} % of {t['coordinates']} coordinates recovered (95 % interval {100 * lo:.1f} to "
+        f"{100 * hi:.1f} %) after {int(last['step'])} updates, {int(last['seeds'])} seeds, "
+        f"{last['attacked_per_seed']:.0f} singletons per seed"
     )
-    return lo >= t["min_recovery"], msg, f"lower end of the interval >= {100 * t['min_recovery']:g} %"
+    return bool(lo >= t["min_recovery"]), msg, f"lower end of the interval >= {100 * t['min_recovery']:g} %"
 
 
 def _feldman(t, tables):

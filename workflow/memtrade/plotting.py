@@ -396,14 +396,21 @@ SUMMARY_FIGURES = {"rates": rates, "sdpi_constants": sdpi_constants, "ratios": r
 
 
 def blackbox(table):
-    """Certified memorization (bits) of each black-box learner against n, with the SDPI bound at its error."""
+    """Certified memorization (bits) of each black-box learner against n (its best attack), with the SDPI bound."""
+    table = table.loc[table.groupby(["learner", "n"], sort=False)["certified_bits"].idxmax()]
     fig, ax = plt.subplots(figsize=(7.0, 5.0))
     learners = list(dict.fromkeys(table["learner"]))
     colors = _colors(learners)
     for i, learner in enumerate(learners):
         t = table[table["learner"] == learner].sort_values("n")
         c = colors[learner]
-        ax.plot(t["n"], t["certified_bits"], marker=MARKERS[i % len(MARKERS)], color=c, label=f"{learner}: certified")
+        ax.plot(
+            t["n"],
+            t["certified_bits"],
+            marker=MARKERS[i % len(MARKERS)],
+            color=c,
+            label=f"{learner}: certified (best attack)",
+        )
         ax.fill_between(t["n"], t["certified_bits"], t["certified_bits_hi"], color=c, alpha=0.15)
         ax.plot(t["n"], t["lower_bound_bits"], linestyle="--", color=c, linewidth=1.1)
         if t["exact_bits"].notna().any():
@@ -421,34 +428,59 @@ def blackbox(table):
     return fig
 
 
+ATTACK_LABELS = {"sign": "sign attack", "coordinate_ascent": "coordinate ascent"}
+
+
 def brown(table):
-    """Brown et al.: singleton reconstruction error and classification errors over training steps, per model."""
-    models = list(dict.fromkeys(table["model"]))
-    fig, axes = plt.subplots(1, len(models), figsize=(6.0 * len(models), 4.3), squeeze=False)
+    """Brown et al.'s two panels per protocol: singleton recovery error and classification errors over training."""
+    protocols, models = list(dict.fromkeys(table["protocol"])), list(dict.fromkeys(table["model"]))
+    fig, axes = plt.subplots(
+        len(protocols), len(models), figsize=(6.2 * len(models), 4.2 * len(protocols)), squeeze=False
+    )
+    pal = sns.color_palette("colorblind", 5)
     series = [
-        ("reconstruction_error", "reconstruction error (singletons' free bits)", "black"),
-        ("train_error", "classification error: training data", "C0"),
-        ("test_error_seen", "classification error: test, subpopulations seen in training", "C1"),
-        ("test_error_singleton", "classification error: test, singleton subpopulations", "C2"),
+        ("recovery_all", "attack recovery error, all d coordinates (their measure)", "black", "-"),
+        ("recovery_free", "attack recovery error, free coordinates", "0.45", "--"),
+        ("train_error", "classification error: training data", pal[0], "-"),
+        ("represented_error", "classification error: represented subpopulations", pal[1], "-"),
+        ("singletons_error", "classification error: singleton subpopulations", pal[2], "-"),
     ]
-    pal = sns.color_palette("colorblind", 4)
-    for ax, model in zip(axes[0], models, strict=True):
-        t = table[table["model"] == model].sort_values("step")
-        x = t["step"].clip(lower=0.5)  # step 0 on a log axis
-        for i, (col, label, _) in enumerate(series):
-            color = "black" if i == 0 else pal[i]
-            ax.plot(x, t[col], color=color, marker="o", markersize=3, label=label, linewidth=2.0 if i == 0 else 1.4)
-            ax.fill_between(x, t[f"{col}_lo"], t[f"{col}_hi"], color=color, alpha=0.15)
-        last = t.iloc[-1]
-        ax.set_title(
-            f"{model}: {last['certified_bits_per_singleton']:.0f} bits certified per singleton "
-            f"(of {last['free_coordinates_per_singleton']:.0f} free)"
-        )
-        ax.set_xscale("log")
-        ax.set_ylim(0, 1)
-        ax.set_xlabel("training step (full-batch GD with momentum; step 0 at 0.5)")
-        ax.set_ylabel("error rate")
+    for row, protocol in enumerate(protocols):
+        for ax, model in zip(axes[row], models, strict=True):
+            t = table[(table["protocol"] == protocol) & (table["model"] == model)].sort_values("step")
+            if t.empty:
+                ax.set_visible(False)
+                continue
+            for col, label, color, style in series:
+                s = t.dropna(subset=[col])
+                flip = col.startswith("recovery")
+                y, lo, hi = (
+                    (1 - s[col], 1 - s[f"{col}_hi"], 1 - s[f"{col}_lo"])
+                    if flip
+                    else (s[col], s[f"{col}_lo"], s[f"{col}_hi"])
+                )
+                ax.plot(
+                    s["step"],
+                    y,
+                    color=color,
+                    linestyle=style,
+                    marker="o" if flip else None,
+                    markersize=3,
+                    linewidth=2.0 if flip else 1.4,
+                    label=label,
+                )
+                ax.fill_between(s["step"], lo, hi, color=color, alpha=0.15, linewidth=0)
+            last = t.dropna(subset=["recovery_all"]).iloc[-1]
+            kind = "ablation: " if bool(t["ablation"].iloc[0]) else ""
+            ax.set_title(
+                f"{kind}{protocol}: {model}, {ATTACK_LABELS.get(last['attack'], last['attack'])}\n"
+                f"{int(last['seeds'])} seeds; {last['certified_bits_per_singleton']:.0f} bits certified per singleton "
+                f"(of {last['free_coordinates_per_singleton']:.0f} free)",
+                fontsize=10,
+            )
+            ax.set_ylim(0, 1.02)
+            ax.set_xlabel("gradient updates (full-batch Nesterov SGD)")
+            ax.set_ylabel("error rate")
     _figure_legend(fig, axes[0][0], ncols=2)
-    n_seeds = int(table["seeds"].iloc[0])
-    fig.suptitle(f"Brown et al. cluster labelling: attacks on singletons along training ({n_seeds} seeds, 95 % bands)")
+    fig.suptitle("Brown et al. cluster labelling: query-only attacks on singletons along training (95 % bands)")
     return fig

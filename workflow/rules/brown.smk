@@ -1,50 +1,70 @@
 rule brown_dataset:
-    """Brown et al. datasets, one file per seed (temporary; sidecars record seed and parameters)."""
+    """Brown et al. datasets of one protocol, one file per seed (temporary; sidecars record seed and parameters)."""
     input:
-        lib=lib("brown", "blackbox", "info", "io"),
+        lib=lib("brown", "blackbox", "io"),
     output:
-        data=temp([f"{RESULTS}/datasets/brown/seed{s}.npz" for s in BROWN_SEEDS]),
-        meta=[f"{RESULTS}/datasets/brown/seed{s}.npz.json" for s in BROWN_SEEDS],
+        data=temp(
+            [
+                f"{RESULTS}/datasets/brown/{{bprotocol}}/seed{s}.npz"
+                for s in BROWN_SEEDS
+            ]
+        ),
+        meta=[
+            f"{RESULTS}/datasets/brown/{{bprotocol}}/seed{s}.npz.json"
+            for s in BROWN_SEEDS
+        ],
     log:
-        f"{RESULTS}/logs/dataset/brown.log",
+        f"{RESULTS}/logs/dataset/brown_{{bprotocol}}.log",
     conda:
         "../../envs/compute.yaml"
     params:
-        brown=config.get("brown"),
+        data=(
+            {
+                k: config["brown"][k]
+                for k in ("n", "d", "subpopulations", "a", "test_size")
+            }
+            if BROWN
+            else None
+        ),
+        protocol=lambda wc: config["brown"]["protocols"][wc.bprotocol],
         seed=config["seed"],
     script:
         "../scripts/brown_dataset.py"
 
 
 rule brown_run:
-    """Train one model family (logistic, mlp) on every seed; errors and singleton attacks along training."""
+    """Train one model on a chunk of seeds; errors along training and query-only attacks on singletons."""
     input:
-        data=[f"{RESULTS}/datasets/brown/seed{s}.npz" for s in BROWN_SEEDS],
-        lib=lib("brown", "blackbox", "info", "io"),
+        data=lambda wc: [
+            f"{RESULTS}/datasets/brown/{wc.bprotocol}/seed{s}.npz"
+            for s in brown_chunks(wc.bmodel)[int(wc.chunk)]
+        ],
+        lib=lib("brown", "blackbox", "io"),
     output:
-        f"{RESULTS}/brown/{{bmodel}}.csv",
+        f"{RESULTS}/brown/{{bprotocol}}/{{bmodel}}/chunk{{chunk}}.csv",
     log:
-        f"{RESULTS}/logs/brown/{{bmodel}}.log",
+        f"{RESULTS}/logs/brown/{{bprotocol}}_{{bmodel}}_chunk{{chunk}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/brown/{{bmodel}}.tsv"
+        f"{RESULTS}/benchmarks/brown/{{bprotocol}}_{{bmodel}}_chunk{{chunk}}.tsv"
     conda:
         "../../envs/compute.yaml"
+    threads: config["brown"]["blas_threads"] if BROWN else 1
     resources:
-        mem_mb=4000,
-        runtime=60,
-        cpus_per_task=1,
+        mem_mb=lambda wc: brown_resources(wc.bmodel)["mem_mb"],
+        runtime=lambda wc: brown_resources(wc.bmodel)["runtime"],
     params:
-        brown=config.get("brown"),
+        model=lambda wc: brown_model(wc.bmodel),
+        blas_threads=config["brown"]["blas_threads"] if BROWN else 1,
         seed=config["seed"],
     script:
         "../scripts/brown_run.py"
 
 
 rule brown_table:
-    """Means and 95 % intervals over seeds per (model, step); certified bits per singleton."""
+    """Means and 95 % intervals over seeds per (protocol, model, step): errors, recovery, certified bits."""
     input:
-        stats=expand(f"{RESULTS}/brown/{{bmodel}}.csv", bmodel=BROWN_MODELS),
-        lib=lib("brown", "blackbox", "info", "io"),
+        stats=brown_runs(),
+        lib=lib("brown", "io"),
     output:
         report(
             f"{RESULTS}/tables/brown_attack.csv",
@@ -56,14 +76,18 @@ rule brown_table:
     conda:
         "../../envs/compute.yaml"
     params:
-        bootstrap=config["brown"]["bootstrap"] if BROWN else None,
-        seed=config["seed"],
+        confidence=config["brown"]["confidence"] if BROWN else None,
+        ablations=(
+            [p for p, v in config["brown"]["protocols"].items() if v.get("ablation")]
+            if BROWN
+            else []
+        ),
     script:
         "../scripts/brown_table.py"
 
 
 rule brown_figure:
-    """Reconstruction and classification errors over training steps, with 95 % bands."""
+    """Their two panels (recovery and classification errors over training), faithful protocol and ablation."""
     input:
         table=f"{RESULTS}/tables/brown_attack.csv",
         style=str(

@@ -13,8 +13,13 @@ BLACKBOX = "blackbox" in config
 BLACKBOX_SEEDS = list(range(config["blackbox"]["seeds"])) if BLACKBOX else []
 BLACKBOX_PAIRS = blackbox_pairs(config["blackbox"]) if BLACKBOX else []
 BROWN = "brown" in config
-BROWN_SEEDS = list(range(config["brown"]["seeds"])) if BROWN else []
-BROWN_MODELS = ["logistic", "mlp"]
+BROWN_PROTOCOLS = list(config["brown"]["protocols"]) if BROWN else []
+BROWN_MODELS = list(config["brown"]["models"]) if BROWN else []
+BROWN_SEEDS = (
+    list(range(max(m["seeds"] for m in config["brown"]["models"].values())))
+    if BROWN
+    else []
+)
 GALLERY = (
     ["rates", "ratios", "gaussian_mem_vs_n", "sparse_mem_vs_n"]
     + (["mixture_frontier", "mixture_feldman"] if MIXTURE else [])
@@ -73,6 +78,39 @@ def lib(*modules):
         if f.parent != base:  # a sub-package's __init__ runs first
             todo.append(f.parent / "__init__.py")
     return sorted(str(f) for f in seen)
+
+
+def brown_chunks(model):
+    """The seeds of one Brown et al. model, split into jobs of ``seeds_per_job`` seeds."""
+    m = config["brown"]["models"][model]
+    per = m["seeds_per_job"]
+    return [list(range(i, min(i + per, m["seeds"]))) for i in range(0, m["seeds"], per)]
+
+
+def brown_model(model):
+    """A Brown et al. model's settings without its cluster resources (they do not change results)."""
+    return {
+        k: v for k, v in config["brown"]["models"][model].items() if k != "resources"
+    }
+
+
+def brown_resources(model):
+    """Cluster resources of one Brown et al. training job (config ``resources``, else defaults)."""
+    return {
+        "mem_mb": 4000,
+        "runtime": 60,
+        **config["brown"]["models"][model].get("resources", {}),
+    }
+
+
+def brown_runs():
+    """Every Brown et al. training job's output: one per (protocol, model, chunk of seeds)."""
+    return [
+        f"{RESULTS}/brown/{p}/{m}/chunk{c}.csv"
+        for p in BROWN_PROTOCOLS
+        for m in BROWN_MODELS
+        for c in range(len(brown_chunks(m)))
+    ]
 
 
 def problem_params(problem):

@@ -1,24 +1,30 @@
-"""Rule brown_run: one model family on every seed, evaluated and attacked along training."""
+"""Rule brown_run: one model on a chunk of seeds, evaluated and attacked along training."""
 
 import sys
+import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(snakemake.scriptdir).parent))
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from memtrade.blackbox import load_dataset
-from memtrade.brown import run
+from memtrade.brown import train_and_attack
 from memtrade.io import open_log, write_csv
 
 log = open_log(snakemake.log[0])
-model = snakemake.wildcards.bmodel
+wc, mcfg = snakemake.wildcards, snakemake.params.model
 frames = []
-for path in snakemake.input.data:
-    index = int(Path(path).stem.removeprefix("seed"))
-    stats = run(model, load_dataset(path), snakemake.params.brown, [int(snakemake.params.seed), 98, index])
-    stats.insert(0, "seed", index)
-    stats.insert(0, "model", model)
-    frames.append(stats)
-    log.info("seed %d done", index)
+with threadpool_limits(int(snakemake.params.blas_threads)):
+    for path in snakemake.input.data:
+        index = int(Path(path).stem.removeprefix("seed"))
+        seed = [int(snakemake.params.seed), 98, index, zlib.crc32(wc.bmodel.encode())]
+        stats = train_and_attack(mcfg, load_dataset(path), seed)
+        stats.insert(0, "seed", index)
+        stats.insert(0, "attack", mcfg["attack"])
+        stats.insert(0, "model", wc.bmodel)
+        stats.insert(0, "protocol", wc.bprotocol)
+        frames.append(stats)
+        log.info("seed %d done", index)
 write_csv(pd.concat(frames, ignore_index=True), snakemake.output[0])
