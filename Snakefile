@@ -29,7 +29,12 @@ except ConfigError as err:
     sys.exit(f"memtrade: invalid configuration\n{err}")
 
 
-report: "workflow/report/workflow.rst"
+# The report opens on the landing page the rule report_landing writes (verdicts, headline figures,
+# the configuration last); before a run has written it, on the static description.
+LANDING = Path("results/report/landing.rst")
+
+
+report: str(LANDING.resolve()) if LANDING.exists() else "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"

@@ -16,14 +16,16 @@ ROOT = Path(__file__).resolve().parents[1]
 QUICK = ROOT / "config" / "quick.yaml"
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+# the work tree's state when the test run starts; tests/test_zz_clean_tree.py checks it is unchanged at the end
+GIT_STATUS_AT_START = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
 
 
 def snakemake(workdir: Path, *args: str, config: Path | None = None, check: bool = True, timeout: int = 600):
     """Run the workflow with ``workdir`` as working directory; return the CompletedProcess."""
     cmd = [*SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "-d", str(workdir), "--cores", "2"]
-    if config is not None:
-        cmd += ["--configfile", str(config)]
     cmd += list(args)
+    if config is not None:  # last: --configfile takes every following word as a config file
+        cmd += ["--configfile", str(config)]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=workdir)
     if check and proc.returncode != 0:

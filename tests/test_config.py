@@ -18,6 +18,12 @@ BAD = {
     ),
     "Boolean bias r >= 1": (lambda c: c["problems"]["boolean"].__setitem__("c", 10.0), "problems.boolean.c"),
     "target error above 1/2": (lambda c: c["analysis"].__setitem__("target_error", 0.6), "analysis.target_error"),
+    "NaN in a float key": (lambda c: c["problems"]["gaussian"].__setitem__("c", float("nan")), "problems.gaussian.c"),
+    "inf in an integer key": (lambda c: c["blackbox"].__setitem__("seeds", float("inf")), "blackbox.seeds"),
+    "-inf in a list": (
+        lambda c: c["mixture"]["zipf_exponents"].__setitem__(0, float("-inf")),
+        "mixture.zipf_exponents[0]",
+    ),
     "Brown attack unknown": (
         lambda c: c["brown"]["models"]["mlp"].__setitem__("attack", "gradient"),
         "brown.models.mlp.attack",
@@ -49,7 +55,9 @@ def test_quick_and_default_configs_are_valid(quick_config):
     validate(yaml.safe_load((ROOT / "config.yaml").read_text()), SCHEMA)
 
 
-@pytest.mark.parametrize("case", ["negative d", "unknown learner", "n = 0", "missing section", "string for a number"])
+@pytest.mark.parametrize(
+    "case", ["negative d", "unknown learner", "n = 0", "missing section", "string for a number", "NaN in a float key"]
+)
 def test_workflow_rejects_bad_config_before_any_job(case, quick_config, tmp_path):
     mutate, key = BAD[case]
     mutate(quick_config)

@@ -15,7 +15,7 @@ from scipy.stats import binom
 
 @pytest.mark.parametrize("n", [1, 2, 3, 7])
 def test_agreement_subset_memorization_closed_form(n):
-    """SCIENCE.md 4.3: (1 - q) k (h2(2^(1-n)) + 2^(1-n)) bits."""
+    """docs/science.md section 4.3: (1 - q) k (h2(2^(1-n)) + 2^(1-n)) bits."""
     p = SparseHypercube(d=400, c=2.0)
     k = 150
     expected = (1 - p.q) * k * (h2(2.0 ** (1 - n)) + 2.0 ** (1 - n))

@@ -135,7 +135,7 @@ def test_boolean_at_one_example(c, d):
 
 
 def test_sparse_factor_halves_per_example():
-    """SCIENCE.md 4.3: with q = 0.1, F_n = 90, 45, 22.5, 9.8 for n = 1..4 and 1.7 at n = 6."""
+    """docs/science.md section 4.3: with q = 0.1, F_n = 90, 45, 22.5, 9.8 for n = 1..4 and 1.7 at n = 6."""
     p = SparseHypercube(d=100, c=1.0)
     F = {n: (1 - constants(p, n)["tau"]) / constants(p, n)["rho"] for n in (1, 2, 3, 4, 6)}
     assert F[1] == pytest.approx(90, rel=1e-6) and F[2] == pytest.approx(45, rel=1e-6)

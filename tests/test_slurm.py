@@ -70,6 +70,8 @@ def _run(workdir, env, config, *extra):
         "--configfile",
         str(config),
         *SLURM_FLAGS,
+        "--slurm-logdir",  # SLURM's own job output files: under the run's logs, never in the repository
+        str(workdir / "results" / "logs" / "slurm"),
         *extra,
     ]
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=workdir, timeout=1500)

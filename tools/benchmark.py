@@ -1,7 +1,12 @@
-"""Benchmark the workflow: wall time of quick and full runs, no-op rerun, one-edit rerun.
+"""Benchmark the workflow and write docs/performance.md.
 
-    bash bin/benchmark            # quick and full configs
-    bash bin/benchmark --quick    # quick config only
+Wall time of quick and full runs, no-op rerun, one-edit rerun; exact evaluation speed; Brown et al.
+seconds per seed (from the full run's benchmark files) and the paper-scale overlay's core-hours;
+coordinate ascent with and without the incremental flip; exact memorization against general MI
+estimators; the report opened in headless Chromium.
+
+    bash bin/benchmark            # quick and full configs; writes docs/performance.md
+    bash bin/benchmark --quick    # quick config only; prints, writes nothing
 
 Each run happens in a fresh temporary working directory, so nothing under
 results/ is touched. Peak memory is the largest resident set of any single
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import re
 import resource
 import subprocess
@@ -40,12 +46,15 @@ def peak_child_mib() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
-def bench_config(label: str, config: Path, edit: tuple[str, str, object]) -> list[tuple[str, str]]:
+def bench_config(label: str, config: Path, edit: tuple[str, str, object], brown: list | None = None):
+    """Timings of one config; if ``brown`` is a list, the run's Brown et al. cost rows are appended to it."""
     rows = []
     with tempfile.TemporaryDirectory(prefix=f"memtrade-bench-{label}-") as tmp:
         work = Path(tmp)
         wall, _ = run(work, config)
         rows.append((f"{label}: end to end from scratch", f"{wall:.1f} s"))
+        if brown is not None:
+            brown += brown_cost(work, yaml.safe_load(config.read_text()))
         wall, out = run(work, config)
         assert "Nothing to be done" in out, out[-2000:]
         rows.append((f"{label}: no-op rerun", f"{wall:.2f} s"))
@@ -64,6 +73,53 @@ def bench_config(label: str, config: Path, edit: tuple[str, str, object]) -> lis
             )
         )
     rows.append((f"{label}: peak memory of one process so far", f"{peak_child_mib():.0f} MiB"))
+    return rows
+
+
+def brown_cost(work: Path, config: dict) -> list[tuple[str, str]]:
+    """Seconds per seed of each Brown et al. model (benchmark files of the run) and the paper-scale core-hours."""
+    import pandas as pd
+
+    if "brown" not in config:
+        return []
+    cfg = config["brown"]
+    overlay = yaml.safe_load((ROOT / "config" / "brown_paper_scale.yaml").read_text())["brown"]["models"]
+    rows, core_hours = [], 0.0
+    for protocol in cfg["protocols"]:
+        for model, m in cfg["models"].items():
+            files = sorted((work / "results" / "benchmarks" / "brown").glob(f"{protocol}_{model}_chunk*.tsv"))
+            seconds = sum(float(pd.read_csv(f, sep="\t")["s"].iloc[0]) for f in files)
+            per_seed = seconds / m["seeds"]
+            label = f"Brown et al. {protocol} {model}: seconds per seed"
+            rows.append((label, f"{per_seed:.1f} s ({m['seeds']} seeds)"))
+            core_hours += overlay.get(model, m)["seeds"] * per_seed * cfg["blas_threads"] / 3600
+    rows.append(
+        (
+            "Brown et al. paper scale (config/brown_paper_scale.yaml): estimated training cost",
+            f"{core_hours:.1f} core-hours (seeds x seconds per seed x {cfg['blas_threads']} threads)",
+        )
+    )
+    return rows
+
+
+def bench_coordinate_ascent() -> list[tuple[str, str]]:
+    """One coordinate-ascent attack at paper size (d = 1000, 1500 hidden units, 500 classes), both ways."""
+    sys.path.insert(0, str(ROOT / "workflow"))
+    import numpy as np
+    from memtrade.attacks import coordinate_ascent
+    from memtrade.nets import SoftmaxNet
+
+    net = SoftmaxNet(1000, 500, 1500, np.random.default_rng(0))
+    rows = []
+    for label, score in (("full forward pass per proposal", net.log_proba), ("incremental O(hC) flips", net.queries())):
+        start = time.perf_counter()
+        _, _, sweeps = coordinate_ascent(score, [0], 1000, np.random.default_rng(1), max_sweeps=3)
+        rows.append(
+            (
+                f"coordinate ascent, d = 1000, h = 1500, C = 500, {int(sweeps[0])} sweeps: {label}",
+                f"{time.perf_counter() - start:.2f} s per attack",
+            )
+        )
     return rows
 
 
@@ -112,15 +168,86 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="benchmark the quick config only")
     args = parser.parse_args()
-    rows = bench_library()
+    rows = bench_library() + bench_coordinate_ascent()
     rows += bench_config("quick", ROOT / "config" / "quick.yaml", ("store_all", "bits", [1, 2]))
+    brown: list = []
     if not args.quick:
-        rows += bench_config("full", ROOT / "config.yaml", ("store_all", "bits", [1, 2]))
+        rows += bench_config("full", ROOT / "config.yaml", ("store_all", "bits", [1, 2]), brown)
+    table = _table(rows)
+    print(table)
+    if args.quick:
+        return
+    brown_table = _table(brown)
+    print(brown_table)
+    mi = _capture([sys.executable, str(ROOT / "tools" / "mi_benchmark.py")])
+    print(mi)
+    report = _report_check()
+    print(report)
+    write_performance(table, brown_table, mi, report)
+
+
+def _table(rows) -> str:
     width = max(len(r[0]) for r in rows)
-    print(f"| {'measurement':<{width}} | result |")
-    print(f"|{'-' * (width + 2)}|--------|")
-    for name, value in rows:
-        print(f"| {name:<{width}} | {value} |")
+    lines = [f"| {'measurement':<{width}} | result |", f"|{'-' * (width + 2)}|--------|"]
+    lines += [f"| {name:<{width}} | {value} |" for name, value in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _capture(cmd) -> str:
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    return proc.stdout + (proc.stderr if proc.returncode else "")
+
+
+def _report_check() -> str:
+    """The quick run's report opened in headless Chromium (tools/check_report.py), its printed checks."""
+    with tempfile.TemporaryDirectory(prefix="memtrade-report-") as tmp:
+        run(Path(tmp), ROOT / "config" / "quick.yaml")
+        run(Path(tmp), ROOT / "config" / "quick.yaml", "--report", str(Path(tmp) / "report.html"))
+        shot = Path(tmp) / "landing.png"
+        return _capture(
+            [
+                sys.executable,
+                str(ROOT / "tools" / "check_report.py"),
+                str(Path(tmp) / "report.html"),
+                "--screenshot",
+                str(shot),
+            ]
+        )
+
+
+def write_performance(table: str, brown: str, mi: str, report: str) -> None:
+    """docs/performance.md, entirely generated (nothing in it is typed by hand)."""
+    import platform
+
+    text = f"""# Performance
+
+Written by `bash bin/benchmark` on {platform.machine()} with {os.cpu_count()} cores (do not edit by
+hand). Budgets: full reproduction <= 15 min, quick config <= 60 s, no-op rerun <= 2 s, the
+README's test command <= 12 min.
+
+## Workflow and library
+
+{table}
+## Brown et al. cost per seed
+
+Measured in the full run (each training job's `benchmark:` file), and the core-hours of
+`config/brown_paper_scale.yaml` derived from them.
+
+{brown}
+## Exact memorization against general-purpose MI estimators (`tools/mi_benchmark.py`)
+
+{mi}
+## The report in headless Chromium (`tools/check_report.py`)
+
+```
+{report.strip()}
+```
+"""
+    sys.path.insert(0, str(ROOT / "workflow"))
+    from memtrade.io import write_text
+
+    write_text(text, ROOT / "docs" / "performance.md")
+    print("wrote docs/performance.md")
 
 
 if __name__ == "__main__":

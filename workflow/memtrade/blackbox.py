@@ -1,7 +1,7 @@
 """Black-box learners on generated datasets, reconstruction attacks, certified memorization bounds.
 
 For learners whose memorization has no closed form, I(S; M | theta) is certified from below by an
-attack that reconstructs each training example's coordinates from (M, theta) (SCIENCE.md 1):
+attack that reconstructs each training example's coordinates from (M, theta) (docs/science.md section 1):
 
 - binary coordinates: Fano per component, I(S_k; M | theta) >= H(S_k | theta) - h2(p_k);
 - Gaussian coordinates: I(S_k; M | theta) >= 1/2 log2(v / mse_k), v = Var(S_k | theta);

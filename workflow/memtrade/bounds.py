@@ -1,4 +1,4 @@
-"""The memorization lower bound (FKL Theorem 3.7, SCIENCE.md section 3).
+"""The memorization lower bound (FKL Theorem 3.7, docs/science.md section 3).
 
 mem_n(A) >= (1 - tau_n) / rho_n * I(M; z) and I(M; z) >= 1 - h2(err), so
 LB_n(err) = F_n * (1 - h2(err)) bits with F_n = (1 - tau_n) / rho_n.

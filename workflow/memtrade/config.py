@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import jsonschema
@@ -39,6 +40,7 @@ def validate(config: dict, schema_path) -> dict:
     schema = load_schema(schema_path)
     if not isinstance(config, dict):
         raise ConfigError(f"config: expected a mapping of sections, got {type(config).__name__}")
+    _check_finite(config, [])
     validator = jsonschema.Draft202012Validator(schema)
     errors = list(validator.iter_errors(config))
     if errors:
@@ -78,6 +80,18 @@ def validate(config: dict, schema_path) -> dict:
                 f"(problems.{name}.n = {section['n']})"
             )
     return config
+
+
+def _check_finite(value, path: list) -> None:
+    """Reject NaN and +-inf anywhere (JSON schema's bounds do not: every comparison with NaN is false)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_finite(v, [*path, k])
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_finite(v, [*path, i])
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"config key '{_key_path(path)}': {value} is not a finite number")
 
 
 def _check_scale(key: str, problem, hint: str = "") -> None:

@@ -1,4 +1,4 @@
-"""Exact SDPI constants eta_KL(P_B, P_{A|B}) for finite alphabets (SCIENCE.md section 2).
+"""Exact SDPI constants eta_KL(P_B, P_{A|B}) for finite alphabets (docs/science.md section 2).
 
     eta_KL = sup_Q D(Q_B W || P_B W) / D(Q_B || P_B),   W = P_{A|B}.
 

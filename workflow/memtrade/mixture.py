@@ -1,4 +1,4 @@
-"""Mixtures of clusters under long-tailed frequencies (SCIENCE.md 4.4; FKL section 5; Feldman 2020).
+"""Mixtures of clusters under long-tailed frequencies (docs/science.md section 7; FKL section 5; Feldman 2020).
 
 K clusters, each an independent instance of one single-cluster problem; an
 example is (cluster id, x, y) with the id observed. With n_c training

@@ -1,7 +1,7 @@
 """Problem definitions: parameters, per-coordinate laws, and data simulation.
 
 In every problem y ~ Unif{+-1}, the example is x = y * u, and the signed
-example u carries all the information about theta (SCIENCE.md section 4).
+example u carries all the information about theta (docs/science.md section 4).
 Coordinates are independent given theta, so each problem is described by one
 coordinate's laws; every parameter comes from the config.
 

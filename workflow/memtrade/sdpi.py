@@ -2,7 +2,7 @@
 
 - Gaussian clustering: closed forms. For a jointly Gaussian pair the SDPI
   constant is the squared correlation, and a product of independent pairs has
-  the constant of one coordinate (tensorization; SCIENCE.md section 2).
+  the constant of one coordinate (tensorization; docs/science.md section 2).
 - Boolean clustering and the sparse hypercube: exact eta_KL (module ``eta``)
   on one coordinate, with the count statistic of the n examples in place of
   S (a sufficient statistic for theta_j and so for the fresh example too:

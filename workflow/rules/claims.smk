@@ -17,3 +17,27 @@ rule claims:
         "../../envs/compute.yaml"
     script:
         "../scripts/claims.py"
+
+
+rule report_landing:
+    """The report's landing page: claim verdicts, the two headline figures, the configuration last."""
+    input:
+        claims=f"{RESULTS}/tables/claims.csv",
+        rates=f"{RESULTS}/figures/rates.png",
+        ratios=f"{RESULTS}/figures/ratios.png",
+        lib=lib("docs", "io"),
+    output:
+        rst=f"{RESULTS}/report/landing.rst",
+        config=report(
+            f"{RESULTS}/report/config.json",
+            caption="../report/config.rst",
+            category="Configuration",
+        ),
+    log:
+        f"{RESULTS}/logs/report_landing.log",
+    conda:
+        "../../envs/compute.yaml"
+    params:
+        config=config,
+    script:
+        "../scripts/report_landing.py"

@@ -159,6 +159,7 @@ def all_outputs():
         f"{RESULTS}/tables/memorization.csv",
         f"{RESULTS}/tables/ratios.csv",
         f"{RESULTS}/tables/claims.csv",
+        f"{RESULTS}/report/landing.rst",
     ]
     out += expand(
         f"{RESULTS}/figures/{{summary}}.{{ext}}",

@@ -53,17 +53,23 @@ rule summary_figure:
 
 
 rule gallery:
-    """README gallery: downscaled copies of the main figures in docs/gallery/ (run: bash bin/gallery)."""
+    """README gallery and generated findings: downscaled figures in docs/gallery/; the README claims
+    table and docs/results.md filled between markers from this run's tables (run: bash bin/gallery).
+    """
     input:
+        unpack(claim_tables),
         figures=expand(f"{RESULTS}/figures/{{name}}.png", name=GALLERY),
-        lib=lib("io"),
+        claims=f"{RESULTS}/tables/claims.csv",
+        lib=lib("docs", "io"),
     output:
-        expand("docs/gallery/{name}.png", name=GALLERY),
+        figures=expand("docs/gallery/{name}.png", name=GALLERY),
+        sections=f"{RESULTS}/docs/sections.json",
     log:
         f"{RESULTS}/logs/gallery.log",
     conda:
         "../../envs/plot.yaml"
     params:
         width=900,
+        documents={"readme": "README.md", "results": "docs/results.md"},
     script:
         "../scripts/gallery.py"

@@ -1,4 +1,4 @@
-"""Structured learners for the Boolean and sparse problems (SCIENCE.md section 5).
+"""Structured learners for the Boolean and sparse problems (docs/science.md section 5).
 
 Each coordinate's output is a function of the count statistic of the n
 examples, so its conditional law given theta_j is a finite table, and every

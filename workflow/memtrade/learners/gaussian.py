@@ -1,4 +1,4 @@
-"""Structured learners for the Gaussian clustering problem (SCIENCE.md section 5).
+"""Structured learners for the Gaussian clustering problem (docs/science.md section 5).
 
 Two kinds of conditional law appear. A ``ThresholdLaw`` quantises the Gaussian
 statistic theta + N(0, 1/s^2) with fixed cut points and has closed-form

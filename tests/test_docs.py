@@ -1,0 +1,77 @@
+"""Documents: generated sections filled from a run's tables, no references outside the repository."""
+
+import shutil
+import subprocess
+
+import pytest
+import yaml
+from conftest import QUICK, ROOT, copy_tree, snakemake
+from memtrade.docs import MarkerError, fill, markers
+
+PLACEHOLDER = "bash bin/gallery`"
+
+
+def _tables_parse(text: str) -> int:
+    """Every Markdown table has the header's number of cells on each row; return the number of tables."""
+    count, width = 0, None
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            cells = len(line.strip().strip("|").split(" | "))
+            if width is None:
+                width, count = cells, count + 1
+            else:
+                assert cells == width, line
+        else:
+            width = None
+    return count
+
+
+@pytest.mark.workflow
+def test_gallery_rule_fills_every_marker_from_the_quick_run(quick_run, tmp_path):
+    copy_tree(quick_run, tmp_path)
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
+    shutil.copy(ROOT / "docs" / "results.md", tmp_path / "docs" / "results.md")
+    snakemake(tmp_path, "gallery", config=QUICK)
+    claims = yaml.safe_load((ROOT / "claims.yaml").read_text())
+    for doc in ("README.md", "docs/results.md"):
+        text = (tmp_path / doc).read_text()
+        sections = markers(text)
+        assert sections and all(body.strip() and PLACEHOLDER not in body for body in sections.values()), doc
+        assert _tables_parse("\n".join(sections.values())) >= 1
+        claims_rows = [line for line in sections["claims"].splitlines() if line.startswith("| ") and "`" in line]
+        assert len(claims_rows) == len(claims)
+    results = markers((tmp_path / "docs" / "results.md").read_text())
+    assert set(results) == {"claims", "bounds", "ratios", "brown", "blackbox", "mixture"}
+    assert "faithful" in results["brown"] and "shared_labels_zipf (ablation)" in results["brown"]
+    assert (tmp_path / "docs" / "gallery" / "brown.png").stat().st_size > 10_000
+
+
+def test_fill_replaces_only_between_markers_and_requires_every_marker():
+    text = "a\n<!-- memtrade:x -->\nold\n<!-- /memtrade:x -->\nb\n"
+    assert fill(text, {"x": "new"}) == "a\n<!-- memtrade:x -->\nnew\n<!-- /memtrade:x -->\nb\n"
+    with pytest.raises(MarkerError):
+        fill(text, {"y": "new"})
+    repo_markers = markers((ROOT / "docs" / "results.md").read_text())
+    assert set(repo_markers) == {"claims", "bounds", "ratios", "brown", "blackbox", "mixture"}
+    assert set(markers((ROOT / "README.md").read_text())) == {"claims"}
+
+
+def test_no_tracked_file_points_outside_the_repository():
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    forbidden = ["../" + "shared", "SCIENCE" + ".md"]
+    bad = []
+    for name in files:
+        try:
+            text = (ROOT / name).read_text()
+        except (UnicodeDecodeError, FileNotFoundError):
+            continue
+        bad += [f"{name}: {word}" for word in forbidden if word in text]
+    assert bad == []
+
+
+def test_readme_is_short_and_links_every_doc():
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 150
+    for doc in ("science", "results", "configuration", "outputs", "cluster", "performance", "workflow"):
+        assert f"docs/{doc}.md" in readme and (ROOT / "docs" / f"{doc}.md").exists()

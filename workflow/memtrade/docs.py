@@ -1,0 +1,242 @@
+"""Generated sections of the documents: fill the text between markers from a run's tables.
+
+A document marks each generated section with a pair of HTML comments,
+``<!-- memtrade:NAME -->`` and ``<!-- /memtrade:NAME -->``; ``fill`` replaces what lies between them.
+No measured number in README.md or docs/results.md is typed by hand: rule ``gallery`` writes them
+from the full run's tables, and ``bin/benchmark`` writes docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+_MARK = re.compile(r"(<!-- memtrade:(?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- /memtrade:(?P=name) -->)", re.S)
+
+
+class MarkerError(ValueError):
+    """A document lacks a marker pair that a generator fills, or has one that nothing fills."""
+
+
+def markers(text: str) -> dict[str, str]:
+    """Each marked section's name and current content."""
+    return {m["name"]: m["body"] for m in _MARK.finditer(text)}
+
+
+def fill(text: str, fragments: dict[str, str]) -> str:
+    """``text`` with every marked section replaced by its fragment; every marker and fragment must match."""
+    names = set(markers(text))
+    if names != set(fragments):
+        raise MarkerError(f"markers {sorted(names)} do not match the generated sections {sorted(fragments)}")
+
+    def sub(m):
+        return m.group(1) + fragments[m["name"]].rstrip("\n") + "\n" + m.group(4)
+
+    return _MARK.sub(sub, text)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    head = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    rows = ["| " + " | ".join(str(v) for v in r) + " |" for r in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *rows]) + "\n"
+
+
+def _g(x, digits: int = 3) -> str:
+    return "–" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{digits}g}"
+
+
+def claims_table(verdicts: pd.DataFrame) -> str:
+    """The claims and their verdicts, compact (the README's table)."""
+    t = pd.DataFrame(
+        {
+            "claim": [f"{r.statement} (`{r.id}`)" for r in verdicts.itertuples()],
+            "verdict": [f"**{v}**" for v in verdicts["verdict"]],
+            "measured": verdicts["measured"],
+        }
+    )
+    counts = verdicts["verdict"].value_counts()
+    tally = ", ".join(f"{counts.get(v, 0)} {v}" for v in ("pass", "fail", "not-run"))
+    return _table(t) + f"\n{tally}\n"
+
+
+def bounds_section(sdpi: dict[str, pd.DataFrame]) -> str:
+    """F_n at the smallest and largest n of each (problem, d)."""
+    rows = []
+    for problem, s in sdpi.items():
+        for d, g in s.groupby("d"):
+            g = g.sort_values("n")
+            first, last = g.iloc[0], g.iloc[-1]
+            rows.append(
+                {
+                    "problem": problem,
+                    "d": int(d),
+                    "scale": _g(float(first["scale"])),
+                    "F_n at the smallest n": f"{_g(float(first['F']))} (n = {int(first['n'])})",
+                    "F_n at the largest n": f"{_g(float(last['F']))} (n = {int(last['n'])})",
+                }
+            )
+    return _table(pd.DataFrame(rows))
+
+
+def ratios_section(ratios: pd.DataFrame) -> str:
+    """Per (problem, d): the best learner's memorization over the bound at matched error, smallest and largest n."""
+    rows = []
+    r = ratios.dropna(subset=["ratio_to_bound"])
+    for (problem, d), g in r.groupby(["problem", "d"], sort=True):
+        g = g.sort_values("n")
+        worst = g.loc[g["ratio_to_bound"].idxmax()]
+        rows.append(
+            {
+                "problem": problem,
+                "d": int(d),
+                "ratio at the smallest n": f"{_g(float(g['ratio_to_bound'].iloc[0]))} (n = {int(g['n'].iloc[0])})",
+                "largest ratio (n, learner)": (
+                    f"{_g(float(worst['ratio_to_bound']))} (n = {int(worst['n'])}, {worst['learner']})"
+                ),
+            }
+        )
+    return _table(pd.DataFrame(rows))
+
+
+def brown_section(brown: pd.DataFrame) -> str:
+    """Last attacked checkpoint per (protocol, model): recovery, errors, certified bits."""
+    rows = []
+    b = brown.dropna(subset=["recovery_all"])
+    for (protocol, model), g in b.groupby(["protocol", "model"], sort=False):
+        last = g.loc[g["step"].idxmax()]
+        rows.append(
+            {
+                "protocol": protocol + (" (ablation)" if bool(last["ablation"]) else ""),
+                "model, attack": f"{model}, {last['attack']}",
+                "seeds": int(last["seeds"]),
+                "updates": int(last["step"]),
+                "recovery, all d (95 % CI)": (
+                    f"{100 * last['recovery_all']:.1f} % ({100 * last['recovery_all_lo']:.1f}–"
+                    f"{100 * last['recovery_all_hi']:.1f})"
+                ),
+                "recovery, free": f"{100 * last['recovery_free']:.1f} %",
+                "error: represented / singletons": (
+                    f"{100 * last['represented_error']:.1f} % / {100 * last['singletons_error']:.1f} %"
+                ),
+                "certified bits per singleton": _g(float(last["certified_bits_per_singleton"])),
+            }
+        )
+    return _table(pd.DataFrame(rows))
+
+
+def blackbox_section(tables: dict[str, pd.DataFrame]) -> str:
+    """Per problem and learner: certified bits of its best attack at the smallest and largest n."""
+    rows = []
+    for problem, t in tables.items():
+        best = t.loc[t.groupby(["learner", "n"], sort=False)["certified_bits"].idxmax()]
+        for learner, g in best.groupby("learner", sort=False):
+            g = g.sort_values("n")
+            lo, hi = g.iloc[0], g.iloc[-1]
+
+            def cell(r):
+                return f"{_g(float(r['certified_bits']))} ({r['attack']}, n = {int(r['n'])})"
+
+            rows.append(
+                {
+                    "problem": f"{problem} (d = {int(lo['d'])})",
+                    "learner": learner,
+                    "certified bits (attack), smallest n": cell(lo),
+                    "certified bits (attack), largest n": cell(hi),
+                    "exact bits (largest n)": _g(float(hi["exact_bits"])),
+                }
+            )
+    return _table(pd.DataFrame(rows))
+
+
+def mixture_section(feldman: pd.DataFrame) -> str:
+    """Feldman's prediction against simulation, per prior at the largest n."""
+    f = feldman[feldman["n"] == feldman["n"].max()]
+    t = pd.DataFrame(
+        {
+            "prior": f["prior"],
+            "n": f["n"].astype(int),
+            "predicted excess error": [_g(float(x)) for x in f["predicted_excess_error"]],
+            "simulated (± s.e.)": [
+                f"{_g(float(a))} ± {_g(float(b), 2)}"
+                for a, b in zip(f["simulated_excess_error"], f["simulated_excess_error_se"], strict=True)
+            ],
+        }
+    )
+    return _table(t)
+
+
+def results_fragments(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Every generated section of docs/results.md, from a run's tables (keys as in the claims rule)."""
+    sdpi = {k.split(":", 1)[1]: v for k, v in tables.items() if k.startswith("sdpi:")}
+    blackbox = {k.split(":", 1)[1]: v for k, v in tables.items() if k.startswith("blackbox:")}
+    out = {
+        "claims": claims_table(tables["claims"]),
+        "bounds": bounds_section(sdpi),
+        "ratios": ratios_section(tables["ratios"]),
+    }
+    none = "Not part of this configuration.\n"
+    out["brown"] = brown_section(tables["brown_attack"]) if "brown_attack" in tables else none
+    out["blackbox"] = blackbox_section(blackbox) if blackbox else none
+    out["mixture"] = mixture_section(tables["mixture_feldman"]) if "mixture_feldman" in tables else none
+    return out
+
+
+def _rst_table(frame: pd.DataFrame) -> str:
+    """A reStructuredText list-table."""
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    for row in [list(frame.columns), *frame.astype(str).values.tolist()]:
+        lines.append("   * - " + str(row[0]).replace("\n", " "))
+        lines += ["     - " + str(v).replace("\n", " ") for v in row[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def report_landing(verdicts: pd.DataFrame, figures: dict[str, str], config_json: str) -> str:
+    """The report's landing page (reST): verdicts, headline figures (embedded), the configuration collapsed last."""
+    import base64
+    import html
+
+    counts = verdicts["verdict"].value_counts()
+    tally = ", ".join(f"{counts.get(v, 0)} {v}" for v in ("pass", "fail", "not-run"))
+    table = pd.DataFrame(
+        {
+            "claim": [f"{r.statement} ({r.id})" for r in verdicts.itertuples()],
+            "verdict": [v.upper() for v in verdicts["verdict"]],
+            "measured": verdicts["measured"],
+            "criterion": verdicts["criterion"],
+        }
+    )
+    out = [
+        "memtrade reproduces the memorization lower bounds of Feldman, Kornowski and Lyu (COLT 2025) and the",
+        "experiments of Brown et al. (STOC 2021) and Feldman (STOC 2020). All information is in bits.",
+        "",
+        f"**Claims and verdicts** ({tally}). Each claim is a test with a tolerance fixed before the run",
+        "(claims.yaml); failing claims are reported as failing.",
+        "",
+        _rst_table(table),
+        "",
+    ]
+    for caption, path in figures.items():
+        # base64 in short lines (docutils limits line length; browsers drop newlines inside URLs)
+        data = base64.encodebytes(open(path, "rb").read()).decode().splitlines()
+        out += [
+            f"**{caption}**",
+            "",
+            ".. raw:: html",
+            "",
+            f'   <img style="max-width:100%" alt="{html.escape(caption)}" src="data:image/png;base64,',
+        ]
+        out += ["   " + line for line in data]
+        out += ['   ">', ""]
+    out += [
+        "Every table and figure is under its category in the menu, with a caption that says what to look at.",
+        "",
+        ".. raw:: html",
+        "",
+        "   <details><summary>Configuration of this run (JSON)</summary><pre>",
+    ]
+    out += ["   " + line for line in html.escape(config_json).splitlines()]
+    out += ["   </pre></details>", ""]
+    return "\n".join(out)
