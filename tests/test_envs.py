@@ -46,3 +46,16 @@ def test_every_rule_declares_an_existing_env_and_a_log():
             envs_used.add(env)
     assert envs_used == set(ENVS)
     assert all((ROOT / "envs" / f"{e}.yaml").exists() for e in envs_used)
+
+
+def test_benchmark_only_packages_are_pinned_and_kept_out_of_the_pipeline():
+    bench = {}
+    for line in (ROOT / "requirements-bench.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, sep, version = line.partition("==")
+            assert sep and re.fullmatch(r"[0-9][0-9A-Za-z.]*", version), line
+            bench[_norm(name)] = version
+    assert bench and not set(bench) & set(read_pins())
+    for path in sorted((ROOT / "envs").glob("*.yaml")):
+        assert not any(name in path.read_text() for name in bench), path.name

@@ -56,7 +56,7 @@ def test_table_rows_and_columns(quick_run, quick_config):
 
     t = pd.read_csv(quick_run / "results" / "tables" / "memorization.csv")
     # one row per (problem, d, n, learner, parameter): no duplicates, every grid point present
-    assert not t.duplicated(["problem", "d", "n", "learner", "param_value"]).any()
+    assert not t.duplicated(["problem", "d", "n", "learner", "param_value", "noise"]).any()
     assert set(t["problem"]) == set(PROBLEMS) == set(quick_config["problems"])
     assert (t["seed"] == quick_config["seed"]).all()
     for problem, grid in quick_config["problems"].items():
@@ -114,6 +114,9 @@ def test_columns_are_documented(quick_run):
         "gaussian_best_at_target.csv",
         "gaussian_targets.csv",
         "ratios.csv",
+        "tightness.csv",
+        "brown_attack.csv",
+        "blackbox_boolean.csv",
         "mixture_tradeoff.csv",
         "mixture_by_count.csv",
         "mixture_feldman.csv",

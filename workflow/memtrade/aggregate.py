@@ -20,6 +20,7 @@ TABLE_COLUMNS = [
     "family",
     "param_name",
     "param_value",
+    "noise",
     "memorization_bits",
     "test_error",
     "test_error_tol",
@@ -31,7 +32,7 @@ TABLE_COLUMNS = [
     "seed",
 ]
 
-BEST_COLUMNS = TABLE_COLUMNS[:9] + [
+BEST_COLUMNS = TABLE_COLUMNS[:10] + [
     "target_error",
     "lower_bound_bits",
     "lower_bound_at_target_bits",
@@ -51,7 +52,7 @@ def memorization_table(exact_frames, sdpi: pd.DataFrame) -> pd.DataFrame:
     if missing.any():
         raise ValueError(f"no SDPI constants for {merged.loc[missing, KEYS].drop_duplicates().to_dict('records')}")
     merged["lower_bound_bits"] = lower_bound_bits(merged["F"], merged["test_error"])
-    merged = merged.sort_values(["problem", "d", "n", "learner", "param_value"], kind="mergesort")
+    merged = merged.sort_values(["problem", "d", "n", "learner", "noise", "param_value"], kind="mergesort")
     return merged[TABLE_COLUMNS].reset_index(drop=True)
 
 
@@ -61,7 +62,7 @@ def check_invariant(table: pd.DataFrame) -> None:
     if len(bad):
         raise InvariantViolation(
             "exact memorization below the SDPI lower bound (a bug):\n"
-            + bad[KEYS + ["learner", "param_value", "memorization_bits", "lower_bound_bits"]].to_string()
+            + bad[KEYS + ["learner", "param_value", "noise", "memorization_bits", "lower_bound_bits"]].to_string()
         )
 
 
@@ -73,7 +74,7 @@ def best_at_target(table: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """
     df = table.merge(targets, on=["problem", "d"], how="left", validate="many_to_one")
     df = df[df["test_error"] <= df["target_error"]]
-    df = df.sort_values(KEYS + ["learner", "memorization_bits", "param_value"], kind="mergesort")
+    df = df.sort_values(KEYS + ["learner", "memorization_bits", "param_value", "noise"], kind="mergesort")
     best = df.groupby(KEYS + ["learner"], sort=True).head(1).copy()
     best["lower_bound_at_target_bits"] = lower_bound_bits(best["F"], best["target_error"])
     lb = best["lower_bound_bits"]
@@ -87,6 +88,7 @@ RATIO_COLUMNS = [
     "n",
     "learner",
     "param_value",
+    "noise",
     "memorization_bits",
     "test_error",
     "target_error",
@@ -103,3 +105,33 @@ def ratio_table(best: pd.DataFrame) -> pd.DataFrame:
     df = best.sort_values(KEYS + ["memorization_bits", "learner"], kind="mergesort")
     out = df.groupby(KEYS, sort=True).head(1)
     return out[RATIO_COLUMNS].reset_index(drop=True)
+
+
+TIGHTNESS_COLUMNS = [
+    "problem",
+    "d",
+    "n",
+    "ratio_deterministic",
+    "learner_deterministic",
+    "ratio_all",
+    "learner_all",
+    "randomized_wins",
+]
+
+
+def tightness_table(best: pd.DataFrame, randomized_families) -> pd.DataFrame:
+    """Per (problem, d, n): the best ratio to the bound at the target, deterministic families alone and all.
+
+    ``best`` is best_at_target's rows (every learner's least-memorizing configuration at the target).
+    """
+    rows = []
+    for key, g in best.dropna(subset=["ratio_to_bound"]).groupby(KEYS, sort=True):
+        det = g[~g["family"].isin(list(randomized_families))]
+        top = g.loc[g["ratio_to_bound"].idxmin()]
+        row = dict(zip(KEYS, key, strict=True))
+        row["ratio_deterministic"] = float(det["ratio_to_bound"].min()) if len(det) else float("nan")
+        row["learner_deterministic"] = det.loc[det["ratio_to_bound"].idxmin(), "learner"] if len(det) else ""
+        row["ratio_all"], row["learner_all"] = float(top["ratio_to_bound"]), top["learner"]
+        row["randomized_wins"] = bool(top["family"] in set(randomized_families))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=TIGHTNESS_COLUMNS)

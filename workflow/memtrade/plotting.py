@@ -288,6 +288,35 @@ def ratios(ratio):
     return fig
 
 
+def tightness(table):
+    """Best ratio to the bound at the target against n: deterministic families alone (dashed) and all (solid)."""
+    problems = sorted(table["problem"].unique())
+    fig, axes = plt.subplots(1, len(problems), figsize=(4.4 * len(problems), 3.8), squeeze=False)
+    for ax, problem in zip(axes[0], problems, strict=True):
+        t = table[table["problem"] == problem]
+        ds = sorted(t["d"].unique())
+        pal = sns.color_palette("viridis", len(ds))
+        for i, d in enumerate(ds):
+            td = t[t["d"] == d].sort_values("n")
+            ax.plot(td["n"], td["ratio_deterministic"], linestyle="--", color=pal[i], linewidth=1.1)
+            ax.plot(td["n"], td["ratio_all"], marker="o", markersize=3, color=pal[i], label=f"d = {d}")
+        ax.axhline(1.0, color="black", linewidth=0.8)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        _major_labels_only(ax)
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        ax.set_xlabel("training examples n")
+        ax.set_ylabel("memorization / lower bound (best)")
+        ax.set_title(PROBLEM_LABELS.get(problem, problem))
+    ax = axes[0][0]
+    ax.plot([], [], color="grey", marker="o", markersize=3, label="with randomized learners")
+    ax.plot([], [], color="grey", linestyle="--", label="deterministic families only")
+    _figure_legend(fig, ax, ncols=4)
+    fig.suptitle("How close the best learner gets to the SDPI bound at the target error")
+    return fig
+
+
 def _zipf(frame):
     """Rows of Zipf priors, with their exponent as a column, sorted by exponent."""
     z = frame[frame["prior"].str.startswith("zipf_")].copy()
@@ -392,7 +421,7 @@ def mixture_feldman(feldman, n: int):
 
 
 FIGURES = {"mem_vs_n": mem_vs_n, "mem_vs_d": mem_vs_d, "frontier": frontier}
-SUMMARY_FIGURES = {"rates": rates, "sdpi_constants": sdpi_constants, "ratios": ratios}
+SUMMARY_FIGURES = {"rates": rates, "sdpi_constants": sdpi_constants, "ratios": ratios, "tightness": tightness}
 
 
 def blackbox(table):

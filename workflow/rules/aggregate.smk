@@ -61,11 +61,16 @@ rule ratios:
         best=expand(
             f"{RESULTS}/tables/{{problem}}_best_at_target.csv", problem=PROBLEMS
         ),
-        lib=lib("aggregate", "bounds", "info", "io"),
+        lib=lib("aggregate", "bounds", "info", "io", "learners"),
     output:
-        report(
+        ratios=report(
             f"{RESULTS}/tables/ratios.csv",
             caption="../report/ratios.rst",
+            category="Tables",
+        ),
+        tightness=report(
+            f"{RESULTS}/tables/tightness.csv",
+            caption="../report/tightness.rst",
             category="Tables",
         ),
     log:

@@ -5,7 +5,7 @@ from memtrade.config import blackbox_pairs, learners_for, mixture_priors
 PROBLEMS = sorted(config["problems"])
 RESULTS = "results"
 FIGURES = ["mem_vs_n", "mem_vs_d", "frontier"]
-SUMMARY_FIGURES = ["rates", "sdpi_constants", "ratios"]
+SUMMARY_FIGURES = ["rates", "sdpi_constants", "ratios", "tightness"]
 MIXTURE = "mixture" in config
 MIXTURE_PRIORS = mixture_priors(config["mixture"]) if MIXTURE else {}
 MIXTURE_FIGURES = ["mem_vs_n", "frontier", "singletons", "feldman"]
@@ -138,6 +138,7 @@ def claim_tables(wildcards):
     """The tables the claims read, by key (sdpi:<problem>, targets:<problem>, ratios, ...)."""
     tables = {
         "ratios": f"{RESULTS}/tables/ratios.csv",
+        "tightness": f"{RESULTS}/tables/tightness.csv",
         "memorization": f"{RESULTS}/tables/memorization.csv",
     }
     for problem in PROBLEMS:

@@ -32,6 +32,7 @@ rule summary_figure:
     input:
         sdpi=expand(f"{RESULTS}/sdpi/{{problem}}.csv", problem=PROBLEMS),
         ratios=f"{RESULTS}/tables/ratios.csv",
+        tightness=f"{RESULTS}/tables/tightness.csv",
         style=str(
             Path(workflow.basedir) / "workflow" / "memtrade" / "memtrade.mplstyle"
         ),

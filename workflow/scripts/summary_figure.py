@@ -15,6 +15,8 @@ plotting.use_style(snakemake.input.style)
 name = snakemake.wildcards.summary
 if name == "ratios":
     fig = plotting.ratios(pd.read_csv(snakemake.input.ratios))
+elif name == "tightness":
+    fig = plotting.tightness(pd.read_csv(snakemake.input.tightness))
 else:
     sdpi = pd.concat([pd.read_csv(p) for p in snakemake.input.sdpi], ignore_index=True)
     fig = plotting.SUMMARY_FIGURES[name](sdpi)

@@ -27,10 +27,12 @@ def expected_entropy(law) -> float:
 
 
 def memorization_bits(learner: StructuredLearner) -> float:
-    """I(S; M | theta) = H(M | theta) for a deterministic coordinate-wise learner."""
+    """I(S; M | theta) = H(M | theta) - H(M | S, theta), coordinate-wise (the second term is 0 if deterministic)."""
     total = learner.label_bits
     for multiplicity, law in learner.memorization_terms:
         total += multiplicity * expected_entropy(law)
+    for multiplicity, bits in learner.noise_terms:
+        total -= multiplicity * bits
     return float(total)
 
 
@@ -66,6 +68,7 @@ def exact_table(problem, n_grid, learner_name: str, spec: dict, seed: int) -> pd
                     "family": learner.family,
                     "param_name": learner.param_name,
                     "param_value": learner.param_value,
+                    "noise": learner.noise,
                     **evaluate(learner, problem),
                     "seed": int(seed),
                 }

@@ -19,6 +19,16 @@ FAMILIES = {
     "store_all": ("gaussian", "boolean", "sparse"),
     "majority_subset": ("boolean",),
     "agreement_subset": ("sparse",),
+    "noisy_sign_subset": ("gaussian",),
+    "randomized_majority_subset": ("boolean",),
+    "randomized_agreement_subset": ("sparse",),
+}
+
+#: randomized families and the config key of their noise grid
+NOISE_KEYS = {
+    "noisy_sign_subset": "tau",
+    "randomized_majority_subset": "epsilon",
+    "randomized_agreement_subset": "epsilon",
 }
 
 #: the natural learner of each problem; at n = 1 with k = d it defines the default target error
@@ -36,6 +46,14 @@ def expand_learner(problem, n: int, spec: dict) -> list[StructuredLearner]:
         return [discrete.majority_subset(problem, n, k) for k in subset_sizes(problem.d, spec["k_fraction"])]
     if family == "agreement_subset":
         return [discrete.agreement_subset(problem, n, k) for k in subset_sizes(problem.d, spec["k_fraction"])]
+    if family in NOISE_KEYS:
+        build = {
+            "noisy_sign_subset": gaussian.noisy_sign_subset,
+            "randomized_majority_subset": discrete.randomized_majority_subset,
+            "randomized_agreement_subset": discrete.randomized_agreement_subset,
+        }[family]
+        ks = subset_sizes(problem.d, spec["k_fraction"])
+        return [build(problem, n, k, float(t)) for t in spec[NOISE_KEYS[family]] for k in ks]
     if family == "quantized_mean":
         return [gaussian.quantized_mean(problem, n, b, spec["clip_sd"]) for b in spec["bits"]]
     if problem.name == "gaussian":  # store_all

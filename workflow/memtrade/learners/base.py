@@ -4,8 +4,9 @@ A structured learner is described exactly, coordinate by coordinate:
 
 - its memorization is ``label_bits`` plus a sum of terms
   ``multiplicity * E_theta[H(O | theta)]`` over per-coordinate outputs O,
-  since a deterministic learner has I(S; M | theta) = H(M | theta) and the
-  coordinates are independent given theta;
+  minus ``multiplicity * H(O | S, theta)`` for randomized outputs (``noise_terms``):
+  I(S; M | theta) = H(M | theta) - H(M | S, theta), and the coordinates are
+  independent given theta;
 - its classifier is a linear rule sign(sum_{j<k} w_j x_j) whose weights w_j
   are i.i.d. given theta_j with a known conditional law (a zero score is a
   tie and counts as half an error).
@@ -34,6 +35,8 @@ class StructuredLearner:
     memorization_terms: tuple  # ((multiplicity, law), ...)
     label_bits: float
     rule: LinearRule
+    noise: float = 0.0  # tau (Gaussian) or epsilon (discrete) of a randomized learner; 0: deterministic
+    noise_terms: tuple = ()  # ((multiplicity, H(O | S, theta) in bits), ...)
 
 
 def k_fractions(spec) -> list[float]:

@@ -69,3 +69,49 @@ def store_all(problem, n: int) -> StructuredLearner:
     law = majority_law(problem, n) if problem.name == "boolean" else agreement_law(problem, n)
     d = problem.d
     return StructuredLearner("store_all", "bits", 1, ((n * d, example_law(problem)),), float(n), LinearRule(law, d))
+
+
+def _randomized(law: DiscreteLaw, eps: float) -> DiscreteLaw:
+    """The output passed through randomized response: a stored +-1 flips with probability eps (0 stays 0)."""
+    levels = np.asarray(law.levels)
+    flip = np.eye(len(levels))
+    for i, a in enumerate(levels):
+        if a != 0:
+            j = int(np.flatnonzero(levels == -a)[0])
+            flip[i, i], flip[i, j] = 1.0 - eps, eps
+    return DiscreteLaw(law.prior, law.table @ flip, law.levels, law.fresh_plus)
+
+
+def _stored_mass(law: DiscreteLaw) -> float:
+    """P(output != 0), averaged over theta."""
+    nonzero = np.asarray(law.levels) != 0
+    return float(law.prior @ law.table[:, nonzero].sum(axis=1))
+
+
+def randomized_majority_subset(problem, n: int, k: int, eps: float) -> StructuredLearner:
+    """Boolean clustering: the majority sign of k coordinates, each flipped with probability eps.
+
+    H(M_j | S, theta) = h2(eps) whatever S is, so the memorization is k (E H(M_j | theta) - h2(eps)).
+    """
+    from ..info import h2
+
+    base = majority_law(problem, n)
+    law = _randomized(base, eps)
+    noise = ((int(k), float(h2(eps))),)
+    family = "randomized_majority_subset"
+    return StructuredLearner(family, "k", int(k), ((int(k), law),), 0.0, LinearRule(law, int(k)), float(eps), noise)
+
+
+def randomized_agreement_subset(problem, n: int, k: int, eps: float) -> StructuredLearner:
+    """Sparse hypercube: agreement-subset whose stored values are each flipped with probability eps.
+
+    A coordinate is stored when all n examples agree (as agreement-subset); its value is then
+    randomized, so H(M_j | S, theta) = P(stored) h2(eps).
+    """
+    from ..info import h2
+
+    base = agreement_law(problem, n)
+    law = _randomized(base, eps)
+    noise = ((int(k), _stored_mass(base) * float(h2(eps))),)
+    family = "randomized_agreement_subset"
+    return StructuredLearner(family, "k", int(k), ((int(k), law),), 0.0, LinearRule(law, int(k)), float(eps), noise)

@@ -75,6 +75,33 @@ def sign_subset(problem, n: int, k: int) -> StructuredLearner:
     return StructuredLearner("sign_subset", "k", int(k), ((int(k), law),), 0.0, LinearRule(law, int(k)))
 
 
+def noisy_sign_noise_bits(problem, n: int, tau: float) -> float:
+    """H(M_j | S, theta) = E[h2(Phi(ubar / tau))] in bits, ubar ~ N(0, 1 + sigma^2/n) (one-dimensional quadrature)."""
+    if tau == 0:
+        return 0.0
+    from scipy.special import ndtr
+
+    from ..info import h2
+
+    sd = float(np.sqrt(1.0 + problem.sigma2 / n))
+    nodes, weights = standard_normal_grid(feature_width=tau / sd)
+    return float(weights @ h2(ndtr(sd * nodes / tau)))
+
+
+def noisy_sign_subset(problem, n: int, k: int, tau: float) -> StructuredLearner:
+    """Store sign(ubar_j + tau g_j) for the first k coordinates, g_j fresh N(0, 1) (randomized).
+
+    Given theta_j the output is a threshold of theta_j + N(0, sigma^2/n + tau^2), so its law and the
+    classifier's error are sign-subset's at precision 1 / sqrt(sigma^2/n + tau^2); the memorization
+    subtracts k H(M_j | S, theta).
+    """
+    law = ThresholdLaw(s=float(1.0 / np.sqrt(problem.sigma2 / n + tau**2)), cuts=(0.0,), levels=(-1.0, 1.0))
+    noise = noisy_sign_noise_bits(problem, n, tau)
+    return StructuredLearner(
+        "noisy_sign_subset", "k", int(k), ((int(k), law),), 0.0, LinearRule(law, int(k)), float(tau), ((int(k), noise),)
+    )
+
+
 def quantized_mean(problem, n: int, bits: int, clip_sd: float) -> StructuredLearner:
     """Store ubar quantised to ``bits`` bits per coordinate, for all d coordinates."""
     sd = np.sqrt(1.0 + problem.sigma2 / n)  # marginal sd of ubar
