@@ -18,6 +18,10 @@ BAD = {
     ),
     "Boolean bias r >= 1": (lambda c: c["problems"]["boolean"].__setitem__("c", 10.0), "problems.boolean.c"),
     "target error above 1/2": (lambda c: c["analysis"].__setitem__("target_error", 0.6), "analysis.target_error"),
+    "d beyond what exact evaluation handles": (
+        lambda c: c["problems"]["boolean"]["d"].__setitem__(0, 10**11),
+        "problems.boolean.d[0]",
+    ),
     "NaN in a float key": (lambda c: c["problems"]["gaussian"].__setitem__("c", float("nan")), "problems.gaussian.c"),
     "inf in an integer key": (lambda c: c["blackbox"].__setitem__("seeds", float("inf")), "blackbox.seeds"),
     "-inf in a list": (

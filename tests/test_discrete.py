@@ -5,6 +5,7 @@ import itertools
 import numpy as np
 import pytest
 from memtrade import estimators as E
+from memtrade.estimators import discrete as DE
 from memtrade.estimators.discrete import trinomial_error
 from memtrade.info import h2
 from memtrade.learners import discrete as D
@@ -117,3 +118,15 @@ def test_reference_learners_define_default_targets():
         assert learner.rule.k == problem.d
         err = E.reference_error(problem)
         assert 0.05 < err < 0.45
+
+
+@pytest.mark.parametrize("k", [1, 7, 100, 2_000, 100_000])
+@pytest.mark.parametrize("p_pos,p_neg", [(0.5, 0.3), (0.02, 0.01), (0.3, 0.3), (0.9, 0.05), (1e-4, 2e-4)])
+def test_truncated_error_sum_equals_the_full_sum(k, p_pos, p_neg):
+    """The sum over N+ keeps O(sqrt(k)) terms; against the sum over every N+ = 0..k, to 1e-9."""
+    a = np.arange(k + 1)
+    cond = p_neg / (1 - p_pos)
+    full = np.sum(binom.pmf(a, k, p_pos) * (binom.sf(a, k - a, cond) + 0.5 * binom.pmf(a, k - a, cond)))
+    err, tail = DE.trinomial_error_and_tail(k, p_pos, p_neg)
+    assert abs(err - full) < 1e-9 and -1e-12 <= full - err <= tail + 1e-12  # round-off either way
+    assert tail < 1e-12
