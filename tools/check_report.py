@@ -75,7 +75,9 @@ def check(report: Path, results: Path, shots: Path | None) -> list[tuple[str, bo
         page = context.new_page()
         _open(page, report)
         body = page.inner_text("body")
-        order = [body.find(s) for s in ("Claims and verdicts", "rates.png", "ratios.png", "Configuration of this run")]
+        order = [
+            body.find(s) for s in ("Claims and verdicts", "rates.png", "tightness.png", "Configuration of this run")
+        ]
         checks.append(
             (
                 "landing: verdicts, then the two headline figures, then the configuration",

@@ -291,7 +291,7 @@ def ratios(ratio):
 def tightness(table):
     """Best ratio to the bound at the target against n: deterministic families alone (dashed) and all (solid)."""
     problems = sorted(table["problem"].unique())
-    fig, axes = plt.subplots(1, len(problems), figsize=(4.4 * len(problems), 3.8), squeeze=False)
+    fig, axes = plt.subplots(1, len(problems), figsize=(4.4 * len(problems), 3.9), squeeze=False)
     for ax, problem in zip(axes[0], problems, strict=True):
         t = table[table["problem"] == problem]
         ds = sorted(t["d"].unique())
@@ -304,15 +304,18 @@ def tightness(table):
         ax.set_xscale("log")
         ax.set_yscale("log")
         _major_labels_only(ax)
+        ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
         ax.set_xlabel("training examples n")
         ax.set_ylabel("memorization / lower bound (best)")
         ax.set_title(PROBLEM_LABELS.get(problem, problem))
-    ax = axes[0][0]
-    ax.plot([], [], color="grey", marker="o", markersize=3, label="with randomized learners")
-    ax.plot([], [], color="grey", linestyle="--", label="deterministic families only")
-    _figure_legend(fig, ax, ncols=4)
+        ax.legend(loc="upper left", fontsize=7)
+    handles = [
+        plt.Line2D([], [], color="grey", marker="o", markersize=3, label="with randomized learners"),
+        plt.Line2D([], [], color="grey", linestyle="--", label="deterministic families only"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2)
     fig.suptitle("How close the best learner gets to the SDPI bound at the target error")
     return fig
 

@@ -24,7 +24,7 @@ rule report_landing:
     input:
         claims=f"{RESULTS}/tables/claims.csv",
         rates=f"{RESULTS}/figures/rates.png",
-        ratios=f"{RESULTS}/figures/ratios.png",
+        tightness=f"{RESULTS}/figures/tightness.png",
         lib=lib("docs", "io"),
     output:
         rst=f"{RESULTS}/report/landing.rst",

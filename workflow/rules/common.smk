@@ -21,7 +21,7 @@ BROWN_SEEDS = (
     else []
 )
 GALLERY = (
-    ["rates", "ratios", "gaussian_mem_vs_n", "sparse_mem_vs_n"]
+    ["rates", "tightness", "gaussian_mem_vs_n", "sparse_mem_vs_n"]
     + (["mixture_frontier", "mixture_feldman"] if MIXTURE else [])
     + (["brown"] if BROWN else [])
     + (

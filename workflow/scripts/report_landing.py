@@ -15,7 +15,9 @@ log = open_log(snakemake.log[0])
 config_json = json.dumps(snakemake.params.config, indent=2, sort_keys=True) + "\n"
 figures = {
     "The bound's factor F_n against n, per problem (rates.png)": snakemake.input.rates,
-    "Best learner's memorization over the bound at matched error (ratios.png)": snakemake.input.ratios,
+    "How close the best learner gets to the bound, with and without randomized learners (tightness.png)": (
+        snakemake.input.tightness
+    ),
 }
 text = report_landing(pd.read_csv(snakemake.input.claims), figures, config_json)
 write_text(text, snakemake.output.rst)
