@@ -264,25 +264,39 @@ def sdpi_constants(sdpi):
     return fig
 
 
+def _ratio_axis(ax, problem: str, ylabel: str) -> None:
+    """Log-log axes of a ratio-to-the-bound panel against n."""
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    _major_labels_only(ax)
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax.set_xlabel("training examples n")
+    ax.set_ylabel(ylabel)
+    ax.set_title(PROBLEM_LABELS.get(problem, problem))
+
+
+def _ratio_panels(table, width: float, height: float):
+    """A panel per problem, and per panel its (d, rows sorted by n, colour) lines."""
+    problems = sorted(table["problem"].unique())
+    fig, axes = plt.subplots(1, len(problems), figsize=(width * len(problems), height), squeeze=False)
+    panels = []
+    for ax, problem in zip(axes[0], problems, strict=True):
+        t = table[table["problem"] == problem]
+        ds = sorted(t["d"].unique())
+        pal = sns.color_palette("viridis", len(ds))
+        panels.append((ax, problem, [(d, t[t["d"] == d].sort_values("n"), pal[i]) for i, d in enumerate(ds)]))
+    return fig, panels
+
+
 def ratios(ratio):
     """Best learner's memorization over the bound at matched error, against n, per problem."""
-    problems = sorted(ratio["problem"].unique())
-    fig, axes = plt.subplots(1, len(problems), figsize=(4.2 * len(problems), 3.6), squeeze=False)
-    for ax, problem in zip(axes[0], problems, strict=True):
-        r = ratio[ratio["problem"] == problem]
-        ds = sorted(r["d"].unique())
-        pal = sns.color_palette("viridis", len(ds))
-        for i, d in enumerate(ds):
-            rd = r[(r["d"] == d) & r["ratio_to_bound"].notna()].sort_values("n")
-            ax.plot(rd["n"], rd["ratio_to_bound"], marker="o", color=pal[i], label=f"d = {d}")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        _major_labels_only(ax)
-        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
-        ax.set_xlabel("training examples n")
-        ax.set_ylabel("memorization / lower bound")
-        ax.set_title(PROBLEM_LABELS.get(problem, problem))
+    fig, panels = _ratio_panels(ratio, 4.2, 3.6)
+    for ax, problem, lines in panels:
+        for d, rd, color in lines:
+            rd = rd[rd["ratio_to_bound"].notna()]
+            ax.plot(rd["n"], rd["ratio_to_bound"], marker="o", color=color, label=f"d = {d}")
+        _ratio_axis(ax, problem, "memorization / lower bound")
         ax.legend(loc="upper left")
     fig.suptitle("Best learner at the target error: memorization over the SDPI bound at its own error")
     return fig
@@ -290,26 +304,14 @@ def ratios(ratio):
 
 def tightness(table):
     """Best ratio to the bound at the target against n: deterministic families alone (dashed) and all (solid)."""
-    problems = sorted(table["problem"].unique())
-    fig, axes = plt.subplots(1, len(problems), figsize=(4.4 * len(problems), 3.9), squeeze=False)
-    for ax, problem in zip(axes[0], problems, strict=True):
-        t = table[table["problem"] == problem]
-        ds = sorted(t["d"].unique())
-        pal = sns.color_palette("viridis", len(ds))
-        for i, d in enumerate(ds):
-            td = t[t["d"] == d].sort_values("n")
-            ax.plot(td["n"], td["ratio_deterministic"], linestyle="--", color=pal[i], linewidth=1.1)
-            ax.plot(td["n"], td["ratio_all"], marker="o", markersize=3, color=pal[i], label=f"d = {d}")
+    fig, panels = _ratio_panels(table, 4.4, 3.9)
+    for ax, problem, lines in panels:
+        for d, td, color in lines:
+            ax.plot(td["n"], td["ratio_deterministic"], linestyle="--", color=color, linewidth=1.1)
+            ax.plot(td["n"], td["ratio_all"], marker="o", markersize=3, color=color, label=f"d = {d}")
         ax.axhline(1.0, color="black", linewidth=0.8)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        _major_labels_only(ax)
+        _ratio_axis(ax, problem, "memorization / lower bound (best)")
         ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
-        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
-        ax.set_xlabel("training examples n")
-        ax.set_ylabel("memorization / lower bound (best)")
-        ax.set_title(PROBLEM_LABELS.get(problem, problem))
         ax.legend(loc="upper left", fontsize=7)
     handles = [
         plt.Line2D([], [], color="grey", marker="o", markersize=3, label="with randomized learners"),
