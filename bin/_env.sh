@@ -20,5 +20,12 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
     echo "$WANT" > "$STAMP"
 fi
+PKG_STAMP="$VENV/.memtrade-package.sha256"
+PKG_WANT="$(cat pyproject.toml requirements.txt | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$PKG_STAMP" ] || [ "$(cat "$PKG_STAMP")" != "$PKG_WANT" ]; then
+    echo "[memtrade] installing the memtrade command (editable, pyproject.toml)" >&2
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
+    echo "$PKG_WANT" > "$PKG_STAMP"
+fi
 export PATH="$VENV/bin:$PATH"
 export PYTHONHASHSEED=0

@@ -22,6 +22,16 @@ BAD = {
         lambda c: c["problems"]["boolean"]["d"].__setitem__(0, 10**11),
         "problems.boolean.d[0]",
     ),
+    "sklearn estimator that does not import": (
+        lambda c: c["blackbox"]["learners"].__setitem__("x", {"kind": "sklearn", "estimator": "sklearn.nothere.Tree"}),
+        "blackbox.learners.x.estimator",
+    ),
+    "sklearn estimator without fit/predict": (
+        lambda c: c["blackbox"]["learners"].__setitem__(
+            "x", {"kind": "sklearn", "estimator": "collections.OrderedDict"}
+        ),
+        "blackbox.learners.x.estimator",
+    ),
     "NaN in a float key": (lambda c: c["problems"]["gaussian"].__setitem__("c", float("nan")), "problems.gaussian.c"),
     "inf in an integer key": (lambda c: c["blackbox"].__setitem__("seeds", float("inf")), "blackbox.seeds"),
     "-inf in a list": (
@@ -60,7 +70,16 @@ def test_quick_and_default_configs_are_valid(quick_config):
 
 
 @pytest.mark.parametrize(
-    "case", ["negative d", "unknown learner", "n = 0", "missing section", "string for a number", "NaN in a float key"]
+    "case",
+    [
+        "negative d",
+        "unknown learner",
+        "n = 0",
+        "missing section",
+        "string for a number",
+        "NaN in a float key",
+        "sklearn estimator that does not import",
+    ],
 )
 def test_workflow_rejects_bad_config_before_any_job(case, quick_config, tmp_path):
     mutate, key = BAD[case]

@@ -41,7 +41,7 @@ def test_reverse_erasure(s):
     w = [[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]
     expected = max(s, np.log(2) / np.log(2 / s))
     assert eta_kl(p_b, w).eta == pytest.approx(expected, rel=1e-6)
-    assert _eta_general(*_clean(p_b, w), restarts=8, seed=0) == pytest.approx(expected, rel=1e-6)
+    assert _eta_general(*_clean(p_b, w), restarts=8, seed=0)[0] == pytest.approx(expected, rel=1e-6)
     if s < 0.5:
         assert eta_kl(p_b, w).eta > s * (1 + 1e-3)
 
@@ -94,7 +94,7 @@ def test_tilting_and_simplex_agree_for_binary_a(seed):
     p_b = rng.dirichlet(np.ones(4))
     w = rng.dirichlet(np.ones(2) * 0.5, size=4)
     tilt = eta_kl(p_b, w)
-    general = _eta_general(*_clean(p_b, w), restarts=8, seed=1)
+    general = _eta_general(*_clean(p_b, w), restarts=8, seed=1)[0]
     assert tilt.eta == pytest.approx(general, rel=1e-6)
 
 
@@ -148,3 +148,20 @@ def test_boolean_decay_speeds_up_past_the_knee():
     F = {n: (1 - constants(p, n)["tau"]) / constants(p, n)["rho"] for n in (1, 2, 4, 400, 800)}
     assert F[1] / F[2] == pytest.approx(2, rel=0.02) and F[2] / F[4] == pytest.approx(2, rel=0.03)
     assert F[400] / F[800] > 8
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_reported_maximiser_attains_eta(seed):
+    """Q_B returned with eta gives the ratio D(QW||PW)/D(Q||P) = eta (or is empty: the Q -> P_B limit)."""
+    from memtrade.eta import eta_kl, ratio_at
+
+    rng = np.random.default_rng(seed)
+    nb, na = 4, 2 + seed % 2
+    p_b = rng.dirichlet(np.ones(nb))
+    w = rng.dirichlet(np.ones(na) * 0.5, size=nb)
+    res = eta_kl(p_b, w, restarts=6, seed=seed)
+    if res.q_b:
+        assert sum(res.q_b) == pytest.approx(1.0) and min(res.q_b) >= 0
+        assert ratio_at(p_b, w, res.q_b) == pytest.approx(res.eta, rel=1e-6)
+    else:
+        assert res.eta == pytest.approx(res.maxcorr2, rel=1e-9)

@@ -50,6 +50,61 @@ def make_dataset(problem, n_max: int, n_test: int, seed) -> dict:
 # ----------------------------------------------------------------------------------- learners
 
 
+def check_estimator(path: str, params: dict, need_scores: bool = True):
+    """The class at import path ``module.Class``: it imports, takes ``params``, has fit and predict, and
+    (for the query-only attacks) predict_proba or decision_function. Raises ValueError naming the problem."""
+    import importlib
+    import inspect
+
+    module, _, name = str(path).rpartition(".")
+    if not module:
+        raise ValueError(f"estimator {path!r}: expected an import path module.Class")
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as err:
+        raise ValueError(f"estimator {path!r} does not import: {err}") from None
+    if not inspect.isclass(cls):
+        raise ValueError(f"estimator {path!r} is not a class")
+    missing = [m for m in ("fit", "predict") if not callable(getattr(cls, m, None))]
+    if missing:
+        raise ValueError(f"estimator {path!r} has no {' or '.join(missing)}")
+    if need_scores and not any(callable(getattr(cls, m, None)) for m in ("predict_proba", "decision_function")):
+        raise ValueError(
+            f"estimator {path!r} has neither predict_proba nor decision_function: the query-only attacks need one"
+        )
+    try:
+        cls(**params)
+    except TypeError as err:
+        raise ValueError(f"estimator {path!r} rejects its parameters {params}: {err}") from None
+    return cls
+
+
+class NaturalClassifier:
+    """The problem's natural structured learner as a scikit-learn-compatible estimator (exact memorization known).
+
+    Stores the sign of the mean (Gaussian), the majority (Boolean, tie -> +1) or the agreement pattern
+    (sparse) of the signed examples y x on every coordinate, and scores x @ w. ``memtrade audit`` on it
+    checks that a certified bound never exceeds the exact memorization.
+    """
+
+    def __init__(self, problem: str = "boolean"):
+        self.problem = problem
+
+    def get_params(self, deep=True):
+        return {"problem": self.problem}
+
+    def fit(self, x, y):
+        self.w_ = fit("natural", {"problem": self.problem}, np.asarray(x, float), np.asarray(y, float), 0)["w"]
+        self.classes_ = np.array([-1.0, 1.0])
+        return self
+
+    def decision_function(self, x):
+        return np.asarray(x, float) @ self.w_
+
+    def predict(self, x):
+        return np.where(self.decision_function(x) >= 0, 1.0, -1.0)
+
+
 def fit(kind: str, params: dict, x: np.ndarray, y: np.ndarray, seed: int) -> dict:
     """Train one learner; return its model as arrays (enough to evaluate and to attack it).
 
@@ -60,6 +115,13 @@ def fit(kind: str, params: dict, x: np.ndarray, y: np.ndarray, seed: int) -> dic
     from sklearn.linear_model import LogisticRegression, RidgeClassifier
     from sklearn.neural_network import MLPClassifier
 
+    if kind == "sklearn":  # any scikit-learn-compatible estimator, by import path (trained on the mirrored set)
+        cls = check_estimator(params["estimator"], params.get("params", {}))
+        est_params = dict(params.get("params", {}))
+        if "random_state" in getattr(cls(**est_params), "get_params", dict)() and "random_state" not in est_params:
+            est_params["random_state"] = int(seed)  # seeded from the run, like every other draw
+        est = cls(**est_params).fit(np.concatenate([x, -x]), np.concatenate([y, -y]))
+        return {"kind": kind, "estimator": est}
     if kind == "natural":  # the problem's structured learner on all d coordinates (exact memorization known)
         u = y[:, None] * x
         if params["problem"] == "sparse":
@@ -101,6 +163,8 @@ def fit(kind: str, params: dict, x: np.ndarray, y: np.ndarray, seed: int) -> dic
 def predict(model: dict, x: np.ndarray) -> np.ndarray:
     """Labels in {-1, +1} (ties -> +1)."""
     kind = model["kind"]
+    if kind == "sklearn":
+        return np.where(np.asarray(model["estimator"].predict(x), float) > 0, 1.0, -1.0)
     if kind in ("logistic", "ridge", "natural"):
         score = x @ model["w"] + model["b"][0]
     elif kind == "knn":
@@ -118,6 +182,14 @@ def log_proba(model: dict, x: np.ndarray) -> np.ndarray:
     """Class log-probabilities, columns (y = -1, y = +1), of the learners that have them (else ValueError)."""
     kind = model["kind"]
     x = np.asarray(x, float)
+    if kind == "sklearn":
+        est = model["estimator"]
+        order = [int(np.flatnonzero(np.asarray(est.classes_, float) == c)[0]) for c in (-1.0, 1.0)]
+        if hasattr(est, "predict_proba"):
+            with np.errstate(divide="ignore"):
+                return np.log(np.asarray(est.predict_proba(x), float)[:, order])
+        z = np.asarray(est.decision_function(x), float)  # a monotone score: the logistic link of it
+        return np.stack([-np.logaddexp(0, z), -np.logaddexp(0, -z)], axis=1)
     if kind == "logistic":
         z = x @ model["w"] + model["b"][0]
     elif kind == "mlp":
@@ -136,6 +208,8 @@ def log_proba(model: dict, x: np.ndarray) -> np.ndarray:
 
 def attacks_for(problem, kind: str) -> list[str]:
     """The attacks that apply to a learner kind on a problem (query-only ones need probabilities and +-1 inputs)."""
+    if kind == "sklearn":  # query access only
+        return list(QUERY_ATTACKS) if problem.name != "gaussian" else []
     out = ["stored_examples" if kind == "knn" else "direction"]
     if problem.name != "gaussian" and kind in ("logistic", "mlp", "knn"):
         out += list(QUERY_ATTACKS)
@@ -248,6 +322,10 @@ def membership_advantage(model: dict, x_in, y_in, x_out, y_out) -> float:
     """Side metric: best TPR - FPR of a threshold on the margin y * score, members against fresh examples."""
 
     def margin(x, y):
+        if model["kind"] == "sklearn":
+            lp = log_proba(model, x)
+            with np.errstate(invalid="ignore"):
+                return np.nan_to_num(y * (lp[:, 1] - lp[:, 0]), nan=0.0, posinf=1e300, neginf=-1e300)
         if model["kind"] == "knn":
             dist = ((x[:, None, :] - model["x"][None, :, :]) ** 2).sum(axis=2)
             return -dist.min(axis=1)  # distance to the nearest stored example
@@ -341,7 +419,10 @@ def save_models(path, models_by_seed: dict) -> None:
     for seed, models in models_by_seed.items():
         for n, model in models.items():
             for name, value in model.items():
-                arrays[f"seed{seed}/n{n}/{name}"] = np.asarray(value) if name != "kind" else np.array(value)
+                if name == "estimator":  # a fitted scikit-learn object: pickled (np.load(..., allow_pickle=True))
+                    arrays[f"seed{seed}/n{n}/{name}"] = np.array([value], dtype=object)
+                else:
+                    arrays[f"seed{seed}/n{n}/{name}"] = np.asarray(value) if name != "kind" else np.array(value)
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as fh:
             np.savez_compressed(fh, **arrays)

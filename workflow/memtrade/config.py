@@ -124,6 +124,14 @@ def _validate_blackbox(bb) -> None:
     for name, section in bb["problems"].items():
         problem = make_problem(name, section["d"], section)
         _check_scale(f"blackbox.problems.{name}.c", problem)
+    from .blackbox import check_estimator
+
+    for name, spec in bb["learners"].items():
+        if spec["kind"] == "sklearn":  # import it now: a bad path fails before any job runs
+            try:
+                check_estimator(spec["estimator"], spec.get("params", {}))
+            except ValueError as err:
+                raise ConfigError(f"config key 'blackbox.learners.{name}.estimator': {err}") from None
     if "natural" in bb["learners"]:
         raise ConfigError("config key 'blackbox.learners.natural': the name is reserved for the exact reference")
     for name, skipped in bb["skip"].items():
@@ -133,11 +141,15 @@ def _validate_blackbox(bb) -> None:
 
 
 def blackbox_pairs(bb) -> list[tuple[str, str]]:
-    """(problem, learner) pairs of the black-box section; ``natural`` (exact reference) always included."""
+    """(problem, learner) pairs of the black-box section; ``natural`` (exact reference) always included.
+
+    Estimators of kind ``sklearn`` are attacked through queries in {-1, +1}^d only, so they skip Gaussian data.
+    """
     pairs = []
     for problem in bb["problems"]:
         for learner in [*bb["learners"], "natural"]:
-            if learner not in bb["skip"].get(problem, []):
+            query_only = learner != "natural" and bb["learners"][learner]["kind"] == "sklearn"
+            if learner not in bb["skip"].get(problem, []) and not (query_only and problem == "gaussian"):
                 pairs.append((problem, learner))
     return pairs
 

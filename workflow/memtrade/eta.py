@@ -35,6 +35,9 @@ class Eta:
     dobrushin: float
     method: str
     gap: float
+    #: the maximising Q_B over the input alphabet (entries 0 where P_B = 0); empty when the supremum is the
+    #: limit Q -> P_B (the maximal correlation), which no distribution attains
+    q_b: tuple = ()
 
 
 def _clean(p_b, w):
@@ -129,22 +132,30 @@ def _tilt_ratio(lam, p_b, g, p: float):
         return np.where(den > 0, num / den, 0.0)
 
 
-def _eta_binary(p_b, w) -> float:
+def _tilt(lam: float, p_b, g):
+    """Q_lam ~ P_B exp(lam g)."""
+    x = lam * g
+    q = p_b * np.exp(x - x.max())
+    return q / q.sum()
+
+
+def _eta_binary(p_b, w) -> tuple[float, np.ndarray | None]:
+    """(eta, maximising Q_B or None when the supremum is the lambda -> 0 limit)."""
     f = w[:, 1]
     p = float(p_b @ f)
     if p <= 0 or p >= 1 or np.ptp(f) == 0:
-        return 0.0
+        return 0.0, None
     g = f - p
-    candidates = [maximal_correlation2(p_b, w)]
+    candidates = [(maximal_correlation2(p_b, w), None)]
     # lambda -> +-inf: Q uniform (relative to P) on the arg max / arg min of f
     for mask in (f == f.max(), f == f.min()):
         mass = p_b[mask].sum()
         if mass < 1:
             q = float(f[mask][0])
-            candidates.append(float(_kl_bern(q, p)) / -np.log(mass))
+            candidates.append((float(_kl_bern(q, p)) / -np.log(mass), np.where(mask, p_b, 0.0) / mass))
     grid = np.concatenate([-np.logspace(-3, 3.5, 160)[::-1], np.logspace(-3, 3.5, 160)]) / np.ptp(g)
     values = _tilt_ratio(grid, p_b, g, p)
-    candidates.extend(values)
+    candidates.extend((float(v), lam) for v, lam in zip(values, grid, strict=True))
     i = int(np.argmax(values))
     lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
     res = minimize_scalar(
@@ -153,8 +164,13 @@ def _eta_binary(p_b, w) -> float:
         method="bounded",
         options={"xatol": 1e-12 * max(abs(lo), abs(hi))},
     )
-    candidates.append(-res.fun)
-    return float(max(candidates))
+    candidates.append((float(-res.fun), float(res.x)))
+    value, arg = max(candidates, key=lambda c: c[0])
+    if value <= candidates[0][0] * (1 + 1e-9):  # the supremum is the lambda -> 0 limit: not attained
+        return float(value), None
+    if isinstance(arg, float):
+        arg = _tilt(arg, p_b, g)
+    return float(value), arg
 
 
 def _ratio_softmax(v, p_b, w, p_a) -> float:
@@ -170,47 +186,68 @@ def _ratio_softmax(v, p_b, w, p_a) -> float:
     return float(p_a @ _phi1p(e_a)) / den
 
 
-def _eta_general(p_b, w, restarts: int, seed: int) -> float:
+def _eta_general(p_b, w, restarts: int, seed: int) -> tuple[float, np.ndarray | None]:
+    """(eta, maximising Q_B or None when the supremum is the Q -> P_B limit), from many restarts."""
     p_a = p_b @ w
-    candidates = [maximal_correlation2(p_b, w)]
+    candidates = [(maximal_correlation2(p_b, w), None)]
     for b in range(len(p_b)):  # point masses Q = delta_b
         if p_b[b] < 1:
-            candidates.append(_kl(w[b], p_a) / -np.log(p_b[b]))
+            candidates.append((_kl(w[b], p_a) / -np.log(p_b[b]), np.eye(len(p_b))[b]))
     rng = np.random.default_rng(seed)
     starts = [s * rng.standard_normal(len(p_b)) for s in (0.3, 1.0, 3.0, 10.0) for _ in range(restarts)]
     objective = lambda v: -_ratio_softmax(v, p_b, w, p_a)  # noqa: E731
     ends = []
     for v0 in starts:
         res = minimize(objective, v0, method="L-BFGS-B", options={"ftol": 1e-13, "maxiter": 300})
-        candidates.append(-res.fun)
+        candidates.append((-res.fun, res.x))
         ends.append(res)
     # polish the best end point with Nelder-Mead (derivative-free, robust near the optimum)
     best = min(ends, key=lambda r: r.fun)
     polish = minimize(
         objective, best.x, method="Nelder-Mead", options={"xatol": 1e-11, "fatol": 1e-16, "maxiter": 4000}
     )
-    candidates.append(-polish.fun)
-    return float(max(candidates))
+    candidates.append((-polish.fun, polish.x))
+    value, arg = max(candidates, key=lambda c: c[0])
+    if value <= candidates[0][0] * (1 + 1e-9):  # the supremum is the Q -> P_B limit: not attained
+        return float(value), None
+    if arg is not None and len(arg) == len(p_b) and not np.isclose(arg.sum(), 1.0):  # softmax parameters
+        q = p_b * np.exp(arg - arg.max())
+        arg = q / q.sum()
+    return float(value), arg
 
 
 def eta_kl(p_b, w, restarts: int = 4, seed: int = 0) -> Eta:
-    """eta_KL(P_B, P_{A|B}) with its sanity bounds; raises if they are violated."""
+    """eta_KL(P_B, P_{A|B}) with its sanity bounds and maximiser; raises if the bounds are violated."""
+    raw = np.asarray(p_b, dtype=float)
     p_b, w = _clean(p_b, w)
+    keep = raw > 0
     cols = (p_b @ w) > 0
     w = w[:, cols]
     rho2, dob = maximal_correlation2(p_b, w), dobrushin(w)
     if len(p_b) < 2 or w.shape[1] < 2:
         return Eta(0.0, 0.0, 0.0, "degenerate", 1.0)
+    q = None
     if rho2 >= dob * (1 - 1e-12):
         # maxcorr2 <= eta <= Dobrushin leaves no room; 1 - Dobrushin is an overlap, free of cancellation
         eta, method, gap = rho2, "pinned", dobrushin_gap(w)
     elif w.shape[1] == 2:
-        eta, method = _eta_binary(p_b, w), "tilt"
+        (eta, q), method = _eta_binary(p_b, w), "tilt"
         # the supremum is the lambda -> 0 limit: its gap has a cancellation-free form
         gap = maxcorr_gap_binary(p_b, w) if eta <= rho2 * (1 + 1e-9) else 1.0 - eta
     else:
-        eta, method = _eta_general(p_b, w, restarts, seed), "simplex"
+        (eta, q), method = _eta_general(p_b, w, restarts, seed), "simplex"
         gap = 1.0 - eta
     if not (rho2 <= eta * (1 + _SLACK) + 1e-15 and eta <= dob * (1 + _SLACK) + 1e-15):
         raise ArithmeticError(f"SDPI sanity bounds violated: maxcorr2={rho2} eta={eta} dobrushin={dob}")
-    return Eta(min(eta, dob), rho2, dob, method, max(gap, 0.0))
+    q_b = ()
+    if q is not None:
+        full = np.zeros(len(raw))
+        full[keep] = q
+        q_b = tuple(float(x) for x in full)
+    return Eta(min(eta, dob), rho2, dob, method, max(gap, 0.0), q_b)
+
+
+def ratio_at(p_b, w, q_b) -> float:
+    """D(Q_B W || P_B W) / D(Q_B || P_B) in nats over nats: the ratio eta_KL maximises, at one Q_B."""
+    p_b, w, q_b = (np.asarray(a, dtype=float) for a in (p_b, w, q_b))
+    return _kl(q_b @ w, p_b @ w) / _kl(q_b, p_b)

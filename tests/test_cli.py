@@ -1,0 +1,185 @@
+"""The memtrade command: bound, eta and audit against the library; bad input gives exit status 2 and one line."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import QUICK, ROOT
+from memtrade import cli
+from memtrade.blackbox import NaturalClassifier  # noqa: F401 (imported by path in the audit test)
+from memtrade.eta import ratio_at
+from memtrade.sdpi import sdpi_table
+
+
+def run(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "memtrade", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
+
+
+def test_console_script_is_installed_and_help_has_an_example():
+    script = Path(sys.executable).parent / "memtrade"
+    assert script.exists(), "bin/_env.sh installs the package (pyproject.toml [project.scripts])"
+    for sub in ("bound", "eta", "audit"):
+        out = subprocess.run([str(script), sub, "--help"], capture_output=True, text=True, timeout=60).stdout
+        assert "example" in out and f"memtrade {sub}" in out
+
+
+@pytest.mark.parametrize("problem", ["gaussian", "boolean", "sparse"])
+def test_bound_equals_the_pipeline_tables_on_the_quick_config(problem):
+    section = yaml.safe_load(QUICK.read_text())["problems"][problem]
+    pipeline = sdpi_table(problem, section, section["d"], section["n"])
+    for d in section["d"]:
+        t = cli.bound_table(problem, d, section["n"], [0.0, 0.2], section["c"])
+        ref = pipeline[pipeline["d"] == d].set_index("n")
+        for row in t.itertuples():
+            for col in ("tau", "rho", "F"):
+                assert getattr(row, col) == pytest.approx(ref.loc[row.n, col], rel=1e-12, abs=1e-300)
+    at_zero = t[t["error"] == 0.0]
+    np.testing.assert_allclose(at_zero["lower_bound_bits"], at_zero["F"], rtol=1e-12)  # 1 - h2(0) = 1
+
+
+def test_bound_formats_and_output_file_only(tmp_path):
+    proc = run("bound", "--problem", "sparse", "--d", "100", "--n", "1", "2", "--error", "0.1", "--format", "json")
+    assert proc.returncode == 0 and len(json.loads(proc.stdout)) == 2
+    out = tmp_path / "bound.csv"
+    proc = run(
+        "bound",
+        "--problem",
+        "boolean",
+        "--d",
+        "1000",
+        "--n",
+        "1",
+        "4",
+        "--format",
+        "csv",
+        "--output",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert list(pd.read_csv(out).columns)[-3:] == ["F", "error", "lower_bound_bits"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bound.csv"]  # nothing else written
+
+
+def test_eta_of_known_channels(tmp_path):
+    r = 0.6
+    joint = np.array([[1 + r, 1 - r], [1 - r, 1 + r]]) / 4  # doubly symmetric binary pair: eta = r^2
+    np.savetxt(tmp_path / "joint.csv", joint, delimiter=",")
+    proc = run("eta", "--joint", str(tmp_path / "joint.csv"), "--format", "json")
+    rec = json.loads(proc.stdout)[0]
+    assert rec["eta_kl"] == pytest.approx(r**2, rel=1e-9) and "tilting" in rec["method"]
+    s = 0.3  # A = erasure of B, survival s: eta = s (the bounds pin it)
+    np.savetxt(tmp_path / "erasure.csv", [[s, 0, 1 - s], [0, s, 1 - s]], delimiter=",")
+    proc = run("eta", "--channel", str(tmp_path / "erasure.csv"), "--input", "0.5,0.5", "--format", "json")
+    assert json.loads(proc.stdout)[0]["eta_kl"] == pytest.approx(s, rel=1e-9)
+    w = [[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.3, 0.3, 0.4]]  # three outputs: the optimiser
+    np.savetxt(tmp_path / "w.csv", w, delimiter=",")
+    proc = run("eta", "--channel", str(tmp_path / "w.csv"), "--input", "0.2,0.5,0.3", "--format", "json")
+    rec = json.loads(proc.stdout)[0]
+    assert "restarts" in rec["method"]
+    assert rec["maximal_correlation2"] <= rec["eta_kl"] <= rec["dobrushin"] + 1e-12
+    if isinstance(rec["maximising_q_b"], list):
+        assert ratio_at([0.2, 0.5, 0.3], w, rec["maximising_q_b"]) == pytest.approx(rec["eta_kl"], rel=1e-6)
+
+
+def test_audit_end_to_end_with_an_estimator_the_workflow_does_not_list(tmp_path):
+    proc = run(
+        "audit",
+        "--problem",
+        "sparse",
+        "--d",
+        "40",
+        "--n",
+        "1",
+        "3",
+        "--seeds",
+        "3",
+        "--bootstrap",
+        "50",
+        "--estimator",
+        "sklearn.tree.DecisionTreeClassifier",
+        "--param",
+        "max_depth=4",
+        "--output",
+        str(tmp_path),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "seed 3/3 done" in proc.stderr and "elapsed" in proc.stderr  # progress on stderr
+    t = pd.read_csv(tmp_path / "audit.csv")
+    assert set(t["attack"]) == {"sign", "coordinate_ascent"} and set(t["n"]) == {1, 3}
+    assert (t["certified_bits"] >= 0).all() and t["lower_bound_bits"].gt(0).all()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.csv", "audit.pdf", "audit.png"]
+
+
+@pytest.mark.parametrize("problem", ["boolean", "sparse"])
+def test_audit_never_certifies_above_the_exact_memorization_of_the_natural_learner(problem):
+    table = cli.audit(
+        problem, 60, [1, 2, 4], 4, "memtrade.blackbox.NaturalClassifier", {"problem": problem}, bootstrap=50
+    )
+    assert table["exact_bits"].notna().all()
+    assert (table["certified_bits"] <= table["exact_bits"]).all()
+    first = table[table["n"] == 1]
+    assert (first["certified_bits_estimate"] > 0.5 * first["exact_bits"]).all()  # the attacks do find the bits
+
+
+BAD = {
+    "joint not summing to 1": (["eta", "--joint", "{dir}/j.csv"], "0.45,0.05\n0.05,0.449999\n", "not 1"),
+    "negative entry": (["eta", "--joint", "{dir}/j.csv"], "0.6,-0.1\n0.05,0.45\n", "negative entry"),
+    "non-numeric cell": (["eta", "--joint", "{dir}/j.csv"], "0.45,abc\n0.05,0.45\n", "not a numeric"),
+    "channel rows not summing to 1": (
+        ["eta", "--channel", "{dir}/j.csv", "--input", "0.5,0.5"],
+        "0.9,0.2\n0.5,0.5\n",
+        "row 1 sums",
+    ),
+    "unknown problem": (["bound", "--problem", "torus", "--d", "10", "--n", "1"], None, "invalid choice"),
+    "n = 0": (["bound", "--problem", "gaussian", "--d", "10", "--n", "0"], None, "--n must be positive"),
+    "error outside [0, 1/2]": (
+        ["bound", "--problem", "gaussian", "--d", "10", "--n", "1", "--error", "0.75"],
+        None,
+        "[0, 1/2]",
+    ),
+    "estimator that does not import": (
+        ["audit", "--problem", "sparse", "--d", "20", "--n", "1", "--estimator", "sklearn.nothere.Tree"],
+        None,
+        "does not import",
+    ),
+    "estimator without predict_proba": (
+        [
+            "audit",
+            "--problem",
+            "sparse",
+            "--d",
+            "20",
+            "--n",
+            "1",
+            "--estimator",
+            "sklearn.linear_model.LinearRegression",
+        ],
+        None,
+        "neither predict_proba nor decision_function",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_input_is_one_line_and_exit_status_2(case, tmp_path):
+    args, content, message = BAD[case]
+    if content is not None:
+        (tmp_path / "j.csv").write_text(content)
+    proc = run(*[a.format(dir=tmp_path) for a in args])
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_workflow_runs_an_estimator_given_by_import_path():
+    """config/quick.yaml lists a scikit-learn estimator by import path (kind: sklearn)."""
+    quick = yaml.safe_load(QUICK.read_text())
+    assert any(spec["kind"] == "sklearn" for spec in quick["blackbox"]["learners"].values())
+    assert (ROOT / "workflow" / "memtrade" / "cli.py").exists()

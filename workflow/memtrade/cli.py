@@ -1,0 +1,342 @@
+"""The ``memtrade`` command: the bound, eta_KL of any finite channel, and a memorization audit of any learner.
+
+    memtrade bound --problem boolean --d 1000 --n 1 2 4 8 --error 0.1 0.2
+    memtrade eta --joint joint.csv
+    memtrade audit --problem sparse --d 100 --n 1 2 4 --estimator sklearn.tree.DecisionTreeClassifier
+
+Each subcommand prints a readable table, or writes ``--format json|csv``; ``--output`` names the
+one file (or, for ``audit``, the one folder) it writes, and nothing is written anywhere else. Bad
+input gets a one-line message and exit status 2, never a traceback. Every number comes from the
+same library functions as the workflow's tables (docs/science.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+PROBLEMS = ("gaussian", "boolean", "sparse")
+
+
+class UsageError(ValueError):
+    """Bad input: reported as one line, exit status 2."""
+
+
+def _problem(name: str, d: int, c: float):
+    from .config import ConfigError, _check_scale
+    from .problems import make_problem
+
+    if d < 1:
+        raise UsageError(f"--d must be a positive integer, got {d}")
+    if not (math.isfinite(c) and c > 0):
+        raise UsageError(f"--c must be a positive finite number, got {c}")
+    problem = make_problem(name, d, {"c": c})
+    try:
+        _check_scale("--c", problem, f"at d = {d}")
+    except ConfigError as err:
+        raise UsageError(str(err).replace("config key ", "")) from None
+    return problem
+
+
+def _check_n(ns) -> None:
+    bad = [n for n in ns if n < 1]
+    if bad:
+        raise UsageError(f"--n must be positive integers, got {bad[0]}")
+
+
+def _emit(table: pd.DataFrame, fmt: str, output: str | None, extra_text: str = "") -> None:
+    """Print or write a table: a readable table, JSON records or CSV."""
+    if fmt == "json":
+        text = json.dumps(json.loads(table.to_json(orient="records")), indent=2) + "\n"
+    elif fmt == "csv":
+        text = table.to_csv(index=False)
+    else:
+        text = table.to_string(index=False) + "\n" + extra_text
+    if output:
+        from .io import write_text
+
+        write_text(text, output)
+    else:
+        sys.stdout.write(text)
+
+
+# ------------------------------------------------------------------------------------------ bound
+
+
+def bound_table(problem_name: str, d: int, ns, errors, c: float = 1.0) -> pd.DataFrame:
+    """tau_n, rho_n, F_n and LB_n(err) for each n and error (the workflow's sdpi and bound functions)."""
+    from .bounds import lower_bound_bits
+    from .sdpi import constants
+
+    problem = _problem(problem_name, d, c)
+    _check_n(ns)
+    bad = [e for e in errors if not (0.0 <= e <= 0.5)]
+    if bad:
+        raise UsageError(f"--error must lie in [0, 1/2], got {bad[0]}")
+    rows = []
+    for n in ns:
+        k = constants(problem, int(n))
+        for err in errors:
+            rows.append(
+                {
+                    "problem": problem_name,
+                    "d": d,
+                    "n": int(n),
+                    problem.scale_name: float(problem.scale),
+                    "tau": k["tau"],
+                    "rho": k["rho"],
+                    "F": k["F"],
+                    "error": float(err),
+                    "lower_bound_bits": float(lower_bound_bits(k["F"], err)),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------------- eta
+
+
+def _read_matrix(path: str, what: str) -> np.ndarray:
+    try:
+        text = Path(path).read_text()
+    except OSError as err:
+        raise UsageError(f"{what} {path}: cannot read ({err.strerror})") from None
+    try:
+        m = np.loadtxt(io.StringIO(text), delimiter=",", ndmin=2)
+    except ValueError as err:
+        raise UsageError(f"{what} {path}: not a numeric CSV matrix ({str(err).splitlines()[0]})") from None
+    if not np.all(np.isfinite(m)):
+        raise UsageError(f"{what} {path}: every entry must be a finite number")
+    if np.any(m < 0):
+        r, col = np.argwhere(m < 0)[0]
+        raise UsageError(f"{what} {path}: negative entry {m[r, col]:g} at row {r + 1}, column {col + 1}")
+    return m
+
+
+def eta_result(p_b, w, restarts: int) -> dict:
+    """eta_KL, its bounds, the maximising Q_B and the method, as a flat record."""
+    from .eta import eta_kl
+
+    res = eta_kl(p_b, w, restarts=restarts)
+    method = {"tilt": "exact tilting (binary A)", "simplex": f"optimiser on the simplex ({4 * restarts} restarts)"}
+    return {
+        "eta_kl": res.eta,
+        "maximal_correlation2": res.maxcorr2,
+        "dobrushin": res.dobrushin,
+        "method": method.get(res.method, res.method),
+        "maximising_q_b": list(res.q_b) if res.q_b else "none attained: the supremum is the limit Q_B -> P_B",
+    }
+
+
+def eta_inputs(joint: str | None, channel: str | None, input_: str | None, tol: float = 1e-9):
+    """(P_B, P_{A|B}) from a joint P(A, B) (rows: values of B; columns: values of A) or a channel and an input."""
+    if joint is not None:
+        m = _read_matrix(joint, "joint")
+        if abs(m.sum() - 1.0) > tol:
+            raise UsageError(f"joint {joint}: entries sum to {m.sum():.12g}, not 1 (tolerance {tol:g})")
+        p_b = m.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w = np.where(p_b[:, None] > 0, m / p_b[:, None], 1.0 / m.shape[1])
+        return p_b, w
+    if channel is None or input_ is None:
+        raise UsageError("give --joint FILE, or --channel FILE with --input FILE_OR_LIST")
+    w = _read_matrix(channel, "channel")
+    sums = w.sum(axis=1)
+    bad = np.flatnonzero(np.abs(sums - 1.0) > tol)
+    if len(bad):
+        raise UsageError(f"channel {channel}: row {bad[0] + 1} sums to {sums[bad[0]]:.12g}, not 1 (tolerance {tol:g})")
+    if Path(input_).exists():
+        p_b = _read_matrix(input_, "input").ravel()
+    else:
+        try:
+            p_b = np.array([float(x) for x in input_.split(",")])
+        except ValueError:
+            raise UsageError(f"input {input_!r}: neither a file nor a comma-separated list of numbers") from None
+        if np.any(~np.isfinite(p_b)) or np.any(p_b < 0):
+            raise UsageError(f"input {input_!r}: entries must be finite and non-negative")
+    if len(p_b) != w.shape[0]:
+        raise UsageError(f"input has {len(p_b)} entries but the channel has {w.shape[0]} rows (values of B)")
+    if abs(p_b.sum() - 1.0) > tol:
+        raise UsageError(f"input sums to {p_b.sum():.12g}, not 1 (tolerance {tol:g})")
+    return p_b, w
+
+
+# ----------------------------------------------------------------------------------------- audit
+
+
+def _param(text: str):
+    import yaml
+
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise UsageError(f"--param {text!r}: expected KEY=VALUE")
+    return key, yaml.safe_load(value)
+
+
+def load_estimator(path: str, params: dict, need_scores: bool = True):
+    """The estimator class at ``module.Class``, checked: it imports, has fit/predict, and scores for the attacks."""
+    from .blackbox import check_estimator
+
+    try:
+        return check_estimator(path, params, need_scores)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
+def audit(problem_name, d, ns, seeds, estimator, params, c=1.0, n_test=500, bootstrap=200, seed=0, progress=None):
+    """Train the estimator on generated datasets; certify its memorization by every query-only attack that applies.
+
+    Returns the black-box table (docs/outputs.md) with a ``ratio_to_bound`` column added.
+    """
+    from . import blackbox as B
+
+    problem = _problem(problem_name, d, c)
+    _check_n(ns)
+    if problem.name == "gaussian":
+        raise UsageError("the query-only attacks search inputs in {-1, +1}^d: use --problem boolean or sparse")
+    if seeds < 2:
+        raise UsageError(f"--seeds must be at least 2 (intervals over seeds), got {seeds}")
+    load_estimator(estimator, params)
+    spec = {"kind": "sklearn", "estimator": estimator, "params": params}
+    name = "natural" if estimator == "memtrade.blackbox.NaturalClassifier" else estimator.rsplit(".", 1)[-1]
+    frames, start = [], time.perf_counter()
+    for s in range(seeds):
+        data = B.make_dataset(problem, max(ns), n_test, [int(seed), 17, s])
+        frames.append(B.run_learner(problem, "sklearn", spec, data, sorted(ns), s)[1])
+        if progress:
+            progress(f"memtrade audit: seed {s + 1}/{seeds} done, {time.perf_counter() - start:.1f} s elapsed")
+    table = B.blackbox_table(problem, {name: pd.concat(frames, ignore_index=True)}, bootstrap, int(seed))
+    lb = table["lower_bound_bits"]
+    table["ratio_to_bound"] = (table["certified_bits"] / lb).where(lb > 1e-9)
+    return table
+
+
+# ------------------------------------------------------------------------------------------- main
+
+
+def _parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    top = argparse.ArgumentParser(prog="memtrade", description=__doc__, formatter_class=fmt)
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def common(p, what="FILE"):
+        p.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format")
+        p.add_argument("--output", metavar=what, help="write here instead of standard output")
+
+    b = sub.add_parser(
+        "bound",
+        formatter_class=fmt,
+        help="SDPI constants and the memorization lower bound",
+        description="tau_n, rho_n, F_n = (1 - tau_n)/rho_n and LB_n(err) = F_n (1 - h2(err)) bits.\n\n"
+        "example:\n  memtrade bound --problem boolean --d 1000 --n 1 2 4 8 --error 0.1 0.25",
+    )
+    b.add_argument("--problem", required=True, choices=PROBLEMS)
+    b.add_argument("--d", required=True, type=int)
+    b.add_argument("--n", required=True, type=int, nargs="+")
+    b.add_argument(
+        "--c", type=float, default=1.0, help="scale constant (sigma^2 = c sqrt d, r = c d^-1/4, q = c/sqrt d)"
+    )
+    b.add_argument("--error", type=float, nargs="+", default=[0.0], help="test error(s) in [0, 1/2]")
+    common(b)
+
+    e = sub.add_parser(
+        "eta",
+        formatter_class=fmt,
+        help="eta_KL of a finite channel",
+        description="eta_KL(P_B, P_{A|B}) = sup_Q D(Q_B P_{A|B} || P_A) / D(Q_B || P_B), the maximal correlation^2,\n"
+        "the Dobrushin coefficient and the maximising Q_B. CSV rows index the values of B, columns those of A.\n\n"
+        "examples:\n  memtrade eta --joint joint.csv\n  memtrade eta --channel channel.csv --input 0.5,0.5",
+    )
+    e.add_argument("--joint", help="CSV matrix of P(A, B), rows B, columns A, summing to 1")
+    e.add_argument("--channel", help="CSV matrix of P(A | B), rows B, each row summing to 1")
+    e.add_argument("--input", help="P_B: a CSV file or a comma-separated list")
+    e.add_argument("--restarts", type=int, default=4, help="optimiser restarts per scale (non-binary A)")
+    common(e)
+
+    a = sub.add_parser(
+        "audit",
+        formatter_class=fmt,
+        help="certified memorization of any scikit-learn-compatible learner",
+        description="Trains the estimator on generated datasets of a problem and certifies its memorization\n"
+        "I(S; M | theta) from below by Brown et al.'s query-only attacks (docs/science.md, section 5.3).\n\n"
+        "example:\n  memtrade audit --problem sparse --d 100 --n 1 2 4 --seeds 5 \\\n"
+        "      --estimator sklearn.ensemble.RandomForestClassifier --param n_estimators=200",
+    )
+    a.add_argument("--problem", required=True, choices=PROBLEMS)
+    a.add_argument("--d", required=True, type=int)
+    a.add_argument("--n", required=True, type=int, nargs="+")
+    a.add_argument("--c", type=float, default=1.0)
+    a.add_argument("--seeds", type=int, default=5)
+    a.add_argument("--n-test", type=int, default=500)
+    a.add_argument("--bootstrap", type=int, default=200)
+    a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--estimator", required=True, help="import path module.Class of a scikit-learn-compatible estimator")
+    a.add_argument("--param", action="append", default=[], help="estimator parameter KEY=VALUE (repeatable)")
+    a.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    a.add_argument("--output", metavar="DIR", help="folder for audit.{csv|json} and audit.{pdf,png}")
+    return top
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "bound":
+            _emit(bound_table(args.problem, args.d, args.n, args.error, args.c), args.format, args.output)
+        elif args.command == "eta":
+            p_b, w = eta_inputs(args.joint, args.channel, args.input)
+            if args.restarts < 1:
+                raise UsageError("--restarts must be at least 1")
+            _emit(pd.DataFrame([eta_result(p_b, w, args.restarts)]), args.format, args.output)
+        else:
+            params = dict(_param(p) for p in args.param)
+            table = audit(
+                args.problem,
+                args.d,
+                args.n,
+                args.seeds,
+                args.estimator,
+                params,
+                args.c,
+                args.n_test,
+                args.bootstrap,
+                args.seed,
+                progress=lambda msg: print(msg, file=sys.stderr, flush=True),
+            )
+            cols = [
+                "learner",
+                "n",
+                "attack",
+                "certified_bits",
+                "certified_bits_hi",
+                "test_error",
+                "lower_bound_bits",
+                "ratio_to_bound",
+                "exact_bits",
+            ]
+            if args.output:
+                out = Path(args.output)
+                out.mkdir(parents=True, exist_ok=True)
+                suffix = "json" if args.format == "json" else "csv"
+                _emit(table, "json" if suffix == "json" else "csv", str(out / f"audit.{suffix}"))
+                from . import plotting
+                from .io import save_figure
+
+                plotting.use_style(Path(__file__).with_name("memtrade.mplstyle"))
+                save_figure(plotting.blackbox(table), [out / "audit.pdf", out / "audit.png"])
+            _emit(table[cols], args.format, None)
+    except UsageError as err:
+        print(f"memtrade {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
