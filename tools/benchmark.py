@@ -213,9 +213,11 @@ def main() -> None:
     print(brown_table)
     mi = _capture([sys.executable, str(ROOT / "tools" / "mi_benchmark.py")])
     print(mi)
+    peers = _capture([sys.executable, str(ROOT / "tools" / "eta_benchmark.py")])
+    print(peers)
     report = _report_check()
     print(report)
-    write_performance(table, brown_table, mi, report)
+    write_performance(table, brown_table, mi, peers, report)
 
 
 def _table(rows) -> str:
@@ -247,7 +249,7 @@ def _report_check() -> str:
         )
 
 
-def write_performance(table: str, brown: str, mi: str, report: str) -> None:
+def write_performance(table: str, brown: str, mi: str, peers: str, report: str) -> None:
     """docs/performance.md, entirely generated (nothing in it is typed by hand)."""
     import platform
 
@@ -269,6 +271,9 @@ Measured in the full run (each training job's `benchmark:` file), and the core-h
 ## Exact memorization against general-purpose MI estimators (`tools/mi_benchmark.py`)
 
 {mi}
+## eta_KL against dit's hypercontractivity coefficient (`tools/eta_benchmark.py`)
+
+{peers}
 ## The report in headless Chromium (`tools/check_report.py`)
 
 ```
