@@ -73,5 +73,5 @@ def test_no_tracked_file_points_outside_the_repository():
 def test_readme_is_short_and_links_every_doc():
     readme = (ROOT / "README.md").read_text()
     assert len(readme.splitlines()) <= 150
-    for doc in ("science", "results", "configuration", "outputs", "cluster", "performance", "workflow"):
+    for doc in ("science", "results", "configuration", "outputs", "cluster", "performance", "workflow", "cli"):
         assert f"docs/{doc}.md" in readme and (ROOT / "docs" / f"{doc}.md").exists()
