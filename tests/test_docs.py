@@ -1,5 +1,6 @@
 """Documents: generated sections filled from a run's tables, no references outside the repository."""
 
+import re
 import shutil
 import subprocess
 
@@ -16,7 +17,7 @@ def _tables_parse(text: str) -> int:
     count, width = 0, None
     for line in text.splitlines() + [""]:
         if line.startswith("|"):
-            cells = len(line.strip().strip("|").split(" | "))
+            cells = len(re.split(r"(?<!\\)\|", line.strip().strip("|")))
             if width is None:
                 width, count = cells, count + 1
             else:

@@ -65,8 +65,16 @@ def test_table_rows_and_columns(quick_run, quick_config):
         expected = {name for name, spec in quick_config["learners"].items() if problem in FAMILIES[spec["family"]]}
         assert set(tp["learner"]) == expected
         # the problem's subset learner at k = d is present for every (d, n) (fraction 1 is always on the grid)
-        subset = tp[(tp["param_name"] == "k") & (tp["param_value"] == tp["d"]) & (tp["family"] != "store_all")]
+        at_d = tp[(tp["param_name"] == "k") & (tp["param_value"] == tp["d"])]
+        subset = at_d[at_d["family"].isin(["sign_subset", "majority_subset", "agreement_subset"])]
         assert len(subset) == len(grid["d"]) * len(grid["n"])
+        # each randomized family: once per noise value at every (d, n)
+        for name, spec in quick_config["learners"].items():
+            if problem in FAMILIES[spec["family"]] and ("tau" in spec or "epsilon" in spec):
+                noise = spec.get("tau", spec.get("epsilon"))
+                rows = at_d[at_d["learner"] == name]
+                assert len(rows) == len(grid["d"]) * len(grid["n"]) * len(noise)
+                assert set(rows["noise"]) == set(map(float, noise))
 
 
 def test_invariant_memorization_at_least_lower_bound_on_every_row(quick_run, quick_config):
@@ -153,7 +161,17 @@ def test_editing_one_learner_reruns_only_its_jobs(quick_run, quick_config, tmp_p
     planned = _planned_jobs(proc)
     exact = [out for rule, out in planned if rule == "exact"]
     assert exact and all("/store_all/" in out for out in exact), planned
-    downstream = {"exact", "table", "best_at_target", "combine", "figure", "ratios", "summary_figure", "claims"}
+    downstream = {
+        "exact",
+        "table",
+        "best_at_target",
+        "combine",
+        "figure",
+        "ratios",
+        "summary_figure",
+        "claims",
+        "report_landing",
+    }
     assert {rule for rule, _ in planned} <= downstream
     assert not any(rule in ("sdpi", "targets") for rule, _ in planned)
 
