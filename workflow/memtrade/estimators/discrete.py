@@ -30,6 +30,8 @@ def score_law(law):
 
 #: the sum over N+ keeps the terms within this many standard deviations of its mean (O(sqrt(k)) terms)
 TAIL_SDS = 40.0
+#: terms summed at once
+CHUNK = 65536
 
 
 def trinomial_error_and_tail(k: int, p_pos: float, p_neg: float) -> tuple[float, float]:
@@ -47,9 +49,11 @@ def trinomial_error_and_tail(k: int, p_pos: float, p_neg: float) -> tuple[float,
         return float(0.5 * (1.0 - p_pos) ** k), 0.0
     half = TAIL_SDS * np.sqrt(k * p_pos * (1.0 - p_pos)) + 1.0
     lo, hi = max(0, int(np.floor(k * p_pos - half))), min(k, int(np.ceil(k * p_pos + half)))
-    a = np.arange(lo, hi + 1)
-    weight = binom.pmf(a, k, p_pos)
-    err = float(np.sum(weight * (binom.sf(a, k - a, cond) + 0.5 * binom.pmf(a, k - a, cond))))
+    err = 0.0
+    for start in range(lo, hi + 1, CHUNK):  # in chunks: bounded memory whatever k is
+        a = np.arange(start, min(start + CHUNK, hi + 1))
+        weight = binom.pmf(a, k, p_pos)
+        err += float(np.sum(weight * (binom.sf(a, k - a, cond) + 0.5 * binom.pmf(a, k - a, cond))))
     tail = (float(binom.cdf(lo - 1, k, p_pos)) if lo > 0 else 0.0) + (float(binom.sf(hi, k, p_pos)) if hi < k else 0.0)
     return err, tail
 
