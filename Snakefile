@@ -50,7 +50,8 @@ wildcard_constraints:
     prior="[a-z][a-z0-9_.]*",
     bproblem="gaussian|boolean|sparse",
     blearner="[a-z][a-z0-9_]*",
-    bmodel="logistic|mlp",
+    bmodel="[a-z][a-z0-9_]*",
+    bprotocol="[a-z][a-z0-9_]*",
 
 
 include: "workflow/rules/sdpi.smk"

@@ -46,6 +46,10 @@ BAD = {
         lambda c: c["brown"]["models"]["logistic"].pop("repeats"),
         "brown.models.logistic.repeats",
     ),
+    "Brown protocol trains an unknown model": (
+        lambda c: c["brown"]["protocols"]["faithful"].__setitem__("models", ["logistic", "resnet"]),
+        "brown.protocols.faithful.models",
+    ),
     "Brown labels neither subpopulation nor a count": (
         lambda c: c["brown"]["protocols"]["faithful"].__setitem__("labels", "classes"),
         "brown.protocols.faithful.labels",

@@ -69,6 +69,11 @@ def validate(config: dict, schema_path) -> dict:
     if brown is not None:
         from .brown import subcube_rate
 
+        for name, protocol in brown["protocols"].items():
+            unknown = [m for m in protocol.get("models", []) if m not in brown["models"]]
+            if unknown:
+                known = list(brown["models"])
+                raise ConfigError(f"config key 'brown.protocols.{name}.models': {unknown} not in brown.models {known}")
         r = subcube_rate(brown["n"], brown["d"], brown["a"])
         if not 0 < r < 1:
             raise ConfigError(f"config key 'brown.d': the fixing probability r = {r:.4g} must lie in (0, 1)")

@@ -103,12 +103,17 @@ def brown_resources(model):
     }
 
 
+def brown_protocol_models(protocol):
+    """The Brown et al. models trained under one protocol (its ``models``, else every model)."""
+    return config["brown"]["protocols"][protocol].get("models", BROWN_MODELS)
+
+
 def brown_runs():
     """Every Brown et al. training job's output: one per (protocol, model, chunk of seeds)."""
     return [
         f"{RESULTS}/brown/{p}/{m}/chunk{c}.csv"
         for p in BROWN_PROTOCOLS
-        for m in BROWN_MODELS
+        for m in brown_protocol_models(p)
         for c in range(len(brown_chunks(m)))
     ]
 
