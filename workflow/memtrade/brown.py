@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as st
 
 from .attacks import coordinate_ascent, sign_attack
+from .distributions import t_quantile
 from .info import h2
 from .nets import NesterovSGD, SoftmaxNet
 
@@ -155,7 +155,7 @@ def _t_interval(values: np.ndarray, level: float):
     mean = float(values.mean())
     if len(values) < 2:
         return mean, np.nan, np.nan
-    half = st.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    half = t_quantile(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
     return mean, max(0.0, mean - half), min(1.0, mean + half)
 
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
 
+from . import distributions as binom
 from .bounds import fano_information
 from .estimators import evaluate
 from .learners import REFERENCE

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy.stats import binom
+
+from . import distributions as binom
 
 
 def _labels(rng, trials, n):

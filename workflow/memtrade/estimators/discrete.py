@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import binom
 
+from .. import distributions as binom
 from ..info import entropy_bits
 
 #: round-off bound reported for the exact finite sums
