@@ -103,7 +103,7 @@ rule mixture_tables:
 
 
 rule mixture_figure:
-    """One mixture figure, as PDF and PNG."""
+    """The mixture figures, as PDF and PNG."""
     input:
         trade=f"{RESULTS}/tables/mixture_tradeoff.csv",
         by_count=f"{RESULTS}/tables/mixture_by_count.csv",
@@ -114,17 +114,21 @@ rule mixture_figure:
         ),
         lib=lib("plotting", "bounds", "info", "io"),
     output:
-        pdf=f"{RESULTS}/figures/mixture_{{mfigure}}.pdf",
-        png=report(
-            f"{RESULTS}/figures/mixture_{{mfigure}}.png",
-            caption="../report/mixture_figure.rst",
-            category="Mixtures",
-        ),
+        pdf=[f"{RESULTS}/figures/mixture_{f}.pdf" for f in MIXTURE_FIGURES],
+        png=[
+            report(
+                f"{RESULTS}/figures/mixture_{f}.png",
+                caption=f"../report/mixture_{f}.rst",
+                category="Mixtures",
+            )
+            for f in MIXTURE_FIGURES
+        ],
     log:
-        f"{RESULTS}/logs/figure/mixture_{{mfigure}}.log",
+        f"{RESULTS}/logs/figure/mixture.log",
     conda:
         "../../envs/plot.yaml"
     params:
+        names=MIXTURE_FIGURES,
         frontier_n=config["mixture"]["frontier_n"] if MIXTURE else None,
     script:
         "../scripts/mixture_figure.py"

@@ -1,5 +1,5 @@
 rule figure:
-    """One figure of one problem, as PDF and PNG."""
+    """The figures of one problem (memorization against n and d, the frontier), as PDF and PNG."""
     input:
         table=f"{RESULTS}/tables/{{problem}}_memorization.csv",
         best=f"{RESULTS}/tables/{{problem}}_best_at_target.csv",
@@ -10,25 +10,29 @@ rule figure:
         ),
         lib=lib("plotting", "bounds", "info", "io"),
     output:
-        pdf=f"{RESULTS}/figures/{{problem}}_{{figure}}.pdf",
-        png=report(
-            f"{RESULTS}/figures/{{problem}}_{{figure}}.png",
-            caption="../report/figure.rst",
-            category="Figures",
-            subcategory="{problem}",
-        ),
+        pdf=[f"{RESULTS}/figures/{{problem}}_{f}.pdf" for f in FIGURES],
+        png=[
+            report(
+                f"{RESULTS}/figures/{{problem}}_{f}.png",
+                caption=f"../report/figure_{f}.rst",
+                category="Figures",
+                subcategory="{problem}",
+            )
+            for f in FIGURES
+        ],
     log:
-        f"{RESULTS}/logs/figure/{{problem}}_{{figure}}.log",
+        f"{RESULTS}/logs/figure/{{problem}}.log",
     conda:
         "../../envs/plot.yaml"
     params:
+        names=FIGURES,
         frontier_n=config["analysis"]["frontier_n"],
     script:
         "../scripts/figure.py"
 
 
 rule summary_figure:
-    """A figure across problems: decay rates, SDPI constants, or ratios to the bound."""
+    """The figures across problems: decay rates, SDPI constants, ratios and tightness to the bound."""
     input:
         sdpi=expand(f"{RESULTS}/sdpi/{{problem}}.csv", problem=PROBLEMS),
         ratios=f"{RESULTS}/tables/ratios.csv",
@@ -38,17 +42,22 @@ rule summary_figure:
         ),
         lib=lib("plotting", "bounds", "info", "io"),
     output:
-        pdf=f"{RESULTS}/figures/{{summary}}.pdf",
-        png=report(
-            f"{RESULTS}/figures/{{summary}}.png",
-            caption="../report/summary.rst",
-            category="Figures",
-            subcategory="All problems",
-        ),
+        pdf=[f"{RESULTS}/figures/{f}.pdf" for f in SUMMARY_FIGURES],
+        png=[
+            report(
+                f"{RESULTS}/figures/{f}.png",
+                caption=f"../report/summary_{f}.rst",
+                category="Figures",
+                subcategory="All problems",
+            )
+            for f in SUMMARY_FIGURES
+        ],
     log:
-        f"{RESULTS}/logs/figure/{{summary}}.log",
+        f"{RESULTS}/logs/figure/summary.log",
     conda:
         "../../envs/plot.yaml"
+    params:
+        names=SUMMARY_FIGURES,
     script:
         "../scripts/summary_figure.py"
 

@@ -1,4 +1,4 @@
-"""Rule figure: one figure of one problem, as PDF and PNG."""
+"""Rule figure: the figures of one problem, as PDF and PNG."""
 
 import sys
 from pathlib import Path
@@ -11,15 +11,16 @@ from memtrade import plotting
 from memtrade.io import open_log, save_figure
 
 log = open_log(snakemake.log[0])
-inp, figure = snakemake.input, snakemake.wildcards.figure
+inp, out = snakemake.input, snakemake.output
 plotting.use_style(inp.style)
-table = pd.read_csv(inp.table)
+table, sdpi = pd.read_csv(inp.table), pd.read_csv(inp.sdpi)
+best, targets = pd.read_csv(inp.best), pd.read_csv(inp.targets)
 learners = list(dict.fromkeys(table["learner"]))
-if figure == "mem_vs_n":
-    fig = plotting.mem_vs_n(pd.read_csv(inp.best), pd.read_csv(inp.sdpi), pd.read_csv(inp.targets), learners)
-elif figure == "mem_vs_d":
-    fig = plotting.mem_vs_d(pd.read_csv(inp.best), pd.read_csv(inp.sdpi), pd.read_csv(inp.targets), learners)
-else:
-    fig = plotting.frontier(table, pd.read_csv(inp.sdpi), snakemake.params.frontier_n, learners)
-save_figure(fig, [snakemake.output.pdf, snakemake.output.png])
-log.info("saved %s", figure)
+draw = {
+    "mem_vs_n": lambda: plotting.mem_vs_n(best, sdpi, targets, learners),
+    "mem_vs_d": lambda: plotting.mem_vs_d(best, sdpi, targets, learners),
+    "frontier": lambda: plotting.frontier(table, sdpi, snakemake.params.frontier_n, learners),
+}
+for name, pdf, png in zip(snakemake.params.names, out.pdf, out.png, strict=True):
+    save_figure(draw[name](), [pdf, png])
+    log.info("saved %s", name)

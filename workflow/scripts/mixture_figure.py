@@ -1,4 +1,4 @@
-"""Rule mixture_figure: one mixture figure, as PDF and PNG."""
+"""Rule mixture_figure: the mixture figures, as PDF and PNG."""
 
 import sys
 from pathlib import Path
@@ -11,15 +11,15 @@ from memtrade import plotting
 from memtrade.io import open_log, save_figure
 
 log = open_log(snakemake.log[0])
-inp, name, n = snakemake.input, snakemake.wildcards.mfigure, snakemake.params.frontier_n
+inp, out, n = snakemake.input, snakemake.output, snakemake.params.frontier_n
 plotting.use_style(inp.style)
-if name == "mem_vs_n":
-    fig = plotting.mixture_mem_vs_n(pd.read_csv(inp.best), pd.read_csv(inp.trade))
-elif name == "frontier":
-    fig = plotting.mixture_frontier(pd.read_csv(inp.trade), n)
-elif name == "singletons":
-    fig = plotting.mixture_singletons(pd.read_csv(inp.by_count), n)
-else:
-    fig = plotting.mixture_feldman(pd.read_csv(inp.feldman), n)
-save_figure(fig, [snakemake.output.pdf, snakemake.output.png])
-log.info("saved mixture %s", name)
+trade = pd.read_csv(inp.trade)
+draw = {
+    "mem_vs_n": lambda: plotting.mixture_mem_vs_n(pd.read_csv(inp.best), trade),
+    "frontier": lambda: plotting.mixture_frontier(trade, n),
+    "singletons": lambda: plotting.mixture_singletons(pd.read_csv(inp.by_count), n),
+    "feldman": lambda: plotting.mixture_feldman(pd.read_csv(inp.feldman), n),
+}
+for name, pdf, png in zip(snakemake.params.names, out.pdf, out.png, strict=True):
+    save_figure(draw[name](), [pdf, png])
+    log.info("saved mixture %s", name)

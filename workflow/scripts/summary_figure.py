@@ -1,4 +1,4 @@
-"""Rule summary_figure: one figure across all problems, as PDF and PNG."""
+"""Rule summary_figure: the figures across all problems, as PDF and PNG."""
 
 import sys
 from pathlib import Path
@@ -11,14 +11,15 @@ from memtrade import plotting
 from memtrade.io import open_log, save_figure
 
 log = open_log(snakemake.log[0])
-plotting.use_style(snakemake.input.style)
-name = snakemake.wildcards.summary
-if name == "ratios":
-    fig = plotting.ratios(pd.read_csv(snakemake.input.ratios))
-elif name == "tightness":
-    fig = plotting.tightness(pd.read_csv(snakemake.input.tightness))
-else:
-    sdpi = pd.concat([pd.read_csv(p) for p in snakemake.input.sdpi], ignore_index=True)
-    fig = plotting.SUMMARY_FIGURES[name](sdpi)
-save_figure(fig, [snakemake.output.pdf, snakemake.output.png])
-log.info("saved %s", name)
+inp, out = snakemake.input, snakemake.output
+plotting.use_style(inp.style)
+sdpi = pd.concat([pd.read_csv(p) for p in inp.sdpi], ignore_index=True)
+draw = {
+    "rates": lambda: plotting.rates(sdpi),
+    "sdpi_constants": lambda: plotting.sdpi_constants(sdpi),
+    "ratios": lambda: plotting.ratios(pd.read_csv(inp.ratios)),
+    "tightness": lambda: plotting.tightness(pd.read_csv(inp.tightness)),
+}
+for name, pdf, png in zip(snakemake.params.names, out.pdf, out.png, strict=True):
+    save_figure(draw[name](), [pdf, png])
+    log.info("saved %s", name)
