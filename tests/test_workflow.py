@@ -44,6 +44,8 @@ def test_all_outputs_exist(quick_run):
     assert set(brown["model"]) == {"logistic", "mlp"} and (brown["seeds"] == 3).all()
     assert set(brown["protocol"]) == {"faithful", "shared_labels_zipf"}
     assert set(brown.loc[brown["ablation"], "protocol"]) == {"shared_labels_zipf"}
+    trained = set(zip(brown["protocol"], brown["model"], strict=True))  # each protocol trains the models it lists
+    assert trained == {("faithful", "logistic"), ("faithful", "mlp"), ("shared_labels_zipf", "logistic")}
     assert (brown.dropna(subset=["recovery_all"])["certified_bits_per_singleton"] >= 0).all()
     assert (res / "figures" / "brown.png").stat().st_size > 10_000
     trade = pd.read_csv(res / "tables" / "mixture_tradeoff.csv")

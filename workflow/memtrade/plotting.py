@@ -426,7 +426,6 @@ def mixture_feldman(feldman, n: int):
 
 
 FIGURES = {"mem_vs_n": mem_vs_n, "mem_vs_d": mem_vs_d, "frontier": frontier}
-SUMMARY_FIGURES = {"rates": rates, "sdpi_constants": sdpi_constants, "ratios": ratios, "tightness": tightness}
 
 
 def blackbox(table):
@@ -482,8 +481,17 @@ def brown(table):
     for row, protocol in enumerate(protocols):
         for ax, model in zip(axes[row], models, strict=True):
             t = table[(table["protocol"] == protocol) & (table["model"] == model)].sort_values("step")
-            if t.empty:
-                ax.set_visible(False)
+            if t.empty:  # a protocol that does not train this model (brown.protocols.<name>.models)
+                ax.axis("off")
+                ax.text(
+                    0.5,
+                    0.5,
+                    f"{protocol}: {model} not trained in this run\n(brown.protocols.{protocol}.models)",
+                    ha="center",
+                    va="center",
+                    color="0.4",
+                    transform=ax.transAxes,
+                )
                 continue
             for col, label, color, style in series:
                 s = t.dropna(subset=[col])
