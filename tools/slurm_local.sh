@@ -92,7 +92,9 @@ stop)
         fi
     done
     sleep 1  # let slurmd exit before its cache is removed
-    if [ -f "$dir/remove_run_slurm_conf" ]; then
+    # ours to remove if it did not exist at start, or if slurmd pointed it into this cluster's spool
+    # (a cache left behind by an earlier run that was killed before its stop)
+    if [ -f "$dir/remove_run_slurm_conf" ] || [[ "$(readlink -f /run/slurm/conf 2>/dev/null)" == "$dir"/* ]]; then
         rm -rf /run/slurm/conf
     fi
     if [ -L "$dir/munge" ]; then
