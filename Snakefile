@@ -23,7 +23,10 @@ from memtrade.config import ConfigError, validate
 
 try:
     validate(
-        config, Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
+        config,
+        Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml",
+        # estimators that passed their import check, so that a no-op rerun skips importing them
+        estimator_cache=Path(".snakemake") / "memtrade" / "estimators.json",
     )
 except ConfigError as err:
     sys.exit(f"memtrade: invalid configuration\n{err}")

@@ -125,3 +125,34 @@ def test_brown_paper_scale_overlay_runs_20_mlp_seeds_with_cluster_resources(tmp_
             assert f"results/brown/{protocol}/mlp/chunk{seed}.csv" in out
     mlp_jobs = [b for b in out.split("\n\n") if "/mlp/chunk" in b and "rule brown_run" in b]
     assert len(mlp_jobs) == 40 and all("runtime=60" in b and "mem_mb=6000" in b for b in mlp_jobs)
+
+
+def test_estimator_check_is_cached_until_its_module_changes(quick_config, tmp_path, monkeypatch):
+    """A passed estimator check is remembered (a no-op rerun does not import scikit-learn); editing the
+    estimator's module invalidates it, so a broken estimator is still reported with the key named."""
+    import memtrade.blackbox
+
+    pkg = tmp_path / "userpkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    good = "class Est:\n    def fit(self, x, y): return self\n    def predict(self, x): return x\n"
+    (pkg / "models.py").write_text(good + "    def predict_proba(self, x): return x\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    cfg = quick_config
+    cfg["blackbox"]["learners"] = {"mine": {"kind": "sklearn", "estimator": "userpkg.models.Est", "params": {}}}
+    cfg["blackbox"]["skip"] = {}
+    cache = tmp_path / "cache" / "estimators.json"
+    validate(cfg, SCHEMA, estimator_cache=cache)
+    assert cache.exists() and "userpkg.models.Est" in cache.read_text()
+    calls = []
+    real = memtrade.blackbox.check_estimator
+    monkeypatch.setattr(memtrade.blackbox, "check_estimator", lambda *a, **k: calls.append(a) or real(*a, **k))
+    validate(cfg, SCHEMA, estimator_cache=cache)
+    assert calls == []  # cached: not imported again
+    (pkg / "models.py").write_text(good)  # no predict_proba any more (and a new size)
+    import sys
+
+    sys.modules.pop("userpkg.models", None)
+    with pytest.raises(ConfigError, match=r"blackbox\.learners\.mine\.estimator.*predict_proba"):
+        validate(cfg, SCHEMA, estimator_cache=cache)
+    assert len(calls) == 1

@@ -31,11 +31,13 @@ def load_schema(schema_path) -> dict:
     return yaml.safe_load(Path(schema_path).read_text())
 
 
-def validate(config: dict, schema_path) -> dict:
+def validate(config: dict, schema_path, estimator_cache: Path | None = None) -> dict:
     """Validate ``config`` against the schema and the cross-field rules.
 
     Raises ConfigError whose message starts with the offending key, such as
     ``config key 'problems.gaussian.d[0]': -5 is less than the minimum of 1``.
+    ``estimator_cache``: a JSON file remembering the scikit-learn-compatible estimators that passed
+    their check (see ``_check_estimator_cached``), so that a no-op rerun does not import them.
     """
     schema = load_schema(schema_path)
     if not isinstance(config, dict):
@@ -64,7 +66,7 @@ def validate(config: dict, schema_path) -> dict:
             problem = make_problem(name, d, section)
             _check_scale(f"problems.{name}.c", problem, f"at d = {d}; lower c or raise the smallest d")
     _validate_mixture(config.get("mixture"))
-    _validate_blackbox(config.get("blackbox"))
+    _validate_blackbox(config.get("blackbox"), estimator_cache)
     brown = config.get("brown")
     if brown is not None:
         from .brown import subcube_rate
@@ -123,18 +125,67 @@ def _validate_mixture(mix) -> None:
             raise ConfigError(f"config key 'mixture.priors.{name}': names starting with zipf_ are reserved")
 
 
-def _validate_blackbox(bb) -> None:
+def _module_files(path: str) -> list[Path] | None:
+    """The source files of the modules on an import path ``a.b.Class`` (a/__init__.py, a/b.py), found
+    without importing anything; None where one is not a plain source file (then nothing is cached)."""
+    import importlib.util
+
+    parts = path.split(".")[:-1]
+    spec = importlib.util.find_spec(parts[0]) if parts and parts[0].isidentifier() else None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None
+    files, dirs = [Path(spec.origin)], list(spec.submodule_search_locations or [])
+    for part in parts[1:]:
+        found = next(
+            (p for d in dirs for p in (Path(d) / f"{part}.py", Path(d) / part / "__init__.py") if p.is_file()), None
+        )
+        if found is None:
+            return None
+        files.append(found)
+        dirs = [str(found.parent)] if found.name == "__init__.py" else []
+    return files
+
+
+def _check_estimator_cached(spec: dict, cache: Path | None) -> None:
+    """check_estimator, skipped when ``cache`` records a pass for the same import path, parameters,
+    interpreter and module files (path, size, modification time). Failures are never cached."""
+    import json
+    import sys
+
+    files = _module_files(spec["estimator"]) if cache is not None else None
+    key = None
+    if files is not None:
+        stamps = [f"{f}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files]
+        key = json.dumps([spec["estimator"], spec.get("params", {}), sys.executable, stamps], sort_keys=True)
+        try:
+            if key in json.loads(cache.read_text()):
+                return
+        except (OSError, ValueError):
+            pass
+    from .blackbox import check_estimator
+
+    check_estimator(spec["estimator"], spec.get("params", {}))
+    if key is not None:
+        try:
+            known = json.loads(cache.read_text())
+        except (OSError, ValueError):
+            known = []
+        from .io import atomic_path
+
+        with atomic_path(cache) as tmp:
+            Path(tmp).write_text(json.dumps(sorted(set(known) | {key}), indent=0))
+
+
+def _validate_blackbox(bb, estimator_cache: Path | None = None) -> None:
     if bb is None:
         return
     for name, section in bb["problems"].items():
         problem = make_problem(name, section["d"], section)
         _check_scale(f"blackbox.problems.{name}.c", problem)
-    from .blackbox import check_estimator
-
     for name, spec in bb["learners"].items():
         if spec["kind"] == "sklearn":  # import it now: a bad path fails before any job runs
             try:
-                check_estimator(spec["estimator"], spec.get("params", {}))
+                _check_estimator_cached(spec, estimator_cache)
             except ValueError as err:
                 raise ConfigError(f"config key 'blackbox.learners.{name}.estimator': {err}") from None
     if "natural" in bb["learners"]:
