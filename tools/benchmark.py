@@ -3,9 +3,9 @@
 Wall time of quick and full runs, no-op rerun, one-edit rerun; exact evaluation speed; Brown et al.
 seconds per seed (from the full run's benchmark files) and the paper-scale overlay's core-hours;
 coordinate ascent with and without the incremental flip; exact memorization against general MI
-estimators; the report opened in headless Chromium.
+estimators; the report opened in headless Chromium; the README's test command.
 
-    bash bin/benchmark            # quick and full configs; writes docs/performance.md
+    bash bin/benchmark            # quick and full configs, the tests; writes docs/performance.md
     bash bin/benchmark --quick    # quick config only; prints, writes nothing
 
 Each run happens in a fresh temporary working directory, so nothing under
@@ -78,6 +78,17 @@ def bench_config(label: str, config: Path, edit: tuple[str, str, object], brown:
         )
     rows.append((f"{label}: peak memory of one process so far", f"{peak_child_mib():.0f} MiB"))
     return rows
+
+
+def bench_tests() -> tuple[str, str]:
+    """Wall time of the README's test command (linters and the whole pytest suite), as CI runs it."""
+    start = time.perf_counter()
+    proc = subprocess.run(["bash", str(ROOT / "bin" / "test")], cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    summary = (proc.stdout.strip().splitlines() or ["(no output)"])[-1].strip("= ")
+    if proc.returncode != 0:
+        raise SystemExit(f"bash bin/test failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return ("the README's test command (bash bin/test)", f"{wall:.0f} s ({summary})")
 
 
 def brown_cost(work: Path, config: dict) -> list[tuple[str, str]]:
@@ -215,6 +226,7 @@ def main() -> None:
     brown: list = []
     if not args.quick:
         rows += bench_config("full", ROOT / "config.yaml", ("store_all", "bits", [1, 2]), brown)
+        rows.append(bench_tests())
     table = _table(rows)
     print(table)
     if args.quick:
