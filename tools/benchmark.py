@@ -80,6 +80,19 @@ def bench_config(label: str, config: Path, edit: tuple[str, str, object], brown:
     return rows
 
 
+def bench_cli() -> list[tuple[str, str]]:
+    """Wall time of ``memtrade bound`` at d = 1e6 over 20 values of n (a new process, imports included)."""
+    ns = [str(n) for n in (1, 2, 3, 4, 6, 8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512, 724, 1024)]
+    rows = []
+    for problem in ("gaussian", "boolean", "sparse"):
+        cmd = [sys.executable, "-m", "memtrade", "bound", "--problem", problem, "--d", "1000000", "--n", *ns]
+        start = time.perf_counter()
+        subprocess.run([*cmd, "--error", "0.1"], cwd=ROOT / "workflow", check=True, capture_output=True)
+        wall = time.perf_counter() - start
+        rows.append((f"memtrade bound --problem {problem} --d 1000000, n = 1 to 1024 (20 values)", f"{wall:.2f} s"))
+    return rows
+
+
 def bench_tests() -> tuple[str, str]:
     """Wall time of the README's test command (linters and the whole pytest suite), as CI runs it."""
     start = time.perf_counter()
@@ -221,7 +234,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="benchmark the quick config only")
     args = parser.parse_args()
-    rows = bench_library() + bench_coordinate_ascent()
+    rows = bench_library() + bench_cli() + bench_coordinate_ascent()
     rows += bench_config("quick", ROOT / "config" / "quick.yaml", ("store_all", "bits", [1, 2]))
     brown: list = []
     if not args.quick:

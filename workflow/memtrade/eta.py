@@ -89,7 +89,10 @@ def _phi1p(e):
     e = np.asarray(e, dtype=float)
     small = np.abs(e) < 1e-2
     es = np.where(small, e, 0.0)
-    series = sum((-1) ** k * es**k / (k * (k - 1)) for k in range(2, 10))
+    series = np.zeros_like(es)
+    for k in range(9, 1, -1):  # Horner: sum_{k=2}^{9} (-1)^k e^k / (k (k - 1)) = e^2 (c_2 + e (c_3 + ...))
+        series = series * es + (-1) ** k / (k * (k - 1))
+    series *= es * es
     el = np.where(small, 0.0, e)
     with np.errstate(divide="ignore", invalid="ignore"):
         direct = np.where(el > -1, (1 + el) * np.log1p(el) - el, 1.0)
