@@ -76,3 +76,27 @@ def test_readme_is_short_and_links_every_doc():
     assert len(readme.splitlines()) <= 150
     for doc in ("science", "results", "configuration", "outputs", "cluster", "performance", "workflow", "cli"):
         assert f"docs/{doc}.md" in readme and (ROOT / "docs" / f"{doc}.md").exists()
+
+
+def test_every_figure_caption_says_what_to_look_at_and_names_a_claim():
+    """The report caption of every figure (each PNG marked with report() in the rules) names a claim of
+    claims.yaml and says what to look at."""
+    claims = {c["id"] for c in yaml.safe_load((ROOT / "claims.yaml").read_text())}
+    rules = "\n".join(p.read_text() for p in sorted((ROOT / "workflow" / "rules").glob("*.smk")))
+    lists = {
+        name: yaml.safe_load(value)
+        for name, value in re.findall(
+            r"^(\w*FIGURES) = (\[.*\])$", (ROOT / "workflow" / "rules" / "common.smk").read_text(), re.M
+        )
+    }
+    files = set()
+    pattern = r'report\(\s*f?"[^"]*\.png",\s*caption=f?"\.\./report/([^"]+)"(?:[^\]]*?\)\s*for f in (\w+))?'
+    for caption, over in re.findall(pattern, rules):
+        for f in lists[over] if over else [None]:
+            files.add(ROOT / "workflow" / "report" / caption.replace("{f}", str(f)))
+    assert len(files) >= 13 and all(f.exists() for f in files), sorted(files)
+    for path in sorted(files):
+        text = path.read_text()
+        named = set(re.findall(r"``([a-z0-9_]+)``", text)) & claims
+        assert named, f"{path.name} names no claim of claims.yaml"
+        assert re.search(r"\blook\b", text, flags=re.I), f"{path.name} does not say what to look at"
