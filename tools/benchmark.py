@@ -268,20 +268,27 @@ def _capture(cmd) -> str:
 
 
 def _report_check() -> str:
-    """The quick run's report opened in headless Chromium (tools/check_report.py), its printed checks."""
+    """The quick run's report opened in headless Chromium (tools/check_report.py), its printed checks.
+
+    The screenshots of the landing page and of one figure page are kept in a temporary folder whose
+    path is printed, to be looked at."""
+    shots = Path(tempfile.mkdtemp(prefix="memtrade-report-screenshots-"))
     with tempfile.TemporaryDirectory(prefix="memtrade-report-") as tmp:
         run(Path(tmp), ROOT / "config" / "quick.yaml")
         run(Path(tmp), ROOT / "config" / "quick.yaml", "--report", str(Path(tmp) / "report.html"))
-        shot = Path(tmp) / "landing.png"
-        return _capture(
+        out = _capture(
             [
                 sys.executable,
                 str(ROOT / "tools" / "check_report.py"),
                 str(Path(tmp) / "report.html"),
-                "--screenshot",
-                str(shot),
+                "--results",
+                str(Path(tmp) / "results"),
+                "--screenshots",
+                str(shots),
             ]
         )
+    print(f"report screenshots: {shots}", file=sys.stderr)
+    return out
 
 
 def write_performance(table: str, brown: str, mi: str, peers: str, report: str) -> None:

@@ -40,7 +40,16 @@ def reference_binary(p_b, w, digits: int = 60) -> float:
     f = [mpmath.mpf(float(x)) / (mpmath.mpf(float(x)) + mpmath.mpf(float(y))) for y, x in w]
     p = mpmath.fsum(pb * fb for pb, fb in zip(p_b, f, strict=True))
 
+    # the lam -> 0 limit in closed form: D(q || p) ~ Var(f)^2 lam^2 / (2 p (1 - p)) and
+    # D(Q || P_B) ~ Var(f) lam^2 / 2. Below |lam| spread = 1e-6 the ratio is this limit to far more
+    # digits than a direct evaluation keeps (its terms cancel), so it is used there.
+    var = mpmath.fsum(pb * (fb - p) ** 2 for pb, fb in zip(p_b, f, strict=True))
+    limit = var / (p * (1 - p))
+    spread = float(max(f) - min(f)) or 1.0
+
     def ratio(lam):
+        if abs(lam) * spread < mpmath.mpf("1e-6"):
+            return limit
         z = [pb * mpmath.exp(lam * fb) for pb, fb in zip(p_b, f, strict=True)]
         total = mpmath.fsum(z)
         q_b = [x / total for x in z]
@@ -49,7 +58,6 @@ def reference_binary(p_b, w, digits: int = 60) -> float:
         num = q * mpmath.log(q / p) + (1 - q) * mpmath.log((1 - q) / (1 - p))
         return num / den if den > 0 else mpmath.mpf(0)
 
-    spread = float(max(f) - min(f)) or 1.0
     grid = [s * 10 ** (k / 8) / spread for s in (-1, 1) for k in range(-24, 29)]
     values = [ratio(mpmath.mpf(x)) for x in grid]
     best = max(range(len(grid)), key=lambda i: values[i])
@@ -61,7 +69,7 @@ def reference_binary(p_b, w, digits: int = 60) -> float:
             hi = b
         else:
             lo = a
-    candidates = [max(values), ratio((lo + hi) / 2), ratio(mpmath.mpf("1e-12") / spread)]
+    candidates = [max(values), ratio((lo + hi) / 2), limit]
     return float(max(candidates))
 
 
