@@ -202,21 +202,18 @@ def _eta_general(p_b, w, restarts: int, seed: int) -> tuple[float, np.ndarray | 
     ends = []
     for v0 in starts:
         res = minimize(objective, v0, method="L-BFGS-B", options={"ftol": 1e-13, "maxiter": 300})
-        candidates.append((-res.fun, res.x))
+        candidates.append((-res.fun, _tilt(1.0, p_b, res.x)))  # the softmax point as a distribution
         ends.append(res)
     # polish the best end point with Nelder-Mead (derivative-free, robust near the optimum)
     best = min(ends, key=lambda r: r.fun)
     polish = minimize(
         objective, best.x, method="Nelder-Mead", options={"xatol": 1e-11, "fatol": 1e-16, "maxiter": 4000}
     )
-    candidates.append((-polish.fun, polish.x))
-    value, arg = max(candidates, key=lambda c: c[0])
+    candidates.append((-polish.fun, _tilt(1.0, p_b, polish.x)))
+    value, q = max(candidates, key=lambda c: c[0])
     if value <= candidates[0][0] * (1 + 1e-9):  # the supremum is the Q -> P_B limit: not attained
         return float(value), None
-    if arg is not None and len(arg) == len(p_b) and not np.isclose(arg.sum(), 1.0):  # softmax parameters
-        q = p_b * np.exp(arg - arg.max())
-        arg = q / q.sum()
-    return float(value), arg
+    return float(value), q
 
 
 def eta_kl(p_b, w, restarts: int = 4, seed: int = 0) -> Eta:
