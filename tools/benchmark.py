@@ -108,13 +108,16 @@ def brown_cost(work: Path, config: dict) -> list[tuple[str, str]]:
     """Seconds per seed of each Brown et al. model (benchmark files of the run) and the paper-scale core-hours."""
     import pandas as pd
 
+    sys.path.insert(0, str(ROOT / "workflow"))
+    from memtrade.config import brown_protocol_models
+
     if "brown" not in config:
         return []
     cfg = config["brown"]
     overlay = yaml.safe_load((ROOT / "config" / "brown_paper_scale.yaml").read_text())["brown"]
     rows, per_seed = [], {}
     for protocol, spec in cfg["protocols"].items():
-        for model in spec.get("models", list(cfg["models"])):
+        for model in brown_protocol_models(spec, cfg["models"]):
             m = cfg["models"][model]
             files = sorted((work / "results" / "benchmarks" / "brown").glob(f"{protocol}_{model}_chunk*.tsv"))
             seconds = sum(float(pd.read_csv(f, sep="\t")["s"].iloc[0]) for f in files)
@@ -123,8 +126,8 @@ def brown_cost(work: Path, config: dict) -> list[tuple[str, str]]:
             rows.append((label, f"{per_seed[protocol, model]:.1f} s ({m['seeds']} seeds)"))
     core_hours, borrowed = 0.0, []
     for protocol, spec in cfg["protocols"].items():
-        models = overlay.get("protocols", {}).get(protocol, {}).get("models", spec.get("models", list(cfg["models"])))
-        for model in models:
+        merged = {**spec, **overlay.get("protocols", {}).get(protocol, {})}  # as Snakemake merges the overlay
+        for model in brown_protocol_models(merged, cfg["models"]):
             seeds = overlay["models"].get(model, cfg["models"][model])["seeds"]
             if (protocol, model) not in per_seed:  # not run by the default config: the slowest measured protocol
                 borrowed.append(f"{protocol} {model}")

@@ -325,7 +325,7 @@ def main(argv=None) -> int:
                 out = Path(args.output)
                 out.mkdir(parents=True, exist_ok=True)
                 suffix = "json" if args.format == "json" else "csv"
-                _emit(table, "json" if suffix == "json" else "csv", str(out / f"audit.{suffix}"))
+                _emit(table, suffix, str(out / f"audit.{suffix}"))
                 from . import plotting
                 from .io import save_figure
 

@@ -170,10 +170,9 @@ def _check_estimator_cached(spec: dict, cache: Path | None) -> None:
             known = json.loads(cache.read_text())
         except (OSError, ValueError):
             known = []
-        from .io import atomic_path
+        from .io import write_text
 
-        with atomic_path(cache) as tmp:
-            Path(tmp).write_text(json.dumps(sorted(set(known) | {key}), indent=0))
+        write_text(json.dumps(sorted(set(known) | {key}), indent=0), cache)
 
 
 def _validate_blackbox(bb, estimator_cache: Path | None = None) -> None:
@@ -194,6 +193,11 @@ def _validate_blackbox(bb, estimator_cache: Path | None = None) -> None:
         unknown = sorted(set(skipped) - set(bb["learners"]))
         if unknown:
             raise ConfigError(f"config key 'blackbox.skip.{name}': unknown learners {unknown}")
+
+
+def brown_protocol_models(protocol: dict, models: dict) -> list[str]:
+    """The Brown et al. models trained under one protocol: its ``models``, else every entry of brown.models."""
+    return list(protocol.get("models", models))
 
 
 def blackbox_pairs(bb) -> list[tuple[str, str]]:

@@ -425,9 +425,6 @@ def mixture_feldman(feldman, n: int):
     return fig
 
 
-FIGURES = {"mem_vs_n": mem_vs_n, "mem_vs_d": mem_vs_d, "frontier": frontier}
-
-
 def blackbox(table):
     """Certified memorization (bits) of each black-box learner against n (its best attack), with the SDPI bound."""
     table = table.loc[table.groupby(["learner", "n"], sort=False)["certified_bits"].idxmax()]

@@ -1,6 +1,11 @@
 # Shared helpers: output paths, library inputs, per-job config slices.
 import re
-from memtrade.config import blackbox_pairs, learners_for, mixture_priors
+from memtrade.config import (
+    blackbox_pairs,
+    brown_protocol_models,
+    learners_for,
+    mixture_priors,
+)
 
 PROBLEMS = sorted(config["problems"])
 RESULTS = "results"
@@ -14,7 +19,6 @@ BLACKBOX_SEEDS = list(range(config["blackbox"]["seeds"])) if BLACKBOX else []
 BLACKBOX_PAIRS = blackbox_pairs(config["blackbox"]) if BLACKBOX else []
 BROWN = "brown" in config
 BROWN_PROTOCOLS = list(config["brown"]["protocols"]) if BROWN else []
-BROWN_MODELS = list(config["brown"]["models"]) if BROWN else []
 BROWN_SEEDS = (
     list(range(max(m["seeds"] for m in config["brown"]["models"].values())))
     if BROWN
@@ -103,17 +107,14 @@ def brown_resources(model):
     }
 
 
-def brown_protocol_models(protocol):
-    """The Brown et al. models trained under one protocol (its ``models``, else every model)."""
-    return config["brown"]["protocols"][protocol].get("models", BROWN_MODELS)
-
-
 def brown_runs():
     """Every Brown et al. training job's output: one per (protocol, model, chunk of seeds)."""
     return [
         f"{RESULTS}/brown/{p}/{m}/chunk{c}.csv"
         for p in BROWN_PROTOCOLS
-        for m in brown_protocol_models(p)
+        for m in brown_protocol_models(
+            config["brown"]["protocols"][p], config["brown"]["models"]
+        )
         for c in range(len(brown_chunks(m)))
     ]
 
