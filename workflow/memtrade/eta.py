@@ -23,6 +23,8 @@ import numpy as np
 from scipy.optimize import minimize, minimize_scalar
 from scipy.special import logsumexp, rel_entr
 
+from . import seeds
+
 _SLACK = 1e-9  # relative round-off allowed in the sanity-bound check
 
 
@@ -196,7 +198,7 @@ def _eta_general(p_b, w, restarts: int, seed: int) -> tuple[float, np.ndarray | 
     for b in range(len(p_b)):  # point masses Q = delta_b
         if p_b[b] < 1:
             candidates.append((_kl(w[b], p_a) / -np.log(p_b[b]), np.eye(len(p_b))[b]))
-    rng = np.random.default_rng(seed)
+    rng = seeds.generator(seed, "eta", "restarts")
     starts = [s * rng.standard_normal(len(p_b)) for s in (0.3, 1.0, 3.0, 10.0) for _ in range(restarts)]
     objective = lambda v: -_ratio_softmax(v, p_b, w, p_a)  # noqa: E731
     ends = []
@@ -245,6 +247,24 @@ def eta_kl(p_b, w, restarts: int = 4, seed: int = 0) -> Eta:
         full[keep] = q
         q_b = tuple(float(x) for x in full)
     return Eta(min(eta, dob), rho2, dob, method, max(gap, 0.0), q_b)
+
+
+def eta_record(p_b, w, restarts: int) -> dict:
+    """eta_KL, its bounds (maximal correlation^2 below, Dobrushin above), the maximising Q_B and the method.
+
+    A flat record for ``memtrade eta``: eta_kl, maximal_correlation2 and dobrushin are
+    dimensionless contraction coefficients; maximising_q_b is a list, or a sentence where the
+    supremum is the limit Q_B -> P_B and so not attained.
+    """
+    res = eta_kl(p_b, w, restarts=restarts)
+    method = {"tilt": "exact tilting (binary A)", "simplex": f"optimiser on the simplex ({4 * restarts} restarts)"}
+    return {
+        "eta_kl": res.eta,
+        "maximal_correlation2": res.maxcorr2,
+        "dobrushin": res.dobrushin,
+        "method": method.get(res.method, res.method),
+        "maximising_q_b": list(res.q_b) if res.q_b else "none attained: the supremum is the limit Q_B -> P_B",
+    }
 
 
 def ratio_at(p_b, w, q_b) -> float:

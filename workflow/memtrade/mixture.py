@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from . import distributions as binom
+from . import seeds
 from .bounds import fano_information
-from .estimators import evaluate
+from .exact import evaluate
 from .learners import REFERENCE
 from .learners.base import subset_sizes
 from .sdpi import constants
@@ -49,6 +50,7 @@ def frequencies(prior: dict, K: int, rng: np.random.Generator | None = None) -> 
 
 
 def is_random(prior: dict) -> bool:
+    """Whether a prior draws its frequencies at random (a ``levels`` prior), so that draws are averaged."""
     return prior["kind"] != "zipf"
 
 
@@ -140,20 +142,23 @@ def prior_tables(
     """Trade-off rows (one per n and threshold), bound split by count, and Feldman's prediction, for one prior.
 
     Exact expectations over count vectors; Monte Carlo (``draws`` count vectors per frequency draw)
-    for the spread and as a cross-check. Seeds derive from ``seed``, the prior's name, n and t.
+    for the spread and as a cross-check. Streams (:mod:`memtrade.seeds`): ("mixture", "frequencies", name, n)
+    and ("mixture", "counts", name, n, t, draw).
     """
     e1 = float(curves.loc[curves["m"] == 1, "test_error"].iloc[0])
     trade, split, feld = [], [], []
     for n in n_grid:
         n = int(n)
-        rng_freq = np.random.default_rng([seed, _stable(name), n])
+        rng_freq = seeds.generator(seed, "mixture", "frequencies", name, n)
         freq_list = [frequencies(prior, K, rng_freq) for _ in range(frequency_draws if is_random(prior) else 1)]
         for t in thresholds:
             exact, sims = [], []
             for i, p in enumerate(freq_list):
                 exact.append(exact_expectations(p, n, curves, int(t)))
                 sims.append(
-                    simulate(p, n, curves, int(t), np.random.default_rng([seed, _stable(name), n, t, i]), draws)
+                    simulate(
+                        p, n, curves, int(t), seeds.generator(seed, "mixture", "counts", name, n, int(t), i), draws
+                    )
                 )
             sim = pd.concat(sims, ignore_index=True)
             row = {"prior": name, "n": n, "threshold": int(t)}
@@ -195,11 +200,6 @@ def prior_tables(
                     }
                 )
     return pd.DataFrame(trade), pd.DataFrame(split), pd.DataFrame(feld)
-
-
-def _stable(name: str) -> int:
-    """A stable integer from a prior's name (Python's hash is salted per process)."""
-    return int.from_bytes(name.encode()[:8].ljust(8, b"\0"), "little")
 
 
 def best_at_target(trade: pd.DataFrame, slack: float) -> pd.DataFrame:
