@@ -167,7 +167,7 @@ def bench_coordinate_ascent() -> list[tuple[str, str]]:
 def bench_library() -> list[tuple[str, str]]:
     """Exact memorization + error of one configuration at d = 100 000, and the SDPI constants of the full grid."""
     sys.path.insert(0, str(ROOT / "workflow"))
-    from memtrade import estimators
+    from memtrade import exact
     from memtrade.learners import discrete, gaussian
     from memtrade.problems import make_problem
     from memtrade.sdpi import sdpi_table
@@ -187,7 +187,7 @@ def bench_library() -> list[tuple[str, str]]:
         times = []
         for n in (1, 16, 256):
             start = time.perf_counter()
-            estimators.evaluate(build(problem, n), problem)
+            exact.evaluate(build(problem, n), problem)
             times.append(time.perf_counter() - start)
         rows.append(
             (
@@ -214,7 +214,7 @@ def bench_library() -> list[tuple[str, str]]:
         for n in (1, 16, 256):
             learner = build(problem, n)
             start = time.perf_counter()
-            out = estimators.evaluate(learner, problem)
+            out = exact.evaluate(learner, problem)
             worst, tol = max(worst, time.perf_counter() - start), max(tol, out["test_error_tol"])
         rows.append(
             (

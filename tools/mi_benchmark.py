@@ -2,7 +2,7 @@
 
 Quantity: the memorization I(S; M | theta) = H(M | theta) of sign-subset(k) on Gaussian clustering
 (d = 100, sigma^2 = 10, n = 4 examples), for k = 1, 2, 4, 8, 16 stored coordinates: the dimension of
-what an estimator must handle. Exact: the pipeline (memtrade.estimators). Estimators, on N simulated
+what an estimator must handle. Exact: the pipeline (memtrade.exact). Estimators, on N simulated
 (theta, S) pairs:
 
 - scikit-learn's k-nearest-neighbour estimator (``mutual_info_classif``, 3 neighbours). It estimates
@@ -28,7 +28,7 @@ from scipy.stats import norm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow"))
 
-from memtrade import estimators  # noqa: E402
+from memtrade.exact import memorization_bits  # noqa: E402
 from memtrade.learners.gaussian import sign_subset  # noqa: E402
 from memtrade.problems import GaussianClustering  # noqa: E402
 
@@ -48,7 +48,7 @@ def run(samples: int, seed: int = 0) -> list[dict]:
     rows = []
     for k in (1, 2, 4, 8, 16):
         start = time.perf_counter()
-        exact = estimators.memorization_bits(sign_subset(problem, n, k))
+        exact = memorization_bits(sign_subset(problem, n, k))
         t_exact = time.perf_counter() - start
         rng = np.random.default_rng([seed, k])
         theta, x, y = problem.simulate(rng, n, samples, d=k)

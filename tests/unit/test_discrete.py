@@ -4,9 +4,9 @@ import itertools
 
 import numpy as np
 import pytest
-from memtrade import estimators as E
-from memtrade.estimators import discrete as DE
-from memtrade.estimators.discrete import trinomial_error
+from memtrade import exact as E
+from memtrade.exact import discrete as DE
+from memtrade.exact.discrete import trinomial_error
 from memtrade.info import h2
 from memtrade.learners import discrete as D
 from memtrade.learners import reference_learner

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from memtrade import estimators as E
-from memtrade.estimators import continuous as C
+from memtrade import exact as E
+from memtrade.exact import continuous as C
 from memtrade.info import h2
 from memtrade.learners import gaussian as L
 from memtrade.learners.base import LinearRule

@@ -3,7 +3,7 @@ checked against simulations of the learners on generated data sets."""
 
 import numpy as np
 import pytest
-from memtrade import estimators as E
+from memtrade import exact as E
 from memtrade.info import h2
 from memtrade.learners import discrete as D
 from memtrade.learners import gaussian as G

@@ -3,7 +3,7 @@
 Importing ``scipy.stats`` costs about 0.6 s, paid by every workflow job that imports a module
 using it (most of them). These are the same Boost routines ``scipy.stats.binom`` calls, with its
 handling of the support, so the values are bit-for-bit those of ``scipy.stats``
-(tests/test_distributions.py checks it), from ``scipy.special`` alone.
+(tests/unit/test_distributions.py checks it), from ``scipy.special`` alone.
 """
 
 from __future__ import annotations
