@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from memtrade import brown as Br
+from memtrade import seeds
 from memtrade.attacks import coordinate_ascent, sign_attack
+from memtrade.info import fano_bits
 from memtrade.nets import NesterovSGD, SoftmaxNet, torch_linear_init
 
 DATA = {"n": 60, "d": 120, "subpopulations": 60, "a": 50000, "test_size": 100}
@@ -51,7 +53,7 @@ def test_dataset_statistics_match_their_protocol_over_seeds():
     cfg = {"n": 500, "d": 1000, "subpopulations": 500, "a": 50000, "test_size": 500}
     singles, fixed_frac = [], []
     for seed in range(20):
-        data = Br.make_dataset(cfg, FAITHFUL, [seed])
+        data = Br.make_dataset(cfg, FAITHFUL, seeds.generator(0, *Br.dataset_stream("test", seed)))
         assert np.array_equal(data["y"], data["sub"])  # the label is the subpopulation
         assert int(data["classes"][0]) == 500
         sub = data["sub"]
@@ -67,12 +69,15 @@ def test_dataset_statistics_match_their_protocol_over_seeds():
     expected = (1 - 1 / 500) ** 499  # about 0.368
     assert abs(np.mean(singles) - expected) < 0.01
     assert abs(np.mean(fixed_frac) - Br.subcube_rate(500, 1000, 50000)) < 0.002
-    again = Br.make_dataset(cfg, FAITHFUL, [3])
-    assert all(np.array_equal(again[k], Br.make_dataset(cfg, FAITHFUL, [3])[k]) for k in again)
+    stream = Br.dataset_stream("test", 3)
+    again = Br.make_dataset(cfg, FAITHFUL, seeds.generator(0, *stream))
+    assert all(np.array_equal(again[k], Br.make_dataset(cfg, FAITHFUL, seeds.generator(0, *stream))[k]) for k in again)
 
 
 def test_ablation_shares_labels_and_has_a_long_tail():
-    data = Br.make_dataset({**DATA, "n": 400, "subpopulations": 400}, ABLATION, [1])
+    data = Br.make_dataset(
+        {**DATA, "n": 400, "subpopulations": 400}, ABLATION, seeds.generator(0, *Br.dataset_stream("test", 1))
+    )
     assert int(data["classes"][0]) == 10 and set(np.unique(data["labels"])) <= set(range(10))
     counts = np.bincount(data["sub"], minlength=400)
     assert counts[:10].sum() > counts[-100:].sum()  # Zipf: the head is heavier than the tail
@@ -158,10 +163,15 @@ def test_coordinate_ascent_never_lowers_the_score_and_fast_queries_equal_plain_q
     assert np.array_equal(a, b)
 
 
-def _runs(mcfg, protocol, seeds=3):
+def _runs(mcfg, protocol, n_seeds=3):
     frames = []
-    for seed in range(seeds):
-        stats = Br.train_and_attack(mcfg, Br.make_dataset(DATA, protocol, [seed]), [seed, 1])
+    for seed in range(n_seeds):
+        stats = Br.train_and_attack(
+            mcfg,
+            Br.make_dataset(DATA, protocol, seeds.generator(0, *Br.dataset_stream("test", seed))),
+            0,
+            ("brown", "test", seed),
+        )
         stats.insert(0, "seed", seed)
         stats.insert(0, "attack", mcfg["attack"])
         stats.insert(0, "model", "m")
@@ -190,6 +200,6 @@ def test_their_protocol_fits_and_the_attack_recovers_singletons(mcfg):
 
 
 def test_certified_bits_are_symmetric_and_zero_at_chance():
-    assert Br.certified_bits(10, 0.5) == 0
-    assert Br.certified_bits(10, 0.1) == pytest.approx(Br.certified_bits(10, 0.9))
-    assert Br.certified_bits(10, 0.0) == 10
+    assert fano_bits(10, 0.5) == 0
+    assert fano_bits(10, 0.1) == pytest.approx(fano_bits(10, 0.9))
+    assert fano_bits(10, 0.0) == 10

@@ -31,3 +31,44 @@ def fano_information(err):
 def lower_bound_bits(F, err):
     """LB_n(err) = F_n * (1 - h2(err)) in bits."""
     return np.asarray(F, dtype=float) * fano_information(err)
+
+
+def bound_table(problem, ns, errors):
+    """tau_n, rho_n, F_n and LB_n(err) in bits for each n and each test error, as ``memtrade bound`` prints them.
+
+    Parameters
+    ----------
+    problem : a problem of :mod:`memtrade.problems`
+    ns : sequence of int
+        Training-set sizes.
+    errors : sequence of float
+        Test errors in [0, 1/2].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (n, error): problem, d, n, the problem's scale, tau, rho, F, error,
+        lower_bound_bits (the same sdpi and bound functions as the workflow's tables).
+    """
+    import pandas as pd
+
+    from .sdpi import constants
+
+    rows = []
+    for n in ns:
+        k = constants(problem, int(n))
+        for err in errors:
+            rows.append(
+                {
+                    "problem": problem.name,
+                    "d": problem.d,
+                    "n": int(n),
+                    problem.scale_name: float(problem.scale),
+                    "tau": k["tau"],
+                    "rho": k["rho"],
+                    "F": k["F"],
+                    "error": float(err),
+                    "lower_bound_bits": float(lower_bound_bits(k["F"], err)),
+                }
+            )
+    return pd.DataFrame(rows)

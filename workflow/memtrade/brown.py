@@ -30,9 +30,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import seeds
 from .attacks import coordinate_ascent, sign_attack
 from .distributions import t_quantile
-from .info import h2
+from .info import fano_bits
 from .nets import NesterovSGD, SoftmaxNet
 
 
@@ -45,9 +46,30 @@ def _signs(rng, shape) -> np.ndarray:
     return np.where(rng.random(shape) < 0.5, -1, 1).astype(np.int8)
 
 
-def make_dataset(cfg: dict, protocol: dict, seed) -> dict:
-    """One instance and its training and test sets (arrays; ``x`` in {-1, +1} as int8)."""
-    rng = np.random.default_rng(seed)
+def dataset_stream(protocol: str, index: int) -> tuple:
+    """The seed-stream names of dataset ``index`` of a protocol (:mod:`memtrade.seeds`)."""
+    return ("brown", "dataset", protocol, int(index))
+
+
+def make_dataset(cfg: dict, protocol: dict, rng: np.random.Generator) -> dict:
+    """One instance and its training and test sets.
+
+    Parameters
+    ----------
+    cfg : dict
+        ``n``, ``d``, ``subpopulations``, ``a`` and ``test_size`` of the config's ``brown`` section.
+    protocol : dict
+        ``labels`` and ``frequencies`` of one protocol.
+    rng : numpy.random.Generator
+        The stream of :func:`dataset_stream`.
+
+    Returns
+    -------
+    dict of arrays
+        ``x`` (n, d) in {-1, +1} as int8, ``y``, ``sub`` (subpopulation of each example), ``fixed``,
+        ``values``, ``labels`` (per subpopulation), ``classes``, ``singleton``, ``rho``, and
+        ``x_<test>``, ``y_<test>`` for the test sets fresh, represented and singletons.
+    """
     n, d, N, m = cfg["n"], cfg["d"], cfg["subpopulations"], cfg["test_size"]
     rho = subcube_rate(n, d, cfg["a"])
     # Binomial(d, rho) fixed coordinates at uniformly random positions, uniform values
@@ -103,9 +125,28 @@ def _attack(mcfg: dict, net, labels, d: int, rng) -> np.ndarray:
     return coordinate_ascent(net.queries(), labels, d, rng, max_sweeps=mcfg["max_sweeps"])[0]
 
 
-def train_and_attack(mcfg: dict, data: dict, seed) -> pd.DataFrame:
-    """Train one model on one dataset; one row of error rates and attack counts per metric checkpoint."""
-    rng = np.random.default_rng(seed)
+def train_and_attack(mcfg: dict, data: dict, seed: int, stream: tuple) -> pd.DataFrame:
+    """Train one model on one dataset; one row of error rates and attack counts per metric checkpoint.
+
+    Parameters
+    ----------
+    mcfg : dict
+        One model's settings (the config's ``brown.models.<model>`` without ``resources``).
+    data : dict
+        A dataset of :func:`make_dataset`.
+    seed : int
+        The run seed. The initialisation draws from ``(*stream, "init")`` and the attack at a
+        checkpoint from ``(*stream, "attack", updates)`` (:mod:`memtrade.seeds`).
+    stream : tuple
+        The names of this training run, for example ("brown", protocol, model, index).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per checkpoint: ``step`` (updates done), ``train_loss`` (nats), error rates, and the attack's
+        counts of fixed and free coordinates in total and recovered.
+    """
+    rng = seeds.generator(seed, *stream, "init")
     x, y = data["x"].astype(np.float32), data["y"]
     d, C = x.shape[1], int(data["classes"][0])
     single = np.flatnonzero(data["singleton"])
@@ -127,7 +168,7 @@ def train_and_attack(mcfg: dict, data: dict, seed) -> pd.DataFrame:
             row[f"{name}_error"] = float(np.mean(net.predict(xt) != yt)) if len(yt) else np.nan
         row.update(singletons=len(single), attacked=0, fixed_total=0, fixed_correct=0, free_total=0, free_correct=0)
         if updates in attack_at and len(targets):
-            guess = _attack(mcfg, net, y[targets], d, np.random.default_rng([*np.atleast_1d(seed), 7, updates]))
+            guess = _attack(mcfg, net, y[targets], d, seeds.generator(seed, *stream, "attack", updates))
             right = guess == data["x"][targets]
             row.update(
                 attacked=len(targets),
@@ -157,11 +198,6 @@ def _t_interval(values: np.ndarray, level: float):
         return mean, np.nan, np.nan
     half = t_quantile(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
     return mean, max(0.0, mean - half), min(1.0, mean + half)
-
-
-def certified_bits(free_per_singleton: float, p: float) -> float:
-    """Fano per free coordinate with pooled error rate p (an attack may flip its guess: symmetric in p)."""
-    return float(free_per_singleton * max(0.0, 1.0 - float(h2(np.clip(p, 0.0, 1.0)))))
 
 
 def summarize(stats: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
@@ -198,8 +234,9 @@ def summarize(stats: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
             else:
                 worst = p_hi if p_hi < 0.5 else p_lo
             row["free_coordinates_per_singleton"] = float(free)
-            row["certified_bits_per_singleton_estimate"] = certified_bits(free, p)
-            row["certified_bits_per_singleton"] = np.nan if np.isnan(worst) else certified_bits(free, worst)
+            # Fano per free coordinate (a fair bit) at the pooled error rate; symmetric in p
+            row["certified_bits_per_singleton_estimate"] = float(fano_bits(free, p))
+            row["certified_bits_per_singleton"] = np.nan if np.isnan(worst) else float(fano_bits(free, worst))
             row["certified_bits_per_model"] = row["certified_bits_per_singleton"] * row["singletons_per_seed"]
         rows.append(row)
     return pd.DataFrame(rows)

@@ -17,7 +17,6 @@ import io
 import json
 import math
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +30,7 @@ class UsageError(ValueError):
 
 
 def _problem(name: str, d: int, c: float):
-    from .config import ConfigError, _check_scale
+    from .config import ConfigError, check_scale
     from .problems import make_problem
 
     if d < 1:
@@ -40,7 +39,7 @@ def _problem(name: str, d: int, c: float):
         raise UsageError(f"--c must be a positive finite number, got {c}")
     problem = make_problem(name, d, {"c": c})
     try:
-        _check_scale("--c", problem, f"at d = {d}")
+        check_scale("--c", problem, f"at d = {d}")
     except ConfigError as err:
         raise UsageError(str(err).replace("config key ", "")) from None
     return problem
@@ -54,10 +53,12 @@ def _check_n(ns) -> None:
 
 def _emit(table: pd.DataFrame, fmt: str, output: str | None, extra_text: str = "") -> None:
     """Print or write a table: a readable table, JSON records or CSV."""
-    if fmt == "json":
-        text = json.dumps(json.loads(table.to_json(orient="records")), indent=2) + "\n"
+    if fmt == "json":  # full precision: json writes floats by repr; NaN and +-inf as null
+        clean = table.replace([np.inf, -np.inf], np.nan)
+        records = clean.astype(object).where(clean.notna(), None).to_dict(orient="records")
+        text = json.dumps(records, indent=2, default=_plain) + "\n"
     elif fmt == "csv":
-        text = table.to_csv(index=False)
+        text = table.to_csv(index=False)  # floats by repr: full precision
     else:
         text = table.to_string(index=False) + "\n" + extra_text
     if output:
@@ -68,37 +69,24 @@ def _emit(table: pd.DataFrame, fmt: str, output: str | None, extra_text: str = "
         sys.stdout.write(text)
 
 
+def _plain(value):
+    """NumPy scalars as Python numbers for json (full precision)."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
 # ------------------------------------------------------------------------------------------ bound
 
 
 def bound_table(problem_name: str, d: int, ns, errors, c: float = 1.0) -> pd.DataFrame:
-    """tau_n, rho_n, F_n and LB_n(err) for each n and error (the workflow's sdpi and bound functions)."""
-    from .bounds import lower_bound_bits
-    from .sdpi import constants
+    """Check the arguments of ``memtrade bound``, then :func:`memtrade.bounds.bound_table`."""
+    from .bounds import bound_table as table
 
     problem = _problem(problem_name, d, c)
     _check_n(ns)
     bad = [e for e in errors if not (0.0 <= e <= 0.5)]
     if bad:
         raise UsageError(f"--error must lie in [0, 1/2], got {bad[0]}")
-    rows = []
-    for n in ns:
-        k = constants(problem, int(n))
-        for err in errors:
-            rows.append(
-                {
-                    "problem": problem_name,
-                    "d": d,
-                    "n": int(n),
-                    problem.scale_name: float(problem.scale),
-                    "tau": k["tau"],
-                    "rho": k["rho"],
-                    "F": k["F"],
-                    "error": float(err),
-                    "lower_bound_bits": float(lower_bound_bits(k["F"], err)),
-                }
-            )
-    return pd.DataFrame(rows)
+    return table(problem, ns, errors)
 
 
 # ------------------------------------------------------------------------------------------- eta
@@ -119,21 +107,6 @@ def _read_matrix(path: str, what: str) -> np.ndarray:
         r, col = np.argwhere(m < 0)[0]
         raise UsageError(f"{what} {path}: negative entry {m[r, col]:g} at row {r + 1}, column {col + 1}")
     return m
-
-
-def eta_result(p_b, w, restarts: int) -> dict:
-    """eta_KL, its bounds, the maximising Q_B and the method, as a flat record."""
-    from .eta import eta_kl
-
-    res = eta_kl(p_b, w, restarts=restarts)
-    method = {"tilt": "exact tilting (binary A)", "simplex": f"optimiser on the simplex ({4 * restarts} restarts)"}
-    return {
-        "eta_kl": res.eta,
-        "maximal_correlation2": res.maxcorr2,
-        "dobrushin": res.dobrushin,
-        "method": method.get(res.method, res.method),
-        "maximising_q_b": list(res.q_b) if res.q_b else "none attained: the supremum is the limit Q_B -> P_B",
-    }
 
 
 def eta_inputs(joint: str | None, channel: str | None, input_: str | None, tol: float = 1e-9):
@@ -182,8 +155,8 @@ def _param(text: str):
 
 
 def load_estimator(path: str, params: dict, need_scores: bool = True):
-    """The estimator class at ``module.Class``, checked: it imports, has fit/predict, and scores for the attacks."""
-    from .blackbox import check_estimator
+    """The estimator class at ``module.Class``, checked (:func:`memtrade.blackbox.learners.check_estimator`)."""
+    from .blackbox.learners import check_estimator
 
     try:
         return check_estimator(path, params, need_scores)
@@ -192,31 +165,17 @@ def load_estimator(path: str, params: dict, need_scores: bool = True):
 
 
 def audit(problem_name, d, ns, seeds, estimator, params, c=1.0, n_test=500, bootstrap=200, seed=0, progress=None):
-    """Train the estimator on generated datasets; certify its memorization by every query-only attack that applies.
-
-    Returns the black-box table (docs/outputs.md) with a ``ratio_to_bound`` column added.
-    """
-    from . import blackbox as B
+    """Check the arguments of ``memtrade audit``, then :func:`memtrade.blackbox.audit.audit`."""
+    from .blackbox.audit import audit as run_audit
 
     problem = _problem(problem_name, d, c)
     _check_n(ns)
-    if problem.name == "gaussian":
+    if not problem.binary_inputs:
         raise UsageError("the query-only attacks search inputs in {-1, +1}^d: use --problem boolean or sparse")
     if seeds < 2:
         raise UsageError(f"--seeds must be at least 2 (intervals over seeds), got {seeds}")
     load_estimator(estimator, params)
-    spec = {"kind": "sklearn", "estimator": estimator, "params": params}
-    name = "natural" if estimator == "memtrade.blackbox.NaturalClassifier" else estimator.rsplit(".", 1)[-1]
-    frames, start = [], time.perf_counter()
-    for s in range(seeds):
-        data = B.make_dataset(problem, max(ns), n_test, [int(seed), 17, s])
-        frames.append(B.run_learner(problem, "sklearn", spec, data, sorted(ns), s)[1])
-        if progress:
-            progress(f"memtrade audit: seed {s + 1}/{seeds} done, {time.perf_counter() - start:.1f} s elapsed")
-    table = B.blackbox_table(problem, {name: pd.concat(frames, ignore_index=True)}, bootstrap, int(seed))
-    lb = table["lower_bound_bits"]
-    table["ratio_to_bound"] = (table["certified_bits"] / lb).where(lb > 1e-9)
-    return table
+    return run_audit(problem, ns, seeds, estimator, params, n_test, bootstrap, seed, progress)
 
 
 # ------------------------------------------------------------------------------------------- main
@@ -286,6 +245,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run the command with ``argv`` (default: sys.argv); the exit status (0, or 2 on bad input)."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "bound":
@@ -294,7 +254,9 @@ def main(argv=None) -> int:
             p_b, w = eta_inputs(args.joint, args.channel, args.input)
             if args.restarts < 1:
                 raise UsageError("--restarts must be at least 1")
-            _emit(pd.DataFrame([eta_result(p_b, w, args.restarts)]), args.format, args.output)
+            from .eta import eta_record
+
+            _emit(pd.DataFrame([eta_record(p_b, w, args.restarts)]), args.format, args.output)
         else:
             params = dict(_param(p) for p in args.param)
             table = audit(

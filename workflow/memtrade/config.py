@@ -28,6 +28,7 @@ def _key_path(path, error=None) -> str:
 
 
 def load_schema(schema_path) -> dict:
+    """The JSON schema of the configuration, from its YAML file."""
     return yaml.safe_load(Path(schema_path).read_text())
 
 
@@ -64,7 +65,7 @@ def validate(config: dict, schema_path, estimator_cache: Path | None = None) -> 
     for name, section in config["problems"].items():
         for d in section["d"]:
             problem = make_problem(name, d, section)
-            _check_scale(f"problems.{name}.c", problem, f"at d = {d}; lower c or raise the smallest d")
+            check_scale(f"problems.{name}.c", problem, f"at d = {d}; lower c or raise the smallest d")
     _validate_mixture(config.get("mixture"))
     _validate_blackbox(config.get("blackbox"), estimator_cache)
     brown = config.get("brown")
@@ -101,9 +102,13 @@ def _check_finite(value, path: list) -> None:
         raise ConfigError(f"config key '{_key_path(path)}': {value} is not a finite number")
 
 
-def _check_scale(key: str, problem, hint: str = "") -> None:
-    """The Boolean bias r and the sparse fixing probability q must lie in (0, 1)."""
-    if problem.name in ("boolean", "sparse") and not 0 < problem.scale < 1:
+def check_scale(key: str, problem, hint: str = "") -> None:
+    """Raise ConfigError naming ``key`` unless the problem's probability scale lies in (0, 1).
+
+    The Boolean bias r and the sparse fixing probability q are probabilities; the Gaussian
+    sigma^2 has no upper limit.
+    """
+    if problem.binary_inputs and not 0 < problem.scale < 1:
         raise ConfigError(
             f"config key '{key}': {problem.scale_name} = {problem.scale:.4g} must lie in (0, 1) {hint}".rstrip()
         )
@@ -113,7 +118,7 @@ def _validate_mixture(mix) -> None:
     if mix is None:
         return
     problem = make_problem(mix["problem"], mix["d"], mix)
-    _check_scale("mixture.c", problem)
+    check_scale("mixture.c", problem)
     if mix["frontier_n"] not in mix["n"]:
         raise ConfigError(f"config key 'mixture.frontier_n': {mix['frontier_n']} is not in mixture.n = {mix['n']}")
     if 1 not in mix["thresholds"]:
@@ -162,7 +167,7 @@ def _check_estimator_cached(spec: dict, cache: Path | None) -> None:
                 return
         except (OSError, ValueError):
             pass
-    from .blackbox import check_estimator
+    from .blackbox.learners import check_estimator
 
     check_estimator(spec["estimator"], spec.get("params", {}))
     if key is not None:
@@ -180,7 +185,7 @@ def _validate_blackbox(bb, estimator_cache: Path | None = None) -> None:
         return
     for name, section in bb["problems"].items():
         problem = make_problem(name, section["d"], section)
-        _check_scale(f"blackbox.problems.{name}.c", problem)
+        check_scale(f"blackbox.problems.{name}.c", problem)
     for name, spec in bb["learners"].items():
         if spec["kind"] == "sklearn":  # import it now: a bad path fails before any job runs
             try:

@@ -14,6 +14,17 @@ def h2(p):
     return (entr(p) + entr(1.0 - p)) / LN2
 
 
+def fano_bits(components, error_rate, entropy_bits=1.0):
+    """Fano's lower bound on the information an attack recovers about binary components, in bits.
+
+    ``components`` components of conditional entropy ``entropy_bits`` each, guessed with pooled error
+    rate ``error_rate``: components * max(0, entropy_bits - h2(error_rate)). By concavity of h2 the
+    pooled rate gives a valid bound for the sum (docs/science.md section 5). Broadcasts.
+    """
+    p = np.clip(np.asarray(error_rate, dtype=float), 0.0, 1.0)
+    return np.asarray(components, dtype=float) * np.maximum(0.0, entropy_bits - h2(p))
+
+
 def entropy_bits(probs, axis=-1):
     """Shannon entropy in bits of probability vectors along ``axis``."""
     return np.sum(entr(np.asarray(probs, dtype=float)), axis=axis) / LN2

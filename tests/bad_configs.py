@@ -1,0 +1,52 @@
+"""Bad configurations, each with the config key its error message must name (unit and end-to-end tests)."""
+
+BAD = {
+    "negative d": (lambda c: c["problems"]["gaussian"]["d"].__setitem__(0, -5), "problems.gaussian.d[0]"),
+    "unknown learner": (lambda c: c["learners"].__setitem__("ridge", {"family": "ridgeline"}), "learners.ridge.family"),
+    "n = 0": (lambda c: c["problems"]["gaussian"]["n"].__setitem__(0, 0), "problems.gaussian.n[0]"),
+    "missing section": (lambda c: c.pop("learners"), "'learners'"),
+    "string for a number": (lambda c: c["problems"]["gaussian"].__setitem__("c", "large"), "problems.gaussian.c"),
+    "frontier n off the grid": (lambda c: c["analysis"].__setitem__("frontier_n", 3), "analysis.frontier_n"),
+    "bits not an integer": (
+        lambda c: c["learners"]["store_all"].__setitem__("bits", [1.5]),
+        "learners.store_all.bits[0]",
+    ),
+    "Boolean bias r >= 1": (lambda c: c["problems"]["boolean"].__setitem__("c", 10.0), "problems.boolean.c"),
+    "target error above 1/2": (lambda c: c["analysis"].__setitem__("target_error", 0.6), "analysis.target_error"),
+    "d beyond what exact evaluation handles": (
+        lambda c: c["problems"]["boolean"]["d"].__setitem__(0, 10**11),
+        "problems.boolean.d[0]",
+    ),
+    "sklearn estimator that does not import": (
+        lambda c: c["blackbox"]["learners"].__setitem__("x", {"kind": "sklearn", "estimator": "sklearn.nothere.Tree"}),
+        "blackbox.learners.x.estimator",
+    ),
+    "sklearn estimator without fit/predict": (
+        lambda c: c["blackbox"]["learners"].__setitem__(
+            "x", {"kind": "sklearn", "estimator": "collections.OrderedDict"}
+        ),
+        "blackbox.learners.x.estimator",
+    ),
+    "NaN in a float key": (lambda c: c["problems"]["gaussian"].__setitem__("c", float("nan")), "problems.gaussian.c"),
+    "inf in an integer key": (lambda c: c["blackbox"].__setitem__("seeds", float("inf")), "blackbox.seeds"),
+    "-inf in a list": (
+        lambda c: c["mixture"]["zipf_exponents"].__setitem__(0, float("-inf")),
+        "mixture.zipf_exponents[0]",
+    ),
+    "Brown attack unknown": (
+        lambda c: c["brown"]["models"]["mlp"].__setitem__("attack", "gradient"),
+        "brown.models.mlp.attack",
+    ),
+    "Brown sign attack without repeats": (
+        lambda c: c["brown"]["models"]["logistic"].pop("repeats"),
+        "brown.models.logistic.repeats",
+    ),
+    "Brown protocol trains an unknown model": (
+        lambda c: c["brown"]["protocols"]["faithful"].__setitem__("models", ["logistic", "resnet"]),
+        "brown.protocols.faithful.models",
+    ),
+    "Brown labels neither subpopulation nor a count": (
+        lambda c: c["brown"]["protocols"]["faithful"].__setitem__("labels", "classes"),
+        "brown.protocols.faithful.labels",
+    ),
+}
