@@ -68,6 +68,36 @@ def test_bound_formats_and_output_file_only(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bound.csv"]  # nothing else written
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_machine_readable_formats_carry_every_bit(fmt):
+    """JSON and CSV give the library's floats exactly (not rounded to 10 decimals)."""
+    import io
+
+    from memtrade.bounds import bound_table
+    from memtrade.problems import make_problem
+
+    ref = bound_table(make_problem("boolean", 1000, {"c": 1.0}), [1, 3, 7], [0.1, 1 / 3])
+    proc = run(
+        "bound",
+        "--problem",
+        "boolean",
+        "--d",
+        "1000",
+        "--n",
+        "1",
+        "3",
+        "7",
+        "--error",
+        "0.1",
+        repr(1 / 3),
+        "--format",
+        fmt,
+    )
+    got = pd.DataFrame(json.loads(proc.stdout)) if fmt == "json" else pd.read_csv(io.StringIO(proc.stdout))
+    for col in ("r", "tau", "rho", "F", "error", "lower_bound_bits"):
+        assert got[col].tolist() == ref[col].tolist(), col  # equal to the last bit
+
+
 def test_eta_of_known_channels(tmp_path):
     r = 0.6
     joint = np.array([[1 + r, 1 - r], [1 - r, 1 + r]]) / 4  # doubly symmetric binary pair: eta = r^2
