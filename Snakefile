@@ -48,10 +48,10 @@ wildcard_constraints:
     learner="[a-z][a-z0-9_]*",
     d="[0-9]+",
     prior="[a-z][a-z0-9_.]*",
-    bproblem="gaussian|boolean|sparse",
-    blearner="[a-z][a-z0-9_]*",
-    bmodel="[a-z][a-z0-9_]*",
-    bprotocol="[a-z][a-z0-9_]*",
+    blackbox_problem="gaussian|boolean|sparse",
+    blackbox_learner="[a-z][a-z0-9_]*",
+    brown_model="[a-z][a-z0-9_]*",
+    brown_protocol="[a-z][a-z0-9_]*",
 
 
 include: "workflow/rules/sdpi.smk"

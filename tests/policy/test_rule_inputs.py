@@ -1,48 +1,42 @@
-"""Every library module a rule's script imports is declared in that rule's lib(...) inputs."""
+"""Every rule that runs a script declares that script's library files as inputs, derived from its imports."""
 
 import re
 
 from conftest import ROOT
+from memtrade.imports import library_files
 
 RULES = ROOT / "workflow" / "rules"
-SCRIPTS = ROOT / "workflow" / "scripts"
+LIB = ROOT / "workflow" / "memtrade"
 
 
 def _rules():
     for path in sorted(RULES.glob("*.smk")):
         for body in re.split(r"^rule ", path.read_text(), flags=re.M)[1:]:
             name = body.split(":", 1)[0]
-            script = re.search(r'script:\s*\n\s*"\.\./scripts/([\w]+\.py)"', body)
-            lib = re.search(r"lib=lib\((.*?)\),\n", body, flags=re.S)
-            yield name, script.group(1) if script else None, re.findall(r'"([\w.]+)"', lib.group(1)) if lib else []
+            script = re.search(r'script:\s*\n\s*"(\.\./scripts/[\w]+\.py)"', body)
+            lib = re.findall(r'lib=lib_for\("([^"]+)"\)', body)
+            yield name, script.group(1) if script else None, lib
 
 
-def test_scripts_import_only_declared_library_modules():
+def test_each_scripted_rule_declares_lib_for_its_own_script():
     checked = 0
-    for rule, script, declared in _rules():
+    for rule, script, lib in _rules():
         if script is None:
+            assert not lib, f"rule {rule} runs no script but declares library inputs"
             continue
-        text = (SCRIPTS / script).read_text()
-        imported = set(re.findall(r"^from memtrade\.([\w]+)", text, flags=re.M))
-        imported |= {
-            m
-            for group in re.findall(r"^from memtrade import ([\w, ]+)", text, flags=re.M)
-            for m in re.findall(r"\w+", group)
-        }
-        missing = imported - set(declared)
-        assert not missing, f"rule {rule}: script {script} imports {sorted(missing)} not declared in lib(...)"
+        assert lib == [script], f"rule {rule}: runs {script} but declares lib={lib}"
         checked += 1
-    assert checked >= 15
+    assert checked >= 20
+    assert "def lib(" not in (RULES / "common.smk").read_text()  # no hand-listed module names
 
 
-def test_lib_closure_follows_library_imports():
-    """lib() adds what the named modules import in turn (parsed from common.smk's helper)."""
-    import types
-    from pathlib import Path
-
-    src = (RULES / "common.smk").read_text()
-    code = src[src.index("def _module_files") : src.index("def problem_params")]
-    ns = {"re": re, "Path": Path, "workflow": types.SimpleNamespace(basedir=str(ROOT))}
-    exec(code, ns)  # noqa: S102 - the helper's own source
-    files = {Path(f).relative_to(ROOT / "workflow" / "memtrade").as_posix() for f in ns["lib"]("mixture")}
-    assert {"mixture.py", "estimators/discrete.py", "sdpi.py", "eta.py", "learners/base.py", "__init__.py"} <= files
+def test_every_library_module_a_script_imports_is_in_its_inputs():
+    """The derived inputs contain each memtrade module the script names at the top of the file."""
+    for script in sorted((ROOT / "workflow" / "scripts").glob("*.py")):
+        files = {p.removeprefix(str(LIB) + "/") for p in library_files(script, LIB)}
+        for mod in re.findall(r"^from memtrade\.([\w.]+) import", script.read_text(), flags=re.M):
+            path = mod.replace(".", "/")
+            assert f"{path}.py" in files or f"{path}/__init__.py" in files, (script.name, mod)
+        for group in re.findall(r"^from memtrade import ([\w, ]+)", script.read_text(), flags=re.M):
+            for mod in re.findall(r"\w+", group):
+                assert f"{mod}.py" in files or f"{mod}/__init__.py" in files, (script.name, mod)

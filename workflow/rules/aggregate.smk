@@ -3,7 +3,7 @@ rule table:
     input:
         exact=exact_files,
         sdpi=f"{RESULTS}/sdpi/{{problem}}.csv",
-        lib=lib("aggregate", "bounds", "info", "io"),
+        lib=lib_for("../scripts/table.py"),
     output:
         report(
             f"{RESULTS}/tables/{{problem}}_memorization.csv",
@@ -23,7 +23,7 @@ rule best_at_target:
     input:
         table=f"{RESULTS}/tables/{{problem}}_memorization.csv",
         targets=f"{RESULTS}/tables/{{problem}}_targets.csv",
-        lib=lib("aggregate", "bounds", "info", "io"),
+        lib=lib_for("../scripts/best_at_target.py"),
     output:
         report(
             f"{RESULTS}/tables/{{problem}}_best_at_target.csv",
@@ -44,7 +44,7 @@ rule combine:
         tables=expand(
             f"{RESULTS}/tables/{{problem}}_memorization.csv", problem=PROBLEMS
         ),
-        lib=lib("aggregate", "io"),
+        lib=lib_for("../scripts/combine.py"),
     output:
         f"{RESULTS}/tables/memorization.csv",
     log:
@@ -61,7 +61,7 @@ rule ratios:
         best=expand(
             f"{RESULTS}/tables/{{problem}}_best_at_target.csv", problem=PROBLEMS
         ),
-        lib=lib("aggregate", "bounds", "info", "io", "learners"),
+        lib=lib_for("../scripts/ratios.py"),
     output:
         ratios=report(
             f"{RESULTS}/tables/ratios.csv",

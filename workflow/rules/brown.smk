@@ -1,20 +1,20 @@
 rule brown_dataset:
     """Brown et al. datasets of one protocol, one file per seed (temporary; sidecars record seed and parameters)."""
     input:
-        lib=lib("brown", "blackbox", "io"),
+        lib=lib_for("../scripts/brown_dataset.py"),
     output:
         data=temp(
             [
-                f"{RESULTS}/datasets/brown/{{bprotocol}}/seed{s}.npz"
+                f"{RESULTS}/datasets/brown/{{brown_protocol}}/seed{s}.npz"
                 for s in BROWN_SEEDS
             ]
         ),
         meta=[
-            f"{RESULTS}/datasets/brown/{{bprotocol}}/seed{s}.npz.json"
+            f"{RESULTS}/datasets/brown/{{brown_protocol}}/seed{s}.npz.json"
             for s in BROWN_SEEDS
         ],
     log:
-        f"{RESULTS}/logs/dataset/brown_{{bprotocol}}.log",
+        f"{RESULTS}/logs/dataset/brown_{{brown_protocol}}.log",
     conda:
         "../../envs/compute.yaml"
     params:
@@ -26,7 +26,7 @@ rule brown_dataset:
             if BROWN
             else None
         ),
-        protocol=lambda wc: config["brown"]["protocols"][wc.bprotocol],
+        protocol=lambda wc: config["brown"]["protocols"][wc.brown_protocol],
         seed=config["seed"],
     script:
         "../scripts/brown_dataset.py"
@@ -36,24 +36,24 @@ rule brown_run:
     """Train one model on a chunk of seeds; errors along training and query-only attacks on singletons."""
     input:
         data=lambda wc: [
-            f"{RESULTS}/datasets/brown/{wc.bprotocol}/seed{s}.npz"
-            for s in brown_chunks(wc.bmodel)[int(wc.chunk)]
+            f"{RESULTS}/datasets/brown/{wc.brown_protocol}/seed{s}.npz"
+            for s in brown_chunks(wc.brown_model)[int(wc.chunk)]
         ],
-        lib=lib("brown", "blackbox", "io"),
+        lib=lib_for("../scripts/brown_run.py"),
     output:
-        f"{RESULTS}/brown/{{bprotocol}}/{{bmodel}}/chunk{{chunk}}.csv",
+        f"{RESULTS}/brown/{{brown_protocol}}/{{brown_model}}/chunk{{chunk}}.csv",
     log:
-        f"{RESULTS}/logs/brown/{{bprotocol}}_{{bmodel}}_chunk{{chunk}}.log",
+        f"{RESULTS}/logs/brown/{{brown_protocol}}_{{brown_model}}_chunk{{chunk}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/brown/{{bprotocol}}_{{bmodel}}_chunk{{chunk}}.tsv"
+        f"{RESULTS}/benchmarks/brown/{{brown_protocol}}_{{brown_model}}_chunk{{chunk}}.tsv"
     conda:
         "../../envs/compute.yaml"
     threads: config["brown"]["blas_threads"] if BROWN else 1
     resources:
-        mem_mb=lambda wc: brown_resources(wc.bmodel)["mem_mb"],
-        runtime=lambda wc: brown_resources(wc.bmodel)["runtime"],
+        mem_mb=lambda wc: brown_resources(wc.brown_model)["mem_mb"],
+        runtime=lambda wc: brown_resources(wc.brown_model)["runtime"],
     params:
-        model=lambda wc: brown_model(wc.bmodel),
+        model=lambda wc: brown_model_settings(wc.brown_model),
         blas_threads=config["brown"]["blas_threads"] if BROWN else 1,
         seed=config["seed"],
     script:
@@ -64,7 +64,7 @@ rule brown_table:
     """Means and 95 % intervals over seeds per (protocol, model, step): errors, recovery, certified bits."""
     input:
         stats=brown_runs(),
-        lib=lib("brown", "io"),
+        lib=lib_for("../scripts/brown_table.py"),
     output:
         report(
             f"{RESULTS}/tables/brown_attack.csv",
@@ -93,7 +93,7 @@ rule brown_figure:
         style=str(
             Path(workflow.basedir) / "workflow" / "memtrade" / "memtrade.mplstyle"
         ),
-        lib=lib("plotting", "bounds", "info", "io"),
+        lib=lib_for("../scripts/brown_figure.py"),
     output:
         pdf=f"{RESULTS}/figures/brown.pdf",
         png=report(

@@ -3,7 +3,7 @@ rule claims:
     input:
         unpack(claim_tables),
         claims=str(Path(workflow.basedir) / "claims.yaml"),
-        lib=lib("claims", "bounds", "info", "io"),
+        lib=lib_for("../scripts/claims.py"),
     output:
         csv=report(
             f"{RESULTS}/tables/claims.csv",
@@ -25,7 +25,7 @@ rule report_landing:
         claims=f"{RESULTS}/tables/claims.csv",
         rates=f"{RESULTS}/figures/rates.png",
         tightness=f"{RESULTS}/figures/tightness.png",
-        lib=lib("docs", "io"),
+        lib=lib_for("../scripts/report_landing.py"),
     output:
         rst=f"{RESULTS}/report/landing.rst",
         config=report(

@@ -1,5 +1,5 @@
 # Shared helpers: output paths, library inputs, per-job config slices.
-import re
+from memtrade.imports import library_files
 from memtrade.config import (
     blackbox_pairs,
     brown_protocol_models,
@@ -36,52 +36,13 @@ GALLERY = (
 )
 
 
-def _module_files(base, name):
-    """The files of module ``name`` (dotted, relative to memtrade): a file, or a package's files."""
-    path = base.joinpath(*name.split("."))
-    if path.is_dir():
-        return sorted(path.glob("*.py"))
-    return [path.with_suffix(".py")] if path.with_suffix(".py").exists() else []
+def lib_for(script):
+    """The library files ``script`` (relative to workflow/rules) imports, found by memtrade.imports.
 
-
-def _local_imports(base, file):
-    """memtrade modules that ``file`` imports (relative or absolute), as dotted names."""
-    package = file.parent.relative_to(base).parts
-    names = set()
-    for dots, mod, what in re.findall(
-        r"^\s*from\s+(\.+)([\w.]*)\s+import\s+([\w, ()]+)", file.read_text(), flags=re.M
-    ):
-        parent = package[: len(package) - (len(dots) - 1)]
-        root = [*parent, *mod.split(".")] if mod else list(parent)
-        names.add(".".join(root))
-        for item in re.findall(r"\w+", what):  # "from . import x" may name modules
-            names.add(".".join([*root, item]))
-    names |= set(
-        re.findall(
-            r"^\s*(?:from|import)\s+memtrade\.([\w.]+)", file.read_text(), flags=re.M
-        )
-    )
-    return {n.strip(".") for n in names if n.strip(".")}
-
-
-def lib(*modules):
-    """Library files imported by a job, directly or through other library modules.
-
-    Declared as the job's inputs, so editing any library code the job runs reruns it.
+    Declared as the rule's ``lib`` input, so editing library code a job runs reruns that job.
     """
-    base = Path(workflow.basedir) / "workflow" / "memtrade"
-    todo = [f for m in modules for f in _module_files(base, m)] + [base / "__init__.py"]
-    seen = set()
-    while todo:
-        f = todo.pop()
-        if f in seen:
-            continue
-        seen.add(f)
-        for name in _local_imports(base, f):
-            todo += _module_files(base, name)
-        if f.parent != base:  # a sub-package's __init__ runs first
-            todo.append(f.parent / "__init__.py")
-    return sorted(str(f) for f in seen)
+    base = Path(workflow.basedir) / "workflow"
+    return library_files(base / "rules" / script, base / "memtrade")
 
 
 def brown_chunks(model):
@@ -91,7 +52,7 @@ def brown_chunks(model):
     return [list(range(i, min(i + per, m["seeds"]))) for i in range(0, m["seeds"], per)]
 
 
-def brown_model(model):
+def brown_model_settings(model):
     """A Brown et al. model's settings without its cluster resources (they do not change results)."""
     return {
         k: v for k, v in config["brown"]["models"][model].items() if k != "resources"
@@ -133,7 +94,7 @@ def exact_files(wildcards):
     ]
 
 
-def blackbox_learner(problem, learner):
+def blackbox_learner_spec(problem, learner):
     """The config entry of a black-box learner; ``natural`` is the problem's structured learner."""
     if learner == "natural":
         return {"kind": "natural", "problem": problem}

@@ -1,7 +1,7 @@
 rule exact:
     """Exact memorization and test error of one learner entry at one d, over the n grid."""
     input:
-        lib=lib("problems", "learners", "estimators", "quadrature", "info", "io"),
+        lib=lib_for("../scripts/exact.py"),
     output:
         f"{RESULTS}/exact/{{problem}}/{{learner}}/d{{d}}.csv",
     log:
@@ -26,7 +26,7 @@ rule exact:
 rule targets:
     """Target test error per d: configured, or sign_subset's at n = 1 with k = d."""
     input:
-        lib=lib("problems", "learners", "estimators", "quadrature", "info", "io"),
+        lib=lib_for("../scripts/targets.py"),
     output:
         f"{RESULTS}/tables/{{problem}}_targets.csv",
     log:

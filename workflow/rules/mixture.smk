@@ -1,18 +1,7 @@
 rule mixture_curves:
     """Exact per-cluster memorization, error, F_m and bound for every count m."""
     input:
-        lib=lib(
-            "mixture",
-            "problems",
-            "learners",
-            "estimators",
-            "sdpi",
-            "eta",
-            "bounds",
-            "quadrature",
-            "info",
-            "io",
-        ),
+        lib=lib_for("../scripts/mixture_curves.py"),
     output:
         f"{RESULTS}/mixture/curves.csv",
     log:
@@ -40,7 +29,7 @@ rule mixture_prior:
     """Trade-off over thresholds, bound split by count, Feldman's prediction: one prior."""
     input:
         curves=f"{RESULTS}/mixture/curves.csv",
-        lib=lib("mixture", "bounds", "info", "io"),
+        lib=lib_for("../scripts/mixture_prior.py"),
     output:
         trade=f"{RESULTS}/mixture/prior/{{prior}}_tradeoff.csv",
         by_count=f"{RESULTS}/mixture/prior/{{prior}}_by_count.csv",
@@ -78,7 +67,7 @@ rule mixture_tables:
         feldman=expand(
             f"{RESULTS}/mixture/prior/{{prior}}_feldman.csv", prior=MIXTURE_PRIORS
         ),
-        lib=lib("mixture", "bounds", "info", "io"),
+        lib=lib_for("../scripts/mixture_tables.py"),
     output:
         trade=report(
             f"{RESULTS}/tables/mixture_tradeoff.csv",
@@ -112,7 +101,7 @@ rule mixture_figure:
         style=str(
             Path(workflow.basedir) / "workflow" / "memtrade" / "memtrade.mplstyle"
         ),
-        lib=lib("plotting", "bounds", "info", "io"),
+        lib=lib_for("../scripts/mixture_figure.py"),
     output:
         pdf=[f"{RESULTS}/figures/mixture_{f}.pdf" for f in MIXTURE_FIGURES],
         png=[

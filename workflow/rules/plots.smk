@@ -8,7 +8,7 @@ rule figure:
         style=str(
             Path(workflow.basedir) / "workflow" / "memtrade" / "memtrade.mplstyle"
         ),
-        lib=lib("plotting", "bounds", "info", "io"),
+        lib=lib_for("../scripts/figure.py"),
     output:
         pdf=[f"{RESULTS}/figures/{{problem}}_{f}.pdf" for f in FIGURES],
         png=[
@@ -40,7 +40,7 @@ rule summary_figure:
         style=str(
             Path(workflow.basedir) / "workflow" / "memtrade" / "memtrade.mplstyle"
         ),
-        lib=lib("plotting", "bounds", "info", "io"),
+        lib=lib_for("../scripts/summary_figure.py"),
     output:
         pdf=[f"{RESULTS}/figures/{f}.pdf" for f in SUMMARY_FIGURES],
         png=[
@@ -63,23 +63,22 @@ rule summary_figure:
 
 
 rule gallery:
-    """README gallery and generated findings: downscaled figures in docs/gallery/; the README claims
-    table and docs/results.md filled between markers from this run's tables (run: bash bin/gallery).
+    """The README gallery and the generated document sections, built under results/gallery/ (nothing tracked:
+    bash bin/gallery then installs them into docs/gallery/, README.md and docs/results.md, outside the DAG).
     """
     input:
         unpack(claim_tables),
         figures=expand(f"{RESULTS}/figures/{{name}}.png", name=GALLERY),
         claims=f"{RESULTS}/tables/claims.csv",
-        lib=lib("docs", "io"),
+        lib=lib_for("../scripts/gallery.py"),
     output:
-        figures=expand("docs/gallery/{name}.png", name=GALLERY),
-        sections=f"{RESULTS}/docs/sections.json",
+        figures=expand(f"{RESULTS}/gallery/{{name}}.png", name=GALLERY),
+        sections=f"{RESULTS}/gallery/sections.json",
     log:
         f"{RESULTS}/logs/gallery.log",
     conda:
         "../../envs/plot.yaml"
     params:
         width=900,
-        documents={"readme": "README.md", "results": "docs/results.md"},
     script:
         "../scripts/gallery.py"

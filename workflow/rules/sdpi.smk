@@ -1,7 +1,7 @@
 rule sdpi:
     """SDPI constants tau_n, rho_n and F_n for every (d, n) of a problem."""
     input:
-        lib=lib("problems", "sdpi", "eta", "bounds", "info", "io"),
+        lib=lib_for("../scripts/sdpi.py"),
     output:
         f"{RESULTS}/sdpi/{{problem}}.csv",
     log:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(snakemake.scriptdir).parent))
 
-from memtrade.estimators import exact_table
+from memtrade.exact import exact_table
 from memtrade.io import open_log, write_csv
 from memtrade.problems import make_problem
 

@@ -7,7 +7,7 @@ sys.path.insert(0, str(Path(snakemake.scriptdir).parent))
 
 import pandas as pd
 
-from memtrade.estimators import reference_error
+from memtrade.exact import reference_error
 from memtrade.io import open_log, write_csv
 from memtrade.learners import reference_learner
 from memtrade.problems import make_problem
