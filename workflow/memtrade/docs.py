@@ -2,8 +2,10 @@
 
 A document marks each generated section with a pair of HTML comments,
 ``<!-- memtrade:NAME -->`` and ``<!-- /memtrade:NAME -->``; ``fill`` replaces what lies between them.
-No measured number in README.md or docs/results.md is typed by hand: rule ``gallery`` writes them
-from the full run's tables, and ``bin/benchmark`` writes docs/performance.md.
+No measured number in README.md or docs/results.md is typed by hand: rule ``gallery`` builds the
+sections from the full run's tables under results/gallery/, ``install_gallery`` (run by
+``bash bin/gallery``, outside the workflow) fills them in, and ``bin/benchmark`` writes
+docs/performance.md.
 """
 
 from __future__ import annotations
@@ -35,6 +37,53 @@ def fill(text: str, fragments: dict[str, str]) -> str:
         return m.group(1) + fragments[m["name"]].rstrip("\n") + "\n" + m.group(4)
 
     return _MARK.sub(sub, text)
+
+
+def downscale(src, dst, width: int) -> None:
+    """A PNG scaled to ``width`` pixels wide (96-colour palette), written atomically: a README gallery image."""
+    from PIL import Image
+
+    from .io import atomic_path
+
+    with Image.open(src) as im:
+        im = im.convert("RGB")
+        im = im.resize((width, round(im.height * width / im.width)), Image.LANCZOS)
+        with atomic_path(dst) as tmp:
+            im.quantize(colors=96, method=Image.Quantize.MEDIANCUT).save(tmp, format="PNG", optimize=True)
+
+
+def install_gallery(built, repo) -> list[str]:
+    """Copy a gallery built by rule ``gallery`` into the repository's documents; the paths written.
+
+    ``built`` is the rule's folder (results/gallery: the PNGs and sections.json, which lists them);
+    ``repo`` the repository. The PNGs go to docs/gallery/, the claims section into README.md and every section
+    into docs/results.md, between their markers (:func:`fill`, which refuses mismatched markers
+    before anything is written).
+    """
+    import json
+    import shutil
+    from pathlib import Path
+
+    from .io import atomic_path, write_text
+
+    built, repo = Path(built), Path(repo)
+    manifest = json.loads((built / "sections.json").read_text())
+    sections = manifest["sections"]
+    readme, results = repo / "README.md", repo / "docs" / "results.md"
+    texts = {
+        readme: fill(readme.read_text(), {"claims": sections["claims"]}),
+        results: fill(results.read_text(), sections),
+    }
+    written = []
+    for name in manifest["figures"]:
+        dst = repo / "docs" / "gallery" / name
+        with atomic_path(dst) as tmp:
+            shutil.copyfile(built / name, tmp)
+        written.append(str(dst))
+    for path, text in texts.items():
+        write_text(text, path)
+        written.append(str(path))
+    return written
 
 
 def _table(frame: pd.DataFrame) -> str:
