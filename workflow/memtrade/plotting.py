@@ -36,6 +36,7 @@ BOUND_STYLE = {"color": "black", "linewidth": 2.0}
 
 
 def use_style(path) -> None:
+    """Apply the project's one matplotlib style file."""
     plt.style.use(str(path))
 
 
@@ -76,6 +77,13 @@ def _major_labels_only(ax) -> None:
     ax.yaxis.set_minor_formatter(NullFormatter())
 
 
+def _learner_line(ax, rows, x: str, i: int, color, label: str, **style) -> None:
+    """One learner's least memorization (bits) against column ``x``, log-log, with the i-th marker (if any rows)."""
+    if len(rows):
+        marker = MARKERS[i % len(MARKERS)]
+        ax.loglog(rows[x], rows["memorization_bits"], marker=marker, color=color, label=label, **style)
+
+
 def mem_vs_n(best, sdpi, targets, learners):
     """Per d: the bound at the target error and each learner's least memorization reaching it."""
     ds = sorted(sdpi["d"].unique())
@@ -87,14 +95,7 @@ def mem_vs_n(best, sdpi, targets, learners):
         ax.loglog(s["n"], lower_bound_bits(s["F"], target), label="SDPI lower bound at target", **BOUND_STYLE)
         for i, learner in enumerate(learners):
             b = best[(best["d"] == d) & (best["learner"] == learner)].sort_values("n")
-            if len(b):
-                ax.loglog(
-                    b["n"],
-                    b["memorization_bits"],
-                    marker=MARKERS[i % len(MARKERS)],
-                    color=colors[learner],
-                    label=_label(best, learner),
-                )
+            _learner_line(ax, b, "n", i, colors[learner], _label(best, learner))
         _major_labels_only(ax)
         ax.set_title(f"d = {d}, target error {target:.3f}")
         ax.set_xlabel("training examples n")
@@ -119,18 +120,10 @@ def mem_vs_d(best, sdpi, targets, learners):
     ax.loglog(s["d"], lb, label=f"SDPI lower bound at target (slope {_slope(s['d'], lb):.2f})", **BOUND_STYLE)
     for i, learner in enumerate(learners):
         b = best[(best["n"] == n0) & (best["learner"] == learner)].sort_values("d")
-        if len(b):
-            # open markers of decreasing size keep coinciding learners visible
-            ax.loglog(
-                b["d"],
-                b["memorization_bits"],
-                marker=MARKERS[i % len(MARKERS)],
-                markersize=9 - 2 * (i % 3),
-                markerfacecolor="none",
-                markeredgewidth=1.4,
-                color=colors[learner],
-                label=f"{_label(best, learner)} (slope {_slope(b['d'], b['memorization_bits']):.2f})",
-            )
+        label = f"{_label(best, learner)} (slope {_slope(b['d'], b['memorization_bits']):.2f})" if len(b) else ""
+        # open markers of decreasing size keep coinciding learners visible
+        open_marker = {"markersize": 9 - 2 * (i % 3), "markerfacecolor": "none", "markeredgewidth": 1.4}
+        _learner_line(ax, b, "d", i, colors[learner], label, **open_marker)
     d = s["d"].to_numpy(float)
     ax.loglog(d, lb[0] * d / d[0], linestyle=":", color="grey", label="slope 1 (linear in d)")
     _major_labels_only(ax)
@@ -436,16 +429,18 @@ def blackbox(table):
         c = colors[learner]
         ax.plot(
             t["n"],
-            t["certified_bits"],
+            t["certified_bits_estimate"],
             marker=MARKERS[i % len(MARKERS)],
             color=c,
-            label=f"{learner}: certified (best attack)",
+            label=f"{learner}: certified",
         )
+        # both ends of the interval: certified_bits <= estimate <= certified_bits_hi (docs/outputs.md)
         ax.fill_between(t["n"], t["certified_bits"], t["certified_bits_hi"], color=c, alpha=0.15)
         ax.plot(t["n"], t["lower_bound_bits"], linestyle="--", color=c, linewidth=1.1)
         if t["exact_bits"].notna().any():
             ax.plot(t["n"], t["exact_bits"], linestyle=":", color=c, linewidth=1.6, label=f"{learner}: exact")
-    ax.plot([], [], linestyle="--", color="grey", label="SDPI bound at the learner's error")
+    ax.plot([], [], linestyle="--", color="grey", label="SDPI bound at its error")
+    ax.fill_between([], [], color="grey", alpha=0.15, label="95 % interval over seeds")
     ax.set_xscale("log", base=2)
     ax.set_yscale("symlog", linthresh=1.0)
     ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
@@ -454,7 +449,7 @@ def blackbox(table):
     problem, d = table["problem"].iloc[0], int(table["d"].iloc[0])
     ax.set_ylim(bottom=0)
     ax.set_title(f"Black-box learners, {PROBLEM_LABELS.get(problem, problem)} (d = {d}): certified by attack")
-    _figure_legend(fig, ax)
+    _figure_legend(fig, ax, ncols=3)
     return fig
 
 
