@@ -16,8 +16,20 @@ ROOT = Path(__file__).resolve().parents[1]
 QUICK = ROOT / "config" / "quick.yaml"
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
-# the work tree's state when the test run starts; tests/test_zz_clean_tree.py checks it is unchanged at the end
-GIT_STATUS_AT_START = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+
+
+def _git_status() -> str:
+    return subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="session", autouse=True)
+def leaves_the_work_tree_as_it_found_it():
+    """Repository policy, whatever order the tests run in: the test run leaves ``git status`` unchanged
+    (no stray or generated files). Checked at the end of the session; a change is reported as an error."""
+    before = _git_status()
+    yield
+    after = _git_status()
+    assert after == before, f"the test run changed the work tree.\nbefore:\n{before}\nafter:\n{after}"
 
 
 def snakemake(workdir: Path, *args: str, config: Path | None = None, check: bool = True, timeout: int = 600):

@@ -171,6 +171,49 @@ def test_editing_one_learner_reruns_only_its_jobs(quick_run, quick_config, tmp_p
     assert not any(rule in ("sdpi", "targets") for rule, _ in planned)
 
 
+def _scripted_rules() -> dict[str, str]:
+    """Rule name -> the script it runs, from the rule files."""
+    out = {}
+    for path in (ROOT / "workflow" / "rules").glob("*.smk"):
+        for body in re.split(r"^rule ", path.read_text(), flags=re.M)[1:]:
+            script = re.search(r'script:\s*\n\s*"\.\./scripts/([\w]+\.py)"', body)
+            if script:
+                out[body.split(":", 1)[0]] = script.group(1)
+    return out
+
+
+@pytest.mark.parametrize("module", ["plotting.py", "brown.py", "seeds.py"])
+def test_editing_a_library_module_reruns_exactly_the_jobs_that_import_it(module, quick_run, tmp_path):
+    """A newer library file (its mtime bumped, its content unchanged) reruns the jobs whose scripts import
+    it, directly or through other modules, and nothing else except what depends on their outputs."""
+    from memtrade.imports import library_files
+
+    lib = ROOT / "workflow" / "memtrade"
+    target = lib / module
+    importers = {
+        rule
+        for rule, script in _scripted_rules().items()
+        if str(target) in library_files(ROOT / "workflow" / "scripts" / script, lib)
+    }
+    copy_tree(quick_run, tmp_path)
+    before = target.stat()
+    try:
+        os.utime(target, ns=(before.st_atime_ns, time.time_ns()))
+        proc = snakemake(tmp_path, "--dry-run", config=QUICK)
+    finally:
+        os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    jobs = re.split(r"^rule ", proc.stdout, flags=re.M)[1:]
+    updated = re.compile(r"reason: .*Updated input files: .*" + re.escape(module))
+    direct = {j.split(":", 1)[0] for j in jobs if updated.search(j)}
+    every = snakemake(tmp_path, "--dry-run", "--forceall", config=QUICK).stdout
+    in_dag = {j.split(":", 1)[0] for j in re.split(r"^rule ", every, flags=re.M)[1:]}
+    assert direct and direct == importers & in_dag, (direct, importers & in_dag)
+    # everything else that reruns only consumes their outputs
+    for job in jobs:
+        if job.split(":", 1)[0] not in direct:
+            assert "reason: Input files updated by another job" in job, job
+
+
 def test_interrupted_run_recovers_without_partial_files_and_byte_identical_tables(quick_run, tmp_path):
     """A second run from scratch, killed early and resumed: no half-written file under a final name, and
     every table byte-identical to the uninterrupted run's (the same config gives the same bytes)."""

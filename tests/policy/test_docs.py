@@ -1,51 +1,12 @@
 """Documents: generated sections filled from a run's tables, no references outside the repository."""
 
 import re
-import shutil
 import subprocess
 
 import pytest
 import yaml
-from conftest import QUICK, ROOT, copy_tree, snakemake
+from conftest import ROOT
 from memtrade.docs import MarkerError, fill, markers
-
-PLACEHOLDER = "bash bin/gallery`"
-
-
-def _tables_parse(text: str) -> int:
-    """Every Markdown table has the header's number of cells on each row; return the number of tables."""
-    count, width = 0, None
-    for line in text.splitlines() + [""]:
-        if line.startswith("|"):
-            cells = len(re.split(r"(?<!\\)\|", line.strip().strip("|")))
-            if width is None:
-                width, count = cells, count + 1
-            else:
-                assert cells == width, line
-        else:
-            width = None
-    return count
-
-
-@pytest.mark.workflow
-def test_gallery_rule_fills_every_marker_from_the_quick_run(quick_run, tmp_path):
-    copy_tree(quick_run, tmp_path)
-    (tmp_path / "docs").mkdir(exist_ok=True)
-    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
-    shutil.copy(ROOT / "docs" / "results.md", tmp_path / "docs" / "results.md")
-    snakemake(tmp_path, "gallery", config=QUICK)
-    claims = yaml.safe_load((ROOT / "claims.yaml").read_text())
-    for doc in ("README.md", "docs/results.md"):
-        text = (tmp_path / doc).read_text()
-        sections = markers(text)
-        assert sections and all(body.strip() and PLACEHOLDER not in body for body in sections.values()), doc
-        assert _tables_parse("\n".join(sections.values())) >= 1
-        claims_rows = [line for line in sections["claims"].splitlines() if line.startswith("| ") and "`" in line]
-        assert len(claims_rows) == len(claims)
-    results = markers((tmp_path / "docs" / "results.md").read_text())
-    assert set(results) == {"claims", "bounds", "ratios", "brown", "blackbox", "mixture"}
-    assert "faithful" in results["brown"] and "shared_labels_zipf (ablation)" in results["brown"]
-    assert (tmp_path / "docs" / "gallery" / "brown.png").stat().st_size > 10_000
 
 
 def test_fill_replaces_only_between_markers_and_requires_every_marker():

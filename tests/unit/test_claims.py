@@ -2,7 +2,6 @@
 
 import numpy as np
 import pandas as pd
-import pytest
 import yaml
 from conftest import ROOT
 from memtrade.claims import evaluate, to_markdown
@@ -58,18 +57,11 @@ def test_markdown_lists_every_claim():
     assert all(f"`{c['id']}`" in md for c in CLAIMS) and f"{len(CLAIMS)} not-run" in md
 
 
-def test_every_claim_has_statement_source_tables_and_a_known_test():
+def test_every_claim_has_statement_source_and_a_known_test_and_no_unread_keys():
     from memtrade.claims import KINDS
 
     assert len({c["id"] for c in CLAIMS}) == len(CLAIMS)
     for c in CLAIMS:
-        assert c["statement"] and c["source"] and c["tables"] and c["test"]["kind"] in KINDS
-
-
-@pytest.mark.workflow
-def test_quick_run_verdicts(quick_run):
-    v = pd.read_csv(quick_run / "results" / "tables" / "claims.csv")
-    assert list(v["id"]) == [c["id"] for c in CLAIMS]
-    assert set(v["verdict"]) <= {"pass", "fail", "not-run"}
-    assert v.loc[v["id"] == "invariants", "verdict"].item() == "pass"
-    assert (quick_run / "results" / "claims.md").read_text().startswith("# Claims and verdicts")
+        assert c["statement"] and c["source"] and c["test"]["kind"] in KINDS
+        # every key is read: id, statement, source and test by the claims rule, description by the report
+        assert set(c) <= {"id", "statement", "source", "test", "description"}, sorted(c)

@@ -37,6 +37,7 @@ class Queries:
         return {"X": np.array(X, dtype=float)}
 
     def current(self, state):
+        """Scores log p(c | x) of the current inputs: shape (rows, C)."""
         return np.asarray(self.log_proba(state["X"]))
 
     def flipped(self, state, rows, cols):

@@ -206,6 +206,7 @@ KINDS = {
 
 
 def evaluate(claims: list[dict], tables: dict) -> pd.DataFrame:
+    """Each claim's verdict (pass, fail, not-run), measured value and criterion, on a run's tables by key."""
     rows = []
     for claim in claims:
         test = claim["test"]
@@ -228,6 +229,7 @@ def evaluate(claims: list[dict], tables: dict) -> pd.DataFrame:
 
 
 def to_markdown(verdicts: pd.DataFrame) -> str:
+    """The verdicts as a Markdown page (results/claims.md)."""
     lines = [
         "# Claims and verdicts",
         "",

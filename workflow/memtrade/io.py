@@ -38,6 +38,7 @@ def write_csv(frame, path) -> None:
 
 
 def write_text(text: str, path) -> None:
+    """Write ``text`` to ``path`` atomically."""
     with atomic_path(path) as tmp:
         Path(tmp).write_text(text)
 

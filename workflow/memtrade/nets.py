@@ -61,6 +61,7 @@ class SoftmaxNet:
         return log_softmax(self._logits(X @ self.params["W1"].T + self.params["b1"])[0], axis=1)
 
     def predict(self, X) -> np.ndarray:
+        """The most probable class of each row of X."""
         return self.log_proba(X).argmax(axis=1)
 
     def loss_and_grads(self, X, y):
@@ -81,6 +82,7 @@ class SoftmaxNet:
         return loss, grads
 
     def queries(self) -> FlipQueries:
+        """Query access with the exact O(h C) shortcut for single-coordinate flips."""
         return FlipQueries(self)
 
 
@@ -92,19 +94,23 @@ class FlipQueries(Queries):
         self.net = net
 
     def start(self, X):
+        """Current inputs and their first-layer pre-activations."""
         X = np.array(X, dtype=self.net.dtype)
         return {"X": X, "pre": X @ self.net.params["W1"].T + self.net.params["b1"]}
 
     def current(self, state):
+        """log p(c | x) of the current inputs, from the stored pre-activations."""
         return log_softmax(self.net._logits(state["pre"])[0], axis=1)
 
     def flipped(self, state, rows, cols):
+        """Scores with coordinate ``cols`` of rows ``rows`` flipped: pre-activations change by -2 x_j W1[:, j]."""
         rows, cols = np.asarray(rows), np.asarray(cols)
         w1 = self.net.params["W1"]
         pre = state["pre"][rows] - 2 * state["X"][rows, cols][:, None] * w1[:, cols].T
         return log_softmax(self.net._logits(pre)[0], axis=1)
 
     def commit(self, state, row, col):
+        """Flip coordinate ``col`` of row ``row``, updating its pre-activations."""
         state["pre"][row] -= 2 * state["X"][row, col] * self.net.params["W1"][:, col]
         state["X"][row, col] *= -1
 
@@ -117,6 +123,7 @@ class NesterovSGD:
         self.buf: dict | None = None
 
     def step(self, grads: dict, lr_factor: float = 1.0) -> None:
+        """One update of every parameter in place; ``lr_factor`` scales the learning rate (step decay)."""
         if self.buf is None:
             self.buf = {k: np.array(g, copy=True) for k, g in grads.items()}
         else:

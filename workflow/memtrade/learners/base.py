@@ -29,6 +29,8 @@ class LinearRule:
 
 @dataclass(frozen=True)
 class StructuredLearner:
+    """One configuration of a structured learner: memorization terms (per-coordinate output laws), linear rule."""
+
     family: str
     param_name: str
     param_value: float

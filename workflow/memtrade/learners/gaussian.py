@@ -28,10 +28,12 @@ class ThresholdLaw:
 
     @property
     def edges(self) -> np.ndarray:
+        """Cut points with -inf and +inf at the ends."""
         return np.concatenate([[-np.inf], np.asarray(self.cuts, float), [np.inf]])
 
     @property
     def feature_width(self) -> float:
+        """1 / s, the noise's standard deviation: the smallest length scale of the output law in theta."""
         return 1.0 / self.s
 
     def probs(self, theta) -> np.ndarray:

@@ -1,0 +1,66 @@
+"""Library policy: one seeds module, no Snakemake in the library, documented modules and public functions."""
+
+import ast
+import re
+
+from conftest import ROOT
+
+LIB = ROOT / "workflow" / "memtrade"
+WORKFLOW_CODE = sorted((ROOT / "workflow").rglob("*.py"))
+
+
+def test_every_random_stream_comes_from_the_seeds_module():
+    """No generator, SeedSequence or seeded library call outside memtrade/seeds.py (workflow and command)."""
+    pattern = re.compile(r"default_rng\(|SeedSequence\(|RandomState\(|np\.random\.seed|^import random|crc32|hash\(")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{i}: {line.strip()}"
+        for path in WORKFLOW_CODE
+        if path != LIB / "seeds.py"
+        for i, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_library_does_not_import_snakemake():
+    for path in LIB.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not any(n.split(".")[0] == "snakemake" for n in names), path
+
+
+def test_the_package_docstring_lists_every_module():
+    import memtrade
+
+    doc = memtrade.__doc__
+    modules = {p.stem for p in LIB.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    packages = {p.name + "/" for p in LIB.iterdir() if (p / "__init__.py").exists()}
+    missing = [m for m in sorted(modules | packages) if f"``{m}``" not in doc]
+    assert not missing, f"memtrade/__init__.py does not list {missing}"
+
+
+def test_public_functions_classes_and_methods_have_docstrings():
+    missing = []
+    for path in sorted(LIB.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        if not ast.get_docstring(tree):
+            missing.append(f"{path.relative_to(LIB)} (module)")
+
+        todo = [(tree, "")]
+        while todo:
+            node, prefix = todo.pop()
+            for n in node.body:
+                if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_"):
+                    if not ast.get_docstring(n):
+                        missing.append(f"{path.relative_to(LIB)}:{n.lineno} {prefix}{n.name}")
+                    if isinstance(n, ast.ClassDef):
+                        todo.append((n, n.name + "."))
+    assert not missing, "\n".join(missing)
+
+
+def test_the_command_line_module_only_parses_and_prints():
+    """cli.py defines no computation of its own: it imports no private library names and builds no tables."""
+    text = (LIB / "cli.py").read_text()
+    assert not re.search(r"from \.\w+ import .*\b_\w+", text), "cli.py imports a private library name"
+    assert "pd.DataFrame(rows)" not in text and "constants(" not in text
