@@ -50,13 +50,21 @@ def peak_child_mib() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
-def bench_config(label: str, config: Path, edit: tuple[str, str, object], brown: list | None = None):
-    """Timings of one config; if ``brown`` is a list, the run's Brown et al. cost rows are appended to it."""
+def bench_config(label: str, config: Path, edit: tuple[str, str, object], brown: list | None = None, keep=None):
+    """Timings of one config; if ``brown`` is a list, the run's Brown et al. cost rows are appended to it.
+
+    With ``keep`` (a folder), the working directory of the run from scratch (results/ and .snakemake/,
+    dates preserved) is copied to keep/<label> before the reruns change it.
+    """
     rows = []
     with tempfile.TemporaryDirectory(prefix=f"memtrade-bench-{label}-") as tmp:
         work = Path(tmp)
         wall, _ = run(work, config)
         rows.append((f"{label}: end to end from scratch", f"{wall:.1f} s"))
+        if keep is not None:
+            import shutil
+
+            shutil.copytree(work, Path(keep) / label, symlinks=True, dirs_exist_ok=True)
         if brown is not None:
             brown += brown_cost(work, yaml.safe_load(config.read_text()))
         wall, out = run(work, config)
@@ -236,12 +244,13 @@ def bench_library() -> list[tuple[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="benchmark the quick config only")
+    parser.add_argument("--keep", metavar="DIR", help="copy each config's run from scratch to DIR/<quick|full>")
     args = parser.parse_args()
     rows = bench_library() + bench_cli() + bench_coordinate_ascent()
-    rows += bench_config("quick", ROOT / "config" / "quick.yaml", ("store_all", "bits", [1, 2]))
+    rows += bench_config("quick", ROOT / "config" / "quick.yaml", ("store_all", "bits", [1, 2]), keep=args.keep)
     brown: list = []
     if not args.quick:
-        rows += bench_config("full", ROOT / "config.yaml", ("store_all", "bits", [1, 2]), brown)
+        rows += bench_config("full", ROOT / "config.yaml", ("store_all", "bits", [1, 2]), brown, keep=args.keep)
         rows.append(bench_tests())
     table = _table(rows)
     print(table)

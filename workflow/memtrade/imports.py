@@ -10,6 +10,7 @@ at any depth of the file (imports inside functions count: they run when the func
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE = "memtrade"
@@ -28,13 +29,32 @@ def _prefixes(parts: list[str]) -> set[str]:
     return {".".join(parts[:i]) for i in range(len(parts) + 1)}
 
 
-def _imported_modules(file: Path, root: Path) -> set[str]:
-    """Modules of the package that ``file`` imports, dotted relative to the package root ('' is the root)."""
+def _statements(body):
+    """Every statement in ``body`` and in the blocks nested in it (functions, classes, if, try, with, loops).
+
+    Imports are statements, so expressions need not be visited: this is much faster than ast.walk.
+    """
+    todo = list(body)
+    while todo:
+        node = todo.pop()
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                todo.extend(block)
+
+
+@lru_cache(maxsize=None)
+def _imported_modules(file: Path, root: Path) -> frozenset[str]:
+    """Modules of the package that ``file`` imports, dotted relative to the package root ('' is the root).
+
+    Cached per process: a workflow asks for every rule's closure, and the rules share most files.
+    """
     file, root = file.resolve(), root.resolve()
     inside = file.is_relative_to(root)
     package = list(file.parent.relative_to(root).parts) if inside else []
     names: set[str] = set()
-    for node in ast.walk(ast.parse(file.read_text(), filename=str(file))):
+    for node in _statements(ast.parse(file.read_text(), filename=str(file)).body):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 top, *rest = alias.name.split(".")
@@ -52,7 +72,7 @@ def _imported_modules(file: Path, root: Path) -> set[str]:
                 continue
             names |= _prefixes(parts)
             names |= {".".join([*parts, a.name]) for a in node.names}  # "from . import x" may name a module
-    return names
+    return frozenset(names)
 
 
 def library_files(script, package_dir) -> list[str]:
