@@ -10,7 +10,7 @@ at any depth of the file (imports inside functions count: they run when the func
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PACKAGE = "memtrade"
@@ -44,7 +44,7 @@ def _statements(body):
                 todo.extend(block)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _imported_modules(file: Path, root: Path) -> frozenset[str]:
     """Modules of the package that ``file`` imports, dotted relative to the package root ('' is the root).
 
