@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.fft
 
 from ..info import interval_prob
 from ..quadrature import standard_normal_grid
@@ -115,6 +114,8 @@ def quantized_mean(problem, n: int, bits: int, clip_sd: float) -> StructuredLear
 
 def _lattice_sum_pmf(pmf: np.ndarray, n: int) -> np.ndarray:
     """pmf of the sum of n i.i.d. lattice variables, row-wise, by FFT."""
+    import scipy.fft  # here: importing it costs the workflow's start-up (every run and no-op) 0.3 s
+
     L = pmf.shape[1]
     size = n * (L - 1) + 1
     fast = scipy.fft.next_fast_len(size, real=True)
