@@ -77,22 +77,8 @@ def test_machine_readable_formats_carry_every_bit(fmt):
     from memtrade.problems import make_problem
 
     ref = bound_table(make_problem("boolean", 1000, {"c": 1.0}), [1, 3, 7], [0.1, 1 / 3])
-    proc = run(
-        "bound",
-        "--problem",
-        "boolean",
-        "--d",
-        "1000",
-        "--n",
-        "1",
-        "3",
-        "7",
-        "--error",
-        "0.1",
-        repr(1 / 3),
-        "--format",
-        fmt,
-    )
+    args = "bound --problem boolean --d 1000 --n 1 3 7 --error 0.1".split()
+    proc = run(*args, repr(1 / 3), "--format", fmt)
     got = pd.DataFrame(json.loads(proc.stdout)) if fmt == "json" else pd.read_csv(io.StringIO(proc.stdout))
     for col in ("r", "tau", "rho", "F", "error", "lower_bound_bits"):
         assert got[col].tolist() == ref[col].tolist(), col  # equal to the last bit
