@@ -67,6 +67,13 @@ class _Learner:
         return {"kind": self.kind, **{k: getattr(self, k + "_") for k in self._state}}
 
     _state: tuple[str, ...] = ()
+    #: the config entry's keys, in constructor order (optional ones may be absent)
+    _spec_keys: tuple[str, ...] = ()
+
+    @classmethod
+    def from_spec(cls, spec: dict, random_state: int):
+        """An unfitted learner from its config entry (``kind`` and parameters)."""
+        return cls(**{k: spec[k] for k in cls._spec_keys if k in spec})
 
 
 class _Linear(_Learner):
@@ -95,6 +102,7 @@ class NaturalClassifier(_Linear):
     """
 
     kind = "natural"
+    _spec_keys = ("problem",)
 
     def __init__(self, problem: str = "boolean"):
         self.problem = problem
@@ -117,6 +125,7 @@ class LogisticLearner(_Linear):
 
     kind = "logistic"
     has_proba = True
+    _spec_keys = ("C", "max_iter")
 
     def __init__(self, C: float, max_iter: int = 1000):
         self.C, self.max_iter = C, max_iter
@@ -135,6 +144,7 @@ class RidgeLearner(_Linear):
     """Ridge classification (scikit-learn's ``RidgeClassifier(alpha)``) on the mirrored set; no probabilities."""
 
     kind = "ridge"
+    _spec_keys = ("alpha",)
 
     def __init__(self, alpha: float):
         self.alpha = alpha
@@ -155,6 +165,7 @@ class KNNLearner(_Learner):
     kind = "knn"
     white_box = "stored_examples"
     has_proba = True
+    _spec_keys = ("k",)
 
     def __init__(self, k: int):
         self.k = k
@@ -199,6 +210,12 @@ class MLPLearner(_Learner):
 
     kind = "mlp"
     has_proba = True
+    _spec_keys = ("hidden", "alpha", "max_iter")
+
+    @classmethod
+    def from_spec(cls, spec: dict, random_state: int):
+        """An unfitted MLP from its config entry, its initialisation seeded by ``random_state``."""
+        return cls(spec["hidden"], spec["alpha"], spec["max_iter"], random_state)
 
     def __init__(self, hidden: int, alpha: float, max_iter: int, random_state: int = 0):
         self.hidden, self.alpha, self.max_iter, self.random_state = hidden, alpha, max_iter, random_state
@@ -248,6 +265,11 @@ class SklearnLearner(_Learner):
     white_box = None
     has_proba = True
 
+    @classmethod
+    def from_spec(cls, spec: dict, random_state: int):
+        """The estimator of a config entry ``{estimator, params}``, seeded by ``random_state`` if it takes one."""
+        return cls(spec["estimator"], spec.get("params", {}), random_state)
+
     def __init__(self, estimator: str, params: dict | None = None, random_state: int = 0):
         self.estimator, self.params, self.random_state = estimator, dict(params or {}), random_state
 
@@ -291,20 +313,9 @@ LEARNERS = {
 
 def make_learner(spec: dict, random_state: int):
     """An unfitted learner from its config entry ``{kind: ..., <parameters>}``; ``random_state`` seeds its fit."""
-    kind = spec["kind"]
-    if kind not in LEARNERS:
-        raise ValueError(f"unknown black-box learner kind {kind!r}; known: {sorted(LEARNERS)}")
-    if kind == "natural":
-        return NaturalClassifier(spec["problem"])
-    if kind == "logistic":
-        return LogisticLearner(spec["C"], spec.get("max_iter", 1000))
-    if kind == "ridge":
-        return RidgeLearner(spec["alpha"])
-    if kind == "knn":
-        return KNNLearner(spec["k"])
-    if kind == "mlp":
-        return MLPLearner(spec["hidden"], spec["alpha"], spec["max_iter"], random_state)
-    return SklearnLearner(spec["estimator"], spec.get("params", {}), random_state)
+    if spec["kind"] not in LEARNERS:
+        raise ValueError(f"unknown black-box learner kind {spec['kind']!r}; known: {sorted(LEARNERS)}")
+    return LEARNERS[spec["kind"]].from_spec(spec, random_state)
 
 
 def check_estimator(path: str, params: dict, need_scores: bool = True):
