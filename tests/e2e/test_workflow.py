@@ -185,8 +185,11 @@ def _scripted_rules() -> dict[str, str]:
 @pytest.mark.parametrize("module", ["plotting.py", "brown.py", "seeds.py"])
 def test_editing_a_library_module_reruns_exactly_the_jobs_that_import_it(module, quick_run, tmp_path):
     """Editing a library file (a comment appended; Snakemake compares checksums, so a new date alone is not
-    an edit) reruns the jobs whose scripts import it, directly or through other modules, and nothing else
-    except what depends on their outputs. The file is restored, bytes and date, whatever happens."""
+    an edit) reruns every job whose script imports it, directly or through other modules, and otherwise
+    only jobs that consume rerun outputs. The file is restored, bytes and date, whatever happens.
+
+    A job that imports the module and also consumes a rerun output is reported by Snakemake for the
+    latter reason, so the jobs named as triggered by the file itself are a subset of the importers."""
     from memtrade.imports import library_files
 
     lib = ROOT / "workflow" / "memtrade"
@@ -209,10 +212,11 @@ def test_editing_a_library_module_reruns_exactly_the_jobs_that_import_it(module,
     direct = {j.split(":", 1)[0] for j in jobs if updated.search(j)}
     every = snakemake(tmp_path, "--dry-run", "--forceall", config=QUICK).stdout
     in_dag = {j.split(":", 1)[0] for j in re.split(r"^rule ", every, flags=re.M)[1:]}
-    assert direct and direct == importers & in_dag, (direct, importers & in_dag)
-    # everything else that reruns only consumes their outputs
-    for job in jobs:
-        if job.split(":", 1)[0] not in direct:
+    planned = {j.split(":", 1)[0] for j in jobs}
+    assert importers & in_dag and importers & in_dag <= planned, (planned, importers & in_dag)
+    assert direct and direct <= importers, (direct, importers)  # the file triggers only its importers
+    for job in jobs:  # everything else that reruns consumes a rerun output
+        if job.split(":", 1)[0] not in importers:
             assert "reason: Input files updated by another job" in job, job
 
 
