@@ -191,6 +191,115 @@ def _feldman(t, tables):
     )
 
 
+def _spearman(x, y) -> float:
+    x, y = pd.Series(np.asarray(x, float)).rank(), pd.Series(np.asarray(y, float)).rank()
+    if x.std() == 0 or y.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def _lab_repetition(t, tables):
+    e = _need(tables, "lab_extraction")
+    parts, ok = [], True
+    for size, g in e.sort_values("params").groupby("size", sort=False):
+        g = g.sort_values("repetitions")
+        rho = _spearman(g["repetitions"], g["extraction_rate"])
+        lo, hi = g.iloc[0], g.iloc[-1]
+        sep = hi["extraction_rate_lo"] > lo["extraction_rate_hi"]
+        ok &= bool(rho >= t["min_spearman"] and sep)
+        parts.append(
+            f"{size}: {100 * lo['extraction_rate']:.0f} % at {int(lo['repetitions'])} -> "
+            f"{100 * hi['extraction_rate']:.0f} % at {int(hi['repetitions'])} copies, Spearman {rho:.2f}"
+        )
+    return ok, "; ".join(parts), f"Spearman >= {t['min_spearman']} and separated intervals, every size"
+
+
+def _lab_size(t, tables):
+    m = _need(tables, "lab_models")
+    m = m[m["variant"] == "none"].sort_values("params")
+    if len(m) < 2:
+        raise NotRun("fewer than two laboratory sizes")
+    rates = m["extraction_rate"].to_numpy()
+    ok = bool(np.all(np.diff(rates) > 0) and m["extraction_rate_lo"].iloc[-1] > m["extraction_rate_hi"].iloc[0])
+    msg = "; ".join(f"{r.size} ({r.params / 1e3:.0f}k): {100 * r.extraction_rate:.1f} %" for r in m.itertuples())
+    return ok, msg, "strictly increasing in parameters; largest's lower end above smallest's upper end"
+
+
+def _lab_perturbation(t, tables):
+    r = _need(tables, "lab_redundancy")
+    r = r[(r["redundancy_bin"] == "all") & (r["perturbed_tokens"] == r["perturbed_tokens"].max())]
+    parts, ok, tested = [], True, 0
+    for size, g in r.groupby("size"):
+        mem, non = g[g["memorized"].astype(bool)], g[~g["memorized"].astype(bool)]
+        if mem.empty or non.empty:
+            parts.append(f"{size}: {'no memorized' if mem.empty else 'no non-memorized'} records")
+            continue
+        tested += 1
+        a, b = mem.iloc[0], non.iloc[0]
+        ok &= bool(a["drop"] - b["drop"] >= t["min_difference"] and a["drop_lo"] > b["drop_hi"])
+        parts.append(f"{size}: drop {a['drop']:.2f} memorized vs {b['drop']:.2f} not")
+    if not tested:
+        raise NotRun("no size has both memorized and non-memorized records")
+    return ok, "; ".join(parts), f"difference >= {t['min_difference']}, separated intervals"
+
+
+def _lab_redundancy_share(t, tables):
+    s = _need(tables, "lab_redundancy_share").dropna(subset=["low_share_memorized"])
+    if s.empty:
+        raise NotRun("no memorized records")
+    ok = bool((s["low_share_memorized"] > t["min_share"]).all())
+    msg = "; ".join(
+        f"{r.size}: {100 * r.low_share_memorized:.0f} % of {r.memorized_per_seed:.1f} memorized per seed"
+        for r in s.sort_values("params").itertuples()
+    )
+    return ok, msg, f"share > {100 * t['min_share']:g} % at every size"
+
+
+def _lab_defences_leakage(t, tables):
+    d = _need(tables, "lab_defences").set_index("defence")
+    base = d.loc["none"]
+    parts, ok = [], True
+    for name, row in d.drop(index="none").iterrows():
+        lower = row["extraction_rate"] < base["extraction_rate"]
+        if not name.startswith("filter"):
+            lower &= row["pin_exposure"] < base["pin_exposure"]
+        ok &= bool(lower)
+        parts.append(f"{name} {100 * row['extraction_rate']:.1f} % / {row['pin_exposure']:.2f} bits")
+    msg = f"undefended {100 * base['extraction_rate']:.1f} % / {base['pin_exposure']:.2f} bits; " + "; ".join(parts)
+    return ok, msg, "every defence below the undefended extraction rate (and exposure, training defences)"
+
+
+def _lab_defences_utility(t, tables):
+    d = _need(tables, "lab_defences").set_index("defence")
+    rows = d.loc[[x for x in t["defences"] if x in d.index]]
+    ok = bool((rows["utility"] >= t["min_utility"]).all()) and len(rows) == len(t["defences"])
+    msg = "; ".join(f"{n} {100 * r['utility']:.1f} %" for n, r in rows.iterrows())
+    return ok, msg, f"utility >= {100 * t['min_utility']:g} % each"
+
+
+def _lab_dpsgd(t, tables):
+    d = _need(tables, "lab_defences").set_index("defence")
+    if "dpsgd" not in d.index:
+        raise NotRun("no DP-SGD row")
+    r = d.loc["dpsgd"]
+    ok = bool(np.isfinite(r["epsilon"]) and np.isfinite(r["extraction_rate"]) and np.isfinite(r["pin_exposure"]))
+    msg = f"epsilon {r['epsilon']:.3g} at delta = 1/N; extraction {100 * r['extraction_rate']:.1f} %, pin exposure {r['pin_exposure']:.2f} bits"
+    return ok, msg, "finite epsilon, extraction rate and exposure"
+
+
+def _lab_bits(t, tables):
+    b = _need(tables, "lab_bits")
+    c = b["certified_bits"].fillna(0.0)
+    bad = int(((c < 0) | (c > b["planted_bits"] + 1e-9)).sum())
+    top = b[b["variant"] == "none"].sort_values("params").iloc[-1]
+    ok = bad == 0 and top["certified_bits"] > 0
+    msg = (
+        f"{bad} of {len(b)} rows outside [0, planted]; {top['size']}: {top['certified_bits']:.0f} of "
+        f"{top['planted_bits']:.0f} planted bits certified"
+    )
+    return ok, msg, "0 <= certified <= planted everywhere; largest undefended > 0"
+
+
 KINDS = {
     "slope_vs_d": _slope_vs_d,
     "slope_vs_n": _slope_vs_n,
@@ -202,6 +311,14 @@ KINDS = {
     "invariants": _invariants,
     "brown_recovery": _brown_recovery,
     "feldman": _feldman,
+    "lab_repetition": _lab_repetition,
+    "lab_size": _lab_size,
+    "lab_perturbation": _lab_perturbation,
+    "lab_redundancy_share": _lab_redundancy_share,
+    "lab_defences_leakage": _lab_defences_leakage,
+    "lab_defences_utility": _lab_defences_utility,
+    "lab_dpsgd": _lab_dpsgd,
+    "lab_bits": _lab_bits,
 }
 
 
