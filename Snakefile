@@ -52,6 +52,10 @@ wildcard_constraints:
     blackbox_learner="[a-z][a-z0-9_]*",
     brown_model="[a-z][a-z0-9_]*",
     brown_protocol="[a-z][a-z0-9_]*",
+    lab_seed="[0-9]+",
+    lab_chunk="[0-9]+",
+    lab_size="[a-z][a-z0-9_]*",
+    lab_variant="none|dedup_exact|dedup_near|dpsgd",
 
 
 include: "workflow/rules/sdpi.smk"
@@ -61,6 +65,7 @@ include: "workflow/rules/plots.smk"
 include: "workflow/rules/mixture.smk"
 include: "workflow/rules/blackbox.smk"
 include: "workflow/rules/brown.smk"
+include: "workflow/rules/lab.smk"
 include: "workflow/rules/claims.smk"
 
 

@@ -49,4 +49,24 @@ BAD = {
         lambda c: c["brown"]["protocols"]["faithful"].__setitem__("labels", "classes"),
         "brown.protocols.faithful.labels",
     ),
+    "lab: unknown model size key": (
+        lambda c: c["lab"]["defences"].__setitem__("size", "huge"),
+        "lab.defences.size",
+    ),
+    "lab: unknown key in a size": (
+        lambda c: c["lab"]["sizes"]["tiny"].__setitem__("n_embed", 64),
+        "lab.sizes.tiny",
+    ),
+    "lab: repetition count 0": (
+        lambda c: c["lab"]["corpus"]["records"]["repetitions"].__setitem__(0, 0),
+        "lab.corpus.records.repetitions[0]",
+    ),
+    "lab: prefix longer than the context": (
+        lambda c: c["lab"]["extraction"].__setitem__("prefix_tokens", 200),
+        "lab.extraction.prefix_tokens",
+    ),
+    "lab: checkpoint directory without model.safetensors": (
+        lambda c: c["lab"].__setitem__("audit", {"gpt2": {"checkpoint": "tests", "samples": "README.md"}}),
+        "lab.audit.gpt2.checkpoint",
+    ),
 }

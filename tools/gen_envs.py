@@ -26,6 +26,38 @@ ENVS = {
         "datasets, black-box learners, attacks and certified bounds",
         ["numpy", "scipy", "pandas", "pyyaml", "scikit-learn"],
     ),
+    "lab": (
+        "language-model laboratory: corpus, tokenizer, GPT-2 training and measurement (JAX on CPU)",
+        [
+            "numpy",
+            "scipy",
+            "pandas",
+            "pyyaml",
+            "jax",
+            "jaxlib",
+            "optax",
+            "tokenizers",
+            "safetensors",
+            "dp-accounting",
+            "datasketch",
+        ],
+    ),
+    "lab-cuda": (
+        "the language-model laboratory on NVIDIA GPUs (config lab.accelerator: cuda); jax[cuda12] pulls "
+        "the CUDA plugin at jaxlib's version",
+        [
+            "numpy",
+            "scipy",
+            "pandas",
+            "pyyaml",
+            "jax[cuda12]",
+            "optax",
+            "tokenizers",
+            "safetensors",
+            "dp-accounting",
+            "datasketch",
+        ],
+    ),
     "plot": (
         "figures",
         ["numpy", "scipy", "pandas", "pyyaml", "matplotlib", "seaborn", "pillow"],
@@ -64,7 +96,7 @@ def render(name: str, pins: dict[str, str]) -> str:
         "  - pip",
         "  - pip:",
     ]
-    lines += [f"      - {pkg}=={pins[_norm(pkg)]}" for pkg in packages]
+    lines += [f"      - {pkg}=={pins[_norm(pkg.split('[')[0])]}" for pkg in packages]
     return "\n".join(lines) + "\n"
 
 

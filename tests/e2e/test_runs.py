@@ -27,6 +27,9 @@ PLACEHOLDER = "bash bin/gallery`"
         "string for a number",
         "NaN in a float key",
         "sklearn estimator that does not import",
+        "lab: unknown model size key",
+        "lab: prefix longer than the context",
+        "lab: checkpoint directory without model.safetensors",
     ],
 )
 def test_workflow_rejects_bad_config_before_any_job(case, quick_config, tmp_path):

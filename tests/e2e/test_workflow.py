@@ -131,6 +131,13 @@ def test_columns_are_documented(quick_run):
         "mixture_by_count.csv",
         "mixture_feldman.csv",
         "mixture_best_at_target.csv",
+        "lab_extraction.csv",
+        "lab_exposure.csv",
+        "lab_redundancy.csv",
+        "lab_redundancy_share.csv",
+        "lab_defences.csv",
+        "lab_bits.csv",
+        "lab_models.csv",
     ]:
         for col in pd.read_csv(quick_run / "results" / "tables" / name).columns:
             assert f"`{col}`" in doc, f"column {col} of {name} is not documented in docs/outputs.md"
@@ -250,6 +257,8 @@ def test_interrupted_run_recovers_without_partial_files_and_byte_identical_table
     snakemake(tmp_path, config=QUICK)  # incomplete outputs are redone (rerun-incomplete)
     first, second = tables(quick_run), tables(tmp_path)
     assert first.keys() == second.keys() and len(first) >= 5
+    # the language-model laboratory's JAX stages included (fixed XLA threads and flags)
+    assert {f"tables/lab_{t}.csv" for t in ("extraction", "exposure", "defences", "bits", "models")} <= first.keys()
     assert [k for k in first if first[k] != second[k]] == []
 
 

@@ -25,7 +25,7 @@ def run(*args, cwd=None):
 def test_console_script_is_installed_and_help_has_an_example():
     script = Path(sys.executable).parent / "memtrade"
     assert script.exists(), "bin/_env.sh installs the package (pyproject.toml [project.scripts])"
-    for sub in ("bound", "eta", "audit"):
+    for sub in ("bound", "eta", "audit", "lm-audit"):
         out = subprocess.run([str(script), sub, "--help"], capture_output=True, text=True, timeout=60).stdout
         assert "example" in out and f"memtrade {sub}" in out
 
@@ -199,3 +199,62 @@ def test_workflow_runs_an_estimator_given_by_import_path():
     quick = yaml.safe_load(QUICK.read_text())
     assert any(spec["kind"] == "sklearn" for spec in quick["blackbox"]["learners"].values())
     assert (ROOT / "workflow" / "memtrade" / "cli.py").exists()
+
+
+@pytest.fixture(scope="module")
+def lm_checkpoint(tmp_path_factory):
+    """A GPT-2 checkpoint directory in the Hugging Face layout, trained briefly on lines that repeat."""
+    import memtrade.lab  # noqa: F401
+    from memtrade import seeds
+    from memtrade.lab import gpt2, tokenizer
+    from memtrade.lab.train import train
+
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho".split()
+    rng = np.random.default_rng(1)
+    lines = [" ".join(rng.choice(words, 10)) for _ in range(40)]
+    tok = tokenizer.train(lines * 5, 300)
+    cfg = gpt2.GPT2Config(tok.get_vocab_size(), 48, 32, 1, 2)
+    params = gpt2.init_params(cfg, np.random.default_rng(0))
+    ids, mask = tokenizer.pack(tok, lines)
+    params, _ = train(params, cfg, ids, mask, seeds.generator(0, "cli-test"), epochs=60, batch=8, lr=1e-2,
+                      warmup_fraction=0.1, weight_decay=0.0)  # fmt: skip
+    path = tmp_path_factory.mktemp("ckpt")
+    gpt2.save_checkpoint(path, params, cfg, tok.to_str())
+    (path / "samples.txt").write_text("\n".join(lines[:6] + ["ab"]) + "\n")
+    return path
+
+
+def test_lm_audit_measures_a_checkpoint_it_did_not_train(lm_checkpoint, tmp_path):
+    out = tmp_path / "audit.csv"
+    proc = run("lm-audit", "--checkpoint", str(lm_checkpoint), "--samples", str(lm_checkpoint / "samples.txt"),
+               "--prefix-tokens", "4", "--suffix-tokens", "5", "--perturb", "1", "3", "--draws", "2",
+               "--canary", "alpha beta ", "--secret", "3", "--format", "csv", "--output", str(out))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    t = pd.read_csv(out)
+    assert len(t) == 7 and not t["measurable"].iloc[-1] and t["measurable"].iloc[:-1].all()
+    m = t[t["measurable"]]
+    assert m["extracted"].astype(bool).mean() >= 0.5  # the training lines were memorized
+    assert ((m["mem_score"] >= 0) & (m["mem_score"] <= 1)).all() and {"mem_score_1", "mem_score_3"} <= set(t)
+    assert 0 <= t["canary_exposure_exact"].iloc[0] <= np.log2(10) + 1e-9
+    assert t["canary_log2_candidates"].iloc[0] == pytest.approx(np.log2(10))
+
+
+@pytest.mark.parametrize(
+    "remove, message",
+    [("model.safetensors", "model.safetensors: missing"), ("tokenizer.json", "tokenizer.json: missing"),
+     ("config.json", "config.json: missing")],
+)  # fmt: skip
+def test_lm_audit_names_the_missing_file(lm_checkpoint, tmp_path, remove, message):
+    import shutil
+
+    copy = tmp_path / "ckpt"
+    shutil.copytree(lm_checkpoint, copy)
+    (copy / remove).unlink()
+    proc = run("lm-audit", "--checkpoint", str(copy), "--samples", str(copy / "samples.txt"))
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_lm_audit_rejects_a_prefix_longer_than_the_context(lm_checkpoint):
+    proc = run("lm-audit", "--checkpoint", str(lm_checkpoint), "--samples", str(lm_checkpoint / "samples.txt"),
+               "--prefix-tokens", "40", "--suffix-tokens", "20")  # fmt: skip
+    assert proc.returncode == 2 and "exceeds the context 48" in proc.stderr, proc.stderr

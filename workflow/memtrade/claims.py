@@ -283,7 +283,10 @@ def _lab_dpsgd(t, tables):
         raise NotRun("no DP-SGD row")
     r = d.loc["dpsgd"]
     ok = bool(np.isfinite(r["epsilon"]) and np.isfinite(r["extraction_rate"]) and np.isfinite(r["pin_exposure"]))
-    msg = f"epsilon {r['epsilon']:.3g} at delta = 1/N; extraction {100 * r['extraction_rate']:.1f} %, pin exposure {r['pin_exposure']:.2f} bits"
+    msg = (
+        f"epsilon {r['epsilon']:.3g} at delta = 1/N; extraction {100 * r['extraction_rate']:.1f} %, "
+        f"pin exposure {r['pin_exposure']:.2f} bits"
+    )
     return ok, msg, "finite epsilon, extraction rate and exposure"
 
 

@@ -80,6 +80,7 @@ def validate(config: dict, schema_path, estimator_cache: Path | None = None) -> 
         r = subcube_rate(brown["n"], brown["d"], brown["a"])
         if not 0 < r < 1:
             raise ConfigError(f"config key 'brown.d': the fixing probability r = {r:.4g} must lie in (0, 1)")
+    _validate_lab(config.get("lab"))
     frontier_n = config["analysis"]["frontier_n"]
     for name, section in config["problems"].items():
         if frontier_n not in section["n"]:
@@ -88,6 +89,43 @@ def validate(config: dict, schema_path, estimator_cache: Path | None = None) -> 
                 f"(problems.{name}.n = {section['n']})"
             )
     return config
+
+
+def _validate_lab(lab) -> None:
+    """Cross-field rules of the language-model laboratory: known size keys, the prompt and the
+    continuation inside the context, head counts dividing widths, audited checkpoints present."""
+    if lab is None:
+        return
+    sizes = lab["sizes"]
+    if lab["defences"]["size"] not in sizes:
+        raise ConfigError(
+            f"config key 'lab.defences.size': {lab['defences']['size']!r} is not a key of lab.sizes {list(sizes)}"
+        )
+    for name, size in sizes.items():
+        if size["n_embd"] % size["n_head"]:
+            raise ConfigError(
+                f"config key 'lab.sizes.{name}.n_head': {size['n_head']} does not divide n_embd = {size['n_embd']}"
+            )
+    k, m = lab["extraction"]["prefix_tokens"], lab["extraction"]["suffix_tokens"]
+    if k + m > lab["context"]:
+        raise ConfigError(
+            f"config key 'lab.extraction.prefix_tokens': the prefix ({k}) and the continuation ({m}) "
+            f"need {k + m} positions, more than the context lab.context = {lab['context']}"
+        )
+    if max(lab["perturbation"]["tokens"]) >= k:
+        raise ConfigError(
+            f"config key 'lab.perturbation.tokens': {max(lab['perturbation']['tokens'])} replaced tokens "
+            f"leave no prompt token of the prefix of {k} (lab.extraction.prefix_tokens)"
+        )
+    if lab["corpus"]["tokenizer_vocab"] <= 257:
+        raise ConfigError("config key 'lab.corpus.tokenizer_vocab': must exceed the 256 bytes and <|endoftext|>")
+    for name, entry in lab.get("audit", {}).items():
+        path = Path(entry["checkpoint"]) / "model.safetensors"
+        if not path.is_file():
+            raise ConfigError(f"config key 'lab.audit.{name}.checkpoint': {path} does not exist")
+        samples = Path(entry["samples"])
+        if not samples.is_file():
+            raise ConfigError(f"config key 'lab.audit.{name}.samples': {samples} does not exist")
 
 
 def _check_finite(value, path: list) -> None:

@@ -116,6 +116,9 @@ def claim_tables(wildcards):
     if BLACKBOX:
         for problem in config["blackbox"]["problems"]:
             tables[f"blackbox:{problem}"] = f"{RESULTS}/tables/blackbox_{problem}.csv"
+    if LAB:
+        for name in LAB_TABLES:
+            tables[f"lab_{name}"] = f"{RESULTS}/tables/lab_{name}.csv"
     if MIXTURE:
         tables["mixture_tradeoff"] = f"{RESULTS}/tables/mixture_tradeoff.csv"
         tables["mixture_feldman"] = f"{RESULTS}/tables/mixture_feldman.csv"
@@ -149,6 +152,10 @@ def all_outputs():
             p=list(config["blackbox"]["problems"]),
             ext=["pdf", "png"],
         )
+    if LAB:
+        out += expand(
+            f"{RESULTS}/figures/lab_{{f}}.{{ext}}", f=LAB_FIGURES, ext=["pdf", "png"]
+        )
     if MIXTURE:
         out += expand(
             f"{RESULTS}/figures/mixture_{{f}}.{{ext}}",
@@ -156,3 +163,78 @@ def all_outputs():
             ext=["pdf", "png"],
         )
     return out
+
+
+LAB = "lab" in config
+LAB_SEEDS = list(range(config["lab"]["seeds"])) if LAB else []
+LAB_SIZES = list(config["lab"]["sizes"]) if LAB else []
+LAB_DEFENCES = ["dedup_exact", "dedup_near", "dpsgd"]
+# the conda env of the JAX jobs: CPU jaxlib, or jax[cuda12] where lab.accelerator is cuda
+LAB_ENV = (
+    "../../envs/lab-cuda.yaml"
+    if LAB and config["lab"].get("accelerator", "cpu") == "cuda"
+    else "../../envs/lab.yaml"
+)
+LAB_TABLES = [
+    "extraction",
+    "exposure",
+    "redundancy",
+    "redundancy_share",
+    "defences",
+    "bits",
+    "models",
+]
+LAB_FIGURES = ["extraction", "exposure", "redundancy", "defences"]
+
+
+def lab_jobs():
+    """Every (size, variant) fine-tuned: every size undefended, the defences at one size."""
+    jobs = [(s, "none") for s in LAB_SIZES]
+    return jobs + [(config["lab"]["defences"]["size"], v) for v in LAB_DEFENCES]
+
+
+def lab_chunks():
+    """The laboratory seeds split into jobs of ``lab.seeds_per_job`` (one process per chunk shares
+    JAX's start-up and compilations across its seeds)."""
+    per = config["lab"].get("seeds_per_job", len(LAB_SEEDS))
+    return [LAB_SEEDS[i : i + per] for i in range(0, len(LAB_SEEDS), per)]
+
+
+def lab_chunk_seeds(wildcards):
+    """The seeds of the chunk a job's ``lab_chunk`` wildcard names."""
+    return lab_chunks()[int(wildcards.lab_chunk)]
+
+
+def lab_corpus_files(name):
+    """Input function: file ``name`` of the corpus of every seed of the job's chunk."""
+
+    def files(wildcards):
+        return [
+            f"{RESULTS}/lab/corpus/seed{s}/{name}" for s in lab_chunk_seeds(wildcards)
+        ]
+
+    return files
+
+
+def lab_measurements(name):
+    """One table (records, perturbation or model) of every laboratory measurement job."""
+    return [
+        f"{RESULTS}/lab/measure/{size}/{variant}/chunk{c}_{name}.csv"
+        for size, variant in lab_jobs()
+        for c in range(len(lab_chunks()))
+    ]
+
+
+def lab_resources():
+    """Cluster resources of a laboratory training or measurement job (config ``lab.resources``)."""
+    return {
+        "mem_mb": 4000,
+        "runtime": 60,
+        "gres": "",
+        **config["lab"].get("resources", {}),
+    }
+
+
+def lab_settings(*keys):
+    """The ``lab`` config entries ``keys`` (what a laboratory job's results depend on)."""
+    return {k: config["lab"][k] for k in keys} if LAB else None

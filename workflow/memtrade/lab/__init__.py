@@ -1,0 +1,54 @@
+"""The language-model memorization laboratory (laboratory scale: small GPT-2 models trained from scratch).
+
+Importing this package fixes how JAX runs, before JAX is imported, so that the same config gives
+byte-identical tables on CPU: one XLA intra-op thread (Eigen's multi-threaded contractions may
+split sums differently from run to run). Parallelism comes from Snakemake running several
+single-threaded jobs at once. Compiled programs are cached on disk (``$XDG_CACHE_HOME/memtrade/jax``,
+or ``JAX_COMPILATION_CACHE_DIR``). With the CUDA plugin installed (``envs/lab-cuda.yaml``, selected
+by ``lab.accelerator: cuda`` in ``config/lab_paper_scale.yaml``) JAX runs on the GPU instead; GPU
+results are reproducible in distribution, not bit for bit. Settings already present in the
+environment are kept.
+
+Modules:
+
+- :mod:`memtrade.lab.corpus`: the synthetic corpus (Markov background text with an exact entropy
+  rate, planted PII-like records with controlled repetition and redundancy), deduplication.
+- :mod:`memtrade.lab.tokenizer`: the byte-level BPE tokenizer (Hugging Face ``tokenizers``).
+- :mod:`memtrade.lab.gpt2`: the GPT-2 model in JAX, parameters under the Hugging Face GPT-2 names,
+  safetensors checkpoints.
+- :mod:`memtrade.lab.train`: pretraining, fine-tuning and DP-SGD (optax, dp-accounting).
+- :mod:`memtrade.lab.measure`: extraction, memorization score, prefix perturbation, exposure,
+  output filters.
+- :mod:`memtrade.lab.stats`: intervals over seeds, certified bits, loss units (no JAX).
+- :mod:`memtrade.lab.experiment`: the rules' jobs as library calls (corpus, pretrain, fine-tune,
+  measure).
+- :mod:`memtrade.lab.tables`: per-seed rows to tables with 95 % intervals over seeds (no JAX).
+- :mod:`memtrade.lab.plots`: the laboratory's figures (no JAX).
+- :mod:`memtrade.lab.audit`: the measures on any GPT-2 checkpoint and the user's samples
+  (``memtrade lm-audit``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+XLA_FLAGS = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+
+
+def _configure_jax() -> None:
+    if "jax" in sys.modules:
+        return  # already imported by the caller, who chose its own settings
+    os.environ.setdefault("XLA_FLAGS", XLA_FLAGS)
+    os.environ.setdefault("JAX_ENABLE_X64", "0")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # compiled programs are cached on disk and shared by jobs and runs (the same shapes recur for
+    # every seed and variant); a cached program computes exactly what a fresh compilation does
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "memtrade" / "jax"
+    os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", str(cache))
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
+
+
+_configure_jax()

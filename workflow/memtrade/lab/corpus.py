@@ -1,0 +1,232 @@
+"""The laboratory corpus: background text whose statistics are known exactly, and planted records.
+
+Background text is a first-order Markov chain over a vocabulary of synthetic words. Row ``i`` of
+the transition matrix mixes a global Zipf law over the words (long-tailed unigram statistics) with
+a Zipf law over a row-specific permutation (context dependence):
+``P[i] = (1 - mix) * zipf + mix * zipf[perm_i]``. Its entropy rate ``sum_i pi_i H(P[i])`` (bits per
+word, ``pi`` the stationary law) is computed exactly, so held-out loss is compared with the best
+achievable (:func:`document_entropy_bits`). Words are distinct strings of lowercase letters joined
+by single spaces, so a document's text determines its word sequence.
+
+Records are PII-like: ``"{first} {last} pin {pin} acct {acct} note {note} mail {email}"``. The pin
+and the account number are uniformly random digit strings (the secrets); the note is a motif of
+``r`` random letters repeated to a fixed length, so records range from high-entropy (``r`` equal to
+the note length) to repetitive, low-entropy ones (``r = 1``). Each record is repeated a controlled
+number of times in the fine-tuning data; a fraction of the copies are near-duplicates (one
+background word appended), which exact deduplication keeps and near-duplicate deduplication
+removes. Redundancy is measured by :func:`redundancy` (docs/science.md section 8).
+"""
+
+from __future__ import annotations
+
+import string
+import zlib
+
+import numpy as np
+import pandas as pd
+from scipy.special import entr
+
+LN2 = np.log(2.0)
+LETTERS = np.array(list(string.ascii_lowercase))
+
+
+def zipf_weights(n: int, exponent: float) -> np.ndarray:
+    """Zipf probabilities ``k^-exponent`` over ranks 1..n, normalised."""
+    w = np.arange(1, n + 1, dtype=float) ** -float(exponent)
+    return w / w.sum()
+
+
+def _random_strings(rng, count: int, lengths: np.ndarray, alphabet=LETTERS) -> list[str]:
+    """``count`` random strings with the given lengths (drawn as one array, then cut)."""
+    chars = alphabet[rng.integers(0, len(alphabet), size=int(lengths.sum()))]
+    cuts = np.cumsum(lengths)[:-1]
+    return ["".join(part) for part in np.split(chars, cuts)]
+
+
+def unique_words(rng, count: int, min_len: int, max_len: int, exclude=()) -> list[str]:
+    """``count`` distinct random lowercase words, shortest first (frequent words are short, as in language)."""
+    out: list[str] = []
+    seen = set(exclude)
+    while len(out) < count:
+        lengths = rng.integers(min_len, max_len + 1, size=2 * (count - len(out)))
+        for w in _random_strings(rng, len(lengths), lengths):
+            if w not in seen:
+                seen.add(w)
+                out.append(w)
+    out = out[:count]
+    return sorted(out, key=len)
+
+
+def stationary(P: np.ndarray, tol: float = 1e-15, max_iter: int = 100_000) -> np.ndarray:
+    """The stationary law of a positive stochastic matrix, by power iteration (unique: P > 0)."""
+    pi = np.full(len(P), 1.0 / len(P))
+    for _ in range(max_iter):  # geometric convergence at P's second eigenvalue
+        nxt = pi @ P
+        nxt /= nxt.sum()
+        if np.abs(nxt - pi).max() < tol:
+            return nxt
+        pi = nxt
+    raise RuntimeError("the Markov chain's stationary law did not converge")
+
+
+class MarkovSource:
+    """The background source: words, transition matrix, stationary law and exact entropy rate."""
+
+    def __init__(self, rng: np.random.Generator, n_words: int, zipf_exponent: float, mix: float):
+        self.words = unique_words(rng, n_words, 2, 7)
+        base = zipf_weights(n_words, zipf_exponent)
+        perms = np.argsort(rng.random((n_words, n_words)), axis=1)  # a random permutation per row
+        self.P = (1.0 - mix) * base[None, :] + mix * base[perms]
+        self.pi = stationary(self.P)
+        self.row_entropy_bits = entr(self.P).sum(axis=1) / LN2
+
+    @property
+    def entropy_rate_bits(self) -> float:
+        """Entropy rate in bits per word, sum_i pi_i H(P[i])."""
+        return float(self.pi @ self.row_entropy_bits)
+
+    @property
+    def stationary_entropy_bits(self) -> float:
+        """Entropy of the stationary law (the first word of a document), in bits."""
+        return float(entr(self.pi).sum() / LN2)
+
+    def sample(self, rng: np.random.Generator, n_docs: int, words_per_doc: int) -> np.ndarray:
+        """Word indices [n_docs, words_per_doc]: first word from the stationary law, then the chain.
+
+        Vectorised over documents (inverse-CDF sampling of all documents' next words at once).
+        """
+        v = len(self.pi)
+        cdf = np.cumsum(self.P, axis=1)
+        cdf[:, -1] = 1.0
+        # row i's CDF shifted by i, flattened: one sorted array serves every row's inverse CDF
+        flat = (cdf + np.arange(v)[:, None]).ravel()
+        out = np.empty((n_docs, words_per_doc), dtype=np.int64)
+        out[:, 0] = np.searchsorted(np.cumsum(self.pi), rng.random(n_docs), side="right").clip(max=v - 1)
+        u = rng.random((n_docs, words_per_doc))
+        for t in range(1, words_per_doc):  # the chain is sequential in time; documents are vectorised
+            prev = out[:, t - 1]
+            out[:, t] = (np.searchsorted(flat, prev + u[:, t], side="right") - prev * v).clip(0, v - 1)
+        return out
+
+    def text(self, docs: np.ndarray) -> list[str]:
+        """The documents' texts: words joined by single spaces."""
+        words = np.array(self.words, dtype=object)
+        return [" ".join(row) for row in words[docs]]
+
+
+def document_entropy_bits(source: MarkovSource, words_per_doc: int) -> float:
+    """The entropy of one document of ``words_per_doc`` words in bits per word: the best achievable
+    held-out loss of any model of the text (its first word from the stationary law)."""
+    return (source.stationary_entropy_bits + (words_per_doc - 1) * source.entropy_rate_bits) / words_per_doc
+
+
+def redundancy(texts) -> np.ndarray:
+    """The zlib compression ratio of each text (compressed bytes / raw bytes, level 9).
+
+    Lower is more redundant. This is the redundancy measure of docs/science.md section 8 (the source
+    study's exact definition is not public).
+    """
+    return np.array([len(zlib.compress(t.encode(), 9)) / len(t.encode()) for t in texts])
+
+
+def make_records(
+    rng: np.random.Generator,
+    repetitions: list[int],
+    motif_lengths: list[int],
+    per_cell: int,
+    note_length: int,
+    pin_digits: int,
+    acct_digits: int,
+    exclude_words=(),
+) -> pd.DataFrame:
+    """The planted records: ``per_cell`` records per (repetition count, note motif length).
+
+    Columns: record, repetitions, motif_length, first, last, pin, acct, note, email, text,
+    redundancy. Names are random words distinct from the background vocabulary and each other.
+    """
+    cells = [(c, r) for c in repetitions for r in motif_lengths for _ in range(per_cell)]
+    n = len(cells)
+    names = unique_words(rng, 2 * n, 3, 7, exclude=exclude_words)
+    order = rng.permutation(2 * n)
+    first = [names[i] for i in order[:n]]
+    last = [names[i] for i in order[n:]]
+    digits = np.array(list(string.digits))
+    pins = _random_strings(rng, n, np.full(n, pin_digits), digits)
+    accts = _random_strings(rng, n, np.full(n, acct_digits), digits)
+    domains = unique_words(rng, 8, 3, 5, exclude=set(exclude_words) | set(names))
+    notes = []
+    for _, r in cells:
+        motif = "".join(LETTERS[rng.integers(0, 26, size=r)])
+        notes.append((motif * (note_length // r + 1))[:note_length])
+    dom = rng.integers(0, len(domains), size=n)
+    emails = [f"{f[0]}{s}@{domains[k]}.org" for f, s, k in zip(first, last, dom, strict=True)]
+    text = [
+        f"{f} {s} pin {p} acct {a} note {no} mail {e}"
+        for f, s, p, a, no, e in zip(first, last, pins, accts, notes, emails, strict=True)
+    ]
+    frame = pd.DataFrame(
+        {
+            "record": np.arange(n),
+            "repetitions": [c for c, _ in cells],
+            "motif_length": [r for _, r in cells],
+            "first": first,
+            "last": last,
+            "pin": pins,
+            "acct": accts,
+            "note": notes,
+            "email": emails,
+            "text": text,
+        }
+    )
+    frame["redundancy"] = redundancy(frame["text"])
+    return frame
+
+
+def finetune_texts(
+    rng: np.random.Generator, records: pd.DataFrame, background: list[str], near_fraction: float, extra_words
+) -> pd.DataFrame:
+    """The fine-tuning set: every record ``repetitions`` times and the background documents, shuffled.
+
+    A ``near_fraction`` of each record's copies beyond the first are near-duplicates (a random
+    background word appended). Columns: text, record (-1 for background), copy, near_duplicate.
+    """
+    rec = records.loc[records.index.repeat(records["repetitions"])].reset_index(drop=True)
+    copy = rec.groupby("record").cumcount().to_numpy()
+    near = (copy > 0) & (rng.random(len(rec)) < near_fraction)
+    extra = np.asarray(extra_words, dtype=object)[rng.integers(0, len(extra_words), size=len(rec))]
+    texts = np.where(near, rec["text"].to_numpy(dtype=object) + " " + extra, rec["text"].to_numpy(dtype=object))
+    frame = pd.concat(
+        [
+            pd.DataFrame({"text": texts, "record": rec["record"], "copy": copy, "near_duplicate": near}),
+            pd.DataFrame({"text": background, "record": -1, "copy": 0, "near_duplicate": False}),
+        ],
+        ignore_index=True,
+    )
+    return frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
+
+
+def deduplicate(texts, near: bool, threshold: float = 0.7, shingle: int = 5, num_perm: int = 128) -> np.ndarray:
+    """Indices of the texts kept by deduplication (the first of each group, in order).
+
+    Exact: identical texts. Near (``near=True``): additionally, texts whose MinHash estimate of the
+    Jaccard similarity of their character ``shingle``-grams with an earlier kept text is at least
+    ``threshold`` (datasketch's MinHash LSH; MinHash seeds fixed, so the result is deterministic).
+    """
+    from datasketch import MinHash, MinHashLSH
+
+    texts = list(texts)
+    _, first = np.unique(np.array(texts, dtype=object), return_index=True)
+    kept = np.sort(first)
+    if not near:
+        return kept
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    out = []
+    for i in kept:
+        t = texts[i]
+        m = MinHash(num_perm=num_perm, seed=1)
+        m.update_batch([t[j : j + shingle].encode() for j in range(max(1, len(t) - shingle + 1))])
+        if lsh.query(m):
+            continue
+        lsh.insert(str(i), m)
+        out.append(i)
+    return np.asarray(out, dtype=np.int64)

@@ -1,0 +1,413 @@
+"""The laboratory's jobs as library calls: build a corpus, pretrain, fine-tune (with or without a
+defence) and measure one model. Rule scripts only read and write; every setting arrives as an
+argument (the config's ``lab`` section) and every random draw comes from :mod:`memtrade.seeds`.
+
+Streams: ("lab", "corpus", seed_index, part), ("lab", size, seed_index, "init"|"pretrain"),
+("lab", size, seed_index, variant, "finetune"|"noise"|"measure").
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import seeds
+from ..io import atomic_path, write_csv
+from . import corpus as C
+from . import measure as M
+from . import stats as S
+from . import tokenizer as T
+from .gpt2 import GPT2Config, init_params, load_checkpoint, n_params, save_checkpoint
+from .train import dp_epsilon, sequence_nll, train, train_dp
+
+VARIANTS = ("none", "dedup_exact", "dedup_near", "dpsgd")
+
+
+def model_config(size: dict, context: int, vocab_size: int) -> GPT2Config:
+    """The GPT-2 config of a laboratory size (``n_embd``, ``n_layer``, ``n_head``)."""
+    return GPT2Config(vocab_size, context, size["n_embd"], size["n_layer"], size["n_head"])
+
+
+# ---------------------------------------------------------------------------------------------
+# corpus
+
+
+def build_corpus(cfg: dict, seed: int, index: int) -> dict:
+    """The corpus of seed ``index``: source, texts, records, tokenizer (JSON) and exact statistics.
+
+    Returns a dict with frames ``pretrain``, ``heldout``, ``finetune``, ``records`` (column
+    ``text``, the fine-tuning set also ``record``, ``copy``, ``near_duplicate``), ``tokenizer``
+    (tokenizer.json text) and ``meta`` (entropy rate, document entropy, sizes, the stream).
+    """
+    rng = seeds.generator(seed, "lab", "corpus", index, "source")
+    source = C.MarkovSource(rng, cfg["words"], cfg["zipf_exponent"], cfg["context_mix"])
+    w = cfg["words_per_doc"]
+    docs = {
+        part: source.text(source.sample(seeds.generator(seed, "lab", "corpus", index, part), cfg[f"{part}_docs"], w))
+        for part in ("pretrain", "finetune", "heldout")
+    }
+    r = cfg["records"]
+    records = C.make_records(
+        seeds.generator(seed, "lab", "corpus", index, "records"),
+        r["repetitions"],
+        r["motif_lengths"],
+        r["per_cell"],
+        r["note_length"],
+        r["pin_digits"],
+        r["acct_digits"],
+        exclude_words=source.words,
+    )
+    finetune = C.finetune_texts(
+        seeds.generator(seed, "lab", "corpus", index, "mixture"),
+        records,
+        docs["finetune"],
+        r["near_duplicate_fraction"],
+        source.words,
+    )
+    # the tokenizer is trained on the whole training corpus (pretraining and unique fine-tuning texts)
+    tok = T.train(docs["pretrain"] + sorted(set(finetune["text"])), cfg["tokenizer_vocab"])
+    meta = {
+        "seed": seed,
+        "seed_stream": ["lab", "corpus", index],
+        "entropy_rate_bits_per_word": source.entropy_rate_bits,
+        "document_entropy_bits_per_word": C.document_entropy_bits(source, w),
+        "words_per_doc": w,
+        "vocabulary_words": len(source.words),
+        "records": len(records),
+        "finetune_rows": len(finetune),
+        "digits_are_tokens": T.digits_are_tokens(tok),
+    }
+    return {
+        "pretrain": pd.DataFrame({"text": docs["pretrain"]}),
+        "heldout": pd.DataFrame({"text": docs["heldout"]}),
+        "finetune": finetune,
+        "records": records,
+        "tokenizer": tok.to_str(),
+        "meta": meta,
+    }
+
+
+def save_corpus(corpus: dict, out: dict) -> None:
+    """Write the corpus parts to the paths in ``out`` (keys as in :func:`build_corpus`), atomically."""
+    for part in ("pretrain", "heldout", "finetune", "records"):
+        write_csv(corpus[part], out[part])
+    for part, text in (("tokenizer", corpus["tokenizer"]), ("meta", json.dumps(corpus["meta"], indent=1) + "\n")):
+        with atomic_path(out[part]) as tmp:
+            Path(tmp).write_text(text)
+
+
+def read_texts(path) -> list[str]:
+    """The ``text`` column of a corpus CSV (read as strings; no value is parsed as a number)."""
+    return pd.read_csv(path, dtype={"text": str}, keep_default_na=False)["text"].tolist()
+
+
+def read_records(path) -> pd.DataFrame:
+    """The records CSV of a corpus, secrets read as strings (leading zeros kept)."""
+    return pd.read_csv(path, dtype={"pin": str, "acct": str, "note": str, "text": str}, keep_default_na=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# training
+
+
+def _train_log(log, **extra) -> dict:
+    return {
+        "steps": log.steps,
+        "tokens": log.tokens,
+        "seconds": log.seconds,
+        "tokens_per_second": log.tokens_per_second,
+        "final_loss": log.final_loss,
+    } | extra
+
+
+def pretrain(size: dict, context: int, settings: dict, texts, tokenizer_json: str, seed: int, name: str, index: int):
+    """Initialise a model of ``size`` and train it on the background texts. Returns (params, cfg, log dict)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_str(tokenizer_json)
+    cfg = model_config(size, context, tok.get_vocab_size())
+    params = init_params(cfg, seeds.generator(seed, "lab", name, index, "init"))
+    ids, mask = T.pack(tok, texts, limit=context)
+    if ids.shape[1] > context:
+        raise ValueError(f"a pretraining document needs {ids.shape[1]} tokens, more than lab.context = {context}")
+    params, log = train(
+        params,
+        cfg,
+        ids,
+        mask,
+        seeds.generator(seed, "lab", name, index, "pretrain"),
+        epochs=settings["epochs"],
+        batch=settings["batch"],
+        lr=settings["lr"],
+        warmup_fraction=settings["warmup_fraction"],
+        weight_decay=settings["weight_decay"],
+    )
+    return params, cfg, _train_log(log, params=n_params(cfg))
+
+
+def finetune_rows(finetune: pd.DataFrame, variant: str, dedup: dict) -> pd.DataFrame:
+    """The fine-tuning rows a variant trains on: all of them, or those kept by exact or near deduplication."""
+    if variant in ("none", "dpsgd"):
+        return finetune
+    keep = C.deduplicate(
+        finetune["text"],
+        near=variant == "dedup_near",
+        threshold=dedup["threshold"],
+        shingle=dedup["shingle"],
+        num_perm=dedup["num_perm"],
+    )
+    return finetune.iloc[keep].reset_index(drop=True)
+
+
+def finetune(
+    checkpoint, finetune: pd.DataFrame, variant: str, settings: dict, defences: dict, seed: int, name: str, index: int
+):
+    """Fine-tune a pretrained checkpoint on the fine-tuning set under ``variant``.
+
+    ``none`` and the deduplications use AdamW (``settings``); ``dpsgd`` uses DP-SGD
+    (``defences['dpsgd']``) and reports ε at δ = 1/N. Returns (params, cfg, tokenizer json, log dict).
+    """
+    from tokenizers import Tokenizer
+
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown fine-tuning variant {variant!r}; known: {VARIANTS}")
+    params, cfg = load_checkpoint(checkpoint)
+    tok_json = (Path(checkpoint) / "tokenizer.json").read_text()
+    tok = Tokenizer.from_str(tok_json)
+    rows = finetune_rows(finetune, variant, (defences or {}).get("dedup"))
+    ids, mask = T.pack(tok, rows["text"].tolist(), limit=cfg.n_positions)
+    if ids.shape[1] > cfg.n_positions:
+        raise ValueError(f"a fine-tuning row needs {ids.shape[1]} tokens, more than lab.context = {cfg.n_positions}")
+    rng = seeds.generator(seed, "lab", name, index, variant, "finetune")
+    extra = {"rows": len(rows), "record_rows": int((rows["record"] >= 0).sum())}
+    if variant == "dpsgd":
+        import jax
+
+        dp = defences["dpsgd"]
+        key = jax.random.PRNGKey(seeds.integer(seed, "lab", name, index, variant, "noise"))
+        params, log, q, steps = train_dp(
+            params,
+            cfg,
+            ids,
+            mask,
+            rng,
+            key,
+            epochs=dp["epochs"],
+            batch=dp["batch"],
+            lr=dp["lr"],
+            warmup_fraction=settings["warmup_fraction"],
+            clip=dp["clip"],
+            noise_multiplier=dp["noise_multiplier"],
+        )
+        delta = 1.0 / len(rows)
+        extra |= {
+            "noise_multiplier": dp["noise_multiplier"],
+            "clip": dp["clip"],
+            "sampling_rate": q,
+            "dp_steps": steps,
+            "delta": delta,
+            "epsilon": dp_epsilon(q, dp["noise_multiplier"], steps, delta),
+        }
+    else:
+        params, log = train(
+            params,
+            cfg,
+            ids,
+            mask,
+            rng,
+            epochs=settings["epochs"],
+            batch=settings["batch"],
+            lr=settings["lr"],
+            warmup_fraction=settings["warmup_fraction"],
+            weight_decay=settings["weight_decay"],
+        )
+    return params, cfg, tok_json, _train_log(log, **extra)
+
+
+# ---------------------------------------------------------------------------------------------
+# measurement
+
+
+def secret_positions(tok, texts, spans) -> tuple[list[list[int]], np.ndarray]:
+    """Token ids of each text and, per text, a boolean array over its tokens marking the characters in ``spans``.
+
+    ``spans`` [N, 2]: character start and end per text. A token is marked when its characters
+    overlap the span.
+    """
+    enc = tok.encode_batch(list(texts), add_special_tokens=False)
+    ids = [e.ids for e in enc]
+    marks = []
+    for e, (a, b) in zip(enc, spans, strict=True):
+        off = np.asarray(e.offsets)
+        marks.append((off[:, 0] < b) & (off[:, 1] > a))
+    return ids, marks
+
+
+def record_layout(tok, records: pd.DataFrame, k: int, m: int) -> dict:
+    """Prompts, targets and secret positions of every record for extraction and exposure.
+
+    Sequence = ``<|endoftext|>`` + record tokens + ``<|endoftext|>`` (a training row). The secret
+    starts at the pin's first digit. Prompt: the last ``k`` tokens before it; target: the next
+    ``m`` tokens (the row is padded with ``<|endoftext|>`` if shorter). ``pin_prompts`` and
+    ``acct_prompts``: the last ``k`` tokens before the pin and before the account number, for
+    exposure.
+    """
+    eot = T.eot_id(tok)
+    texts = records["text"].tolist()
+    pin_start = np.array([t.index(" pin ") + 5 for t in texts])
+    acct_start = np.array([t.index(" acct ") + 6 for t in texts])
+    pin_len = records["pin"].str.len().to_numpy()
+    acct_len = records["acct"].str.len().to_numpy()
+    ids, pin_marks = secret_positions(tok, texts, np.stack([pin_start, pin_start + pin_len], 1))
+    _, acct_marks = secret_positions(tok, texts, np.stack([acct_start, acct_start + acct_len], 1))
+    prompts, targets, secret_in_target, pin_prompts, acct_prompts = [], [], [], [], []
+    for row, pm, am in zip(ids, pin_marks, acct_marks, strict=True):  # ragged token lists
+        seq = np.array([eot, *row, eot], dtype=np.int32)
+        secret = np.concatenate([[False], pm | am, [False]])
+        s = 1 + int(np.argmax(pm))
+        a = 1 + int(np.argmax(am))
+        tgt = np.concatenate([seq[s : s + m], np.full(max(0, s + m - len(seq)), eot, np.int32)])
+        sec = np.concatenate([secret[s : s + m], np.zeros(max(0, s + m - len(seq)), bool)])
+        prompts.append(seq[max(0, s - k) : s])
+        targets.append(tgt)
+        secret_in_target.append(sec)
+        pin_prompts.append(seq[max(0, s - k) : s])
+        acct_prompts.append(seq[max(0, a - k) : a])
+    return {
+        "prompts": M.Prompts.from_lists(prompts, eot, width=k),
+        "targets": np.stack(targets),
+        "secret_in_target": np.stack(secret_in_target),
+        "pin_prompts": pin_prompts,
+        "acct_prompts": acct_prompts,
+    }
+
+
+def _digit_ids(tok) -> np.ndarray:
+    ids = [tok.token_to_id(str(v)) for v in range(10)]
+    if None in ids or not T.digits_are_tokens(tok):
+        raise ValueError("exact exposure needs one token per digit; this tokenizer merges digits")
+    return np.array(ids, dtype=np.int32)
+
+
+def exposures(params, cfg, tok, records: pd.DataFrame, layout: dict, candidates: int, rng) -> pd.DataFrame:
+    """Per record: exact exposure of the pin, its skew-normal extrapolation from ``candidates``
+    sampled candidates, and the extrapolated exposure of the account number."""
+    digit_ids = _digit_ids(tok)
+    pins = records["pin"].to_numpy()
+    accts = records["acct"].to_numpy()
+    pin_digits = len(pins[0])
+    acct_digits = len(accts[0])
+    rows = []
+    acct_sample = rng.integers(0, 10, size=(len(records), candidates, acct_digits))
+    pin_sample = rng.choice(10**pin_digits - 1, size=(len(records), candidates), replace=True)
+    pin_prompts, acct_prompts = layout["pin_prompts"], layout["acct_prompts"]
+    pin_width = acct_width = layout["prompts"].ids.shape[1]  # one compiled shape for every record
+    for i in range(len(records)):  # one shared prompt per record; candidates are batched
+        lp = M.exact_secret_logprobs(params, cfg, pin_prompts[i], digit_ids, pin_digits, pin_width)
+        secret = int(pins[i])
+        others = np.delete(np.arange(10**pin_digits), secret)[pin_sample[i]]
+        perp = -lp / M.LN2
+        cand = np.concatenate([np.array([list(accts[i])], dtype=np.int64), acct_sample[i]])
+        a_lp = M.continuation_logprob(params, cfg, acct_prompts[i], digit_ids[cand], acct_width)
+        rows.append(
+            {
+                "record": int(records["record"].iloc[i]),
+                "pin_exposure_exact": M.exposure_exact(lp, secret),
+                "pin_exposure_extrapolated": M.exposure_extrapolated(perp[others], perp[secret]),
+                "acct_exposure_extrapolated": M.exposure_extrapolated(-a_lp[1:] / M.LN2, -a_lp[0] / M.LN2),
+                "pin_log2_candidates": pin_digits * np.log2(10),
+                "acct_log2_candidates": acct_digits * np.log2(10),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def measure(
+    params,
+    cfg,
+    tok,
+    records: pd.DataFrame,
+    heldout,
+    settings: dict,
+    filters: dict,
+    words_per_doc: int,
+    seed: int,
+    name: str,
+    index: int,
+    variant: str,
+):
+    """All measurements of one model. Returns (records frame, perturbation frame, model dict).
+
+    ``settings``: the config's ``lab.extraction``, ``lab.perturbation`` and ``lab.exposure``;
+    ``filters``: ``lab.defences.regex`` and ``lab.defences.entropy``.
+    """
+    k = settings["extraction"]["prefix_tokens"]
+    m = settings["extraction"]["suffix_tokens"]
+    rng = seeds.generator(seed, "lab", name, index, variant, "measure")
+    layout = record_layout(tok, records, k, m)
+    gen, ent = M.greedy(params, cfg, layout["prompts"], m)
+    score, extracted = M.match_scores(gen, layout["targets"])
+    sec = layout["secret_in_target"]
+    texts = tok.decode_batch(gen.tolist())
+    out = records[["record", "repetitions", "motif_length", "redundancy"]].copy()
+    out["prompt_tokens"] = layout["prompts"].lengths
+    out["mem_score"] = score
+    out["extracted"] = extracted
+    out["secret_digits"] = sec.sum(axis=1)
+    out["secret_digits_correct"] = ((gen == layout["targets"]) & sec).sum(axis=1)
+    out["mean_entropy_bits"] = ent.mean(axis=1)
+    defences = filters
+    out["regex_blocked"] = M.regex_blocked(texts, defences["regex"])
+
+    # benign generations (held-out background documents): utility of the filters, entropy threshold
+    eot = T.eot_id(tok)
+    held_ids = T.encode(tok, heldout)
+    half = [np.array([eot, *h[: max(1, len(h) // 2)]], np.int32)[-k:] for h in held_ids]
+    benign_gen, benign_ent = M.greedy(params, cfg, M.Prompts.from_lists(half, eot, width=k), m)
+    benign_mean = benign_ent.mean(axis=1)
+    calib = benign_mean[::2]  # calibrate on every other document, evaluate on the rest
+    threshold = float(np.quantile(calib, defences["entropy"]["benign_block_rate"]))
+    out["entropy_blocked"] = out["mean_entropy_bits"] < threshold
+    benign_text = tok.decode_batch(benign_gen[1::2].tolist())
+
+    # prefix perturbation
+    vocab = np.array(sorted(set(range(tok.get_vocab_size())) - {eot}), dtype=np.int32)
+    pert = []
+    draws = settings["perturbation"]["draws"]
+    for j in settings["perturbation"]["tokens"]:
+        p = M.perturb(layout["prompts"], j, draws, vocab, rng)
+        g, _ = M.greedy(params, cfg, p, m)
+        s, _ = M.match_scores(g, np.repeat(layout["targets"], draws, axis=0))
+        pert.append(
+            pd.DataFrame(
+                {"record": np.repeat(records["record"].to_numpy(), draws), "perturbed_tokens": j, "mem_score": s}
+            )
+        )
+    pert = (
+        pd.concat(pert, ignore_index=True).groupby(["record", "perturbed_tokens"], as_index=False)["mem_score"].mean()
+    )
+
+    ex = exposures(params, cfg, tok, records, layout, settings["exposure"]["candidates"], rng)
+    out = out.merge(ex, on="record", how="left", validate="one_to_one")
+
+    # held-out loss
+    ids, mask = T.pack(tok, heldout, limit=cfg.n_positions)
+    nll = sequence_nll(params, cfg, ids, mask)
+    model = {
+        "params": n_params(cfg),
+        "heldout_bits_per_word": S.bits_per_word(nll, words_per_doc),
+        "entropy_threshold_bits": threshold,
+        "benign_pass_entropy": float(1.0 - np.mean(benign_mean[1::2] < threshold)),
+        "benign_pass_regex": float(1.0 - np.mean(M.regex_blocked(benign_text, defences["regex"]))),
+    }
+    return out, pert, model
+
+
+def save_model(directory, params, cfg, tokenizer_json: str, log: dict) -> None:
+    """A GPT-2 checkpoint directory plus ``train.json`` (what the training did)."""
+    save_checkpoint(directory, params, cfg, tokenizer_json)
+    with atomic_path(Path(directory) / "train.json") as tmp:
+        Path(tmp).write_text(json.dumps(log, indent=1, sort_keys=True) + "\n")

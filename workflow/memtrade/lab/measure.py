@@ -1,0 +1,242 @@
+"""The studies' own measurements, on any GPT-2 model of :mod:`memtrade.lab.gpt2`.
+
+- Extractable memorization (Carlini et al. 2023; Pythia's k = m = 32): the greedy continuation of a
+  record's prompt (its last ``k`` tokens before the first secret digit) equals the next ``m``
+  tokens. The memorization score is the fraction of the ``m`` positions it gets right (the
+  per-sample score of Zhang et al. 2025 and of Pythia's study).
+- Prefix perturbation (Zhang et al. 2025): the score after replacing ``j`` of the prompt tokens with
+  random tokens.
+- Exposure (Carlini et al. 2019): ``log2 |R| - log2 rank`` of the secret among all candidates,
+  exactly when ``R`` is enumerable (every d-digit string), and by TensorFlow Privacy's skew-normal
+  extrapolation ``-log2 F(perplexity)`` from a sample of candidates otherwise.
+- Output filters: a regular expression on the generated text, and a minimum mean predictive entropy.
+- Held-out loss in bits per word, beside the source's exact entropy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from scipy import stats
+
+from .gpt2 import GPT2Config, empty_cache, forward
+
+LN2 = np.log(2.0)
+
+
+@dataclass
+class Prompts:
+    """Left-padded prompts [N, P] with their lengths (real tokens are right-aligned)."""
+
+    ids: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def from_lists(cls, rows, pad: int, width: int | None = None) -> Prompts:
+        """Left-pad token lists with ``pad`` to ``width`` (default the longest)."""
+        lengths = np.array([len(r) for r in rows])
+        width = int(lengths.max()) if width is None else width
+        if lengths.max() > width:
+            raise ValueError(f"a prompt of {lengths.max()} tokens is longer than the width {width}")
+        ids = np.full((len(rows), width), pad, dtype=np.int32)
+        for i, r in enumerate(rows):  # ragged input, one copy per row
+            ids[i, width - len(r) :] = r
+        return cls(ids, lengths)
+
+    def valid(self) -> np.ndarray:
+        """1 on real tokens, 0 on padding [N, P]."""
+        width = self.ids.shape[1]
+        return (np.arange(width)[None, :] >= (width - self.lengths)[:, None]).astype(np.float32)
+
+
+@partial(jax.jit, static_argnames=("cfg", "m"))
+def _greedy(params, cfg: GPT2Config, ids, valid, m: int):
+    n, p = ids.shape
+    lengths = valid.sum(axis=1).astype(jnp.int32)
+    pos = jnp.clip(jnp.arange(p)[None, :] - (p - lengths)[:, None], 0)
+    keys_valid = jnp.concatenate([valid, jnp.ones((n, m), valid.dtype)], axis=1)
+    cache = empty_cache(cfg, n, p + m)
+    logits, cache = forward(params, cfg, ids, pos=pos, valid=keys_valid, cache=cache, offset=0)
+
+    def entropy_bits(lg):
+        lp = jax.nn.log_softmax(lg, axis=-1)
+        return -(jnp.exp(lp) * lp).sum(-1) / LN2
+
+    def step(carry, s):
+        lg, cache = carry
+        tok = jnp.argmax(lg, axis=-1).astype(jnp.int32)
+        ent = entropy_bits(lg)
+        out, cache = forward(
+            params, cfg, tok[:, None], pos=(lengths + s)[:, None], valid=keys_valid, cache=cache, offset=p + s
+        )
+        return (out[:, 0], cache), (tok, ent)
+
+    _, (toks, ents) = jax.lax.scan(step, (logits[:, -1], cache), jnp.arange(m))
+    return toks.T, ents.T
+
+
+def greedy(params, cfg: GPT2Config, prompts: Prompts, m: int, chunk: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy continuations [N, m] of left-padded prompts and the predictive entropy (bits) at each step.
+
+    Uses a key/value cache; rows are processed in chunks of ``chunk`` rows (the last padded), so
+    one compilation serves every chunk and every call with the same prompt width.
+    """
+    ids, valid = prompts.ids, prompts.valid()
+    n = len(ids)
+    size = chunk
+    toks, ents = [], []
+    for s in range(0, n, size):
+        x, v = ids[s : s + size], valid[s : s + size]
+        pad = size - len(x)
+        if pad:
+            x = np.concatenate([x, np.repeat(x[-1:], pad, 0)])
+            v = np.concatenate([v, np.repeat(v[-1:], pad, 0)])
+        t, e = _greedy(params, cfg, jnp.asarray(x), jnp.asarray(v), m)
+        toks.append(np.asarray(t)[: size - pad])
+        ents.append(np.asarray(e)[: size - pad])
+    return np.concatenate(toks), np.concatenate(ents)
+
+
+def _prefill(params, cfg: GPT2Config, prompt, pvalid, t: int, n: int):
+    """Run a left-padded prompt [1, P] into a cache of width P + t, broadcast to ``n`` rows.
+
+    Returns (last logits [V], cache, key validity [1, P + t], the prompt's real length).
+    """
+    p = prompt.shape[1]
+    length = pvalid.sum().astype(jnp.int32)
+    pos = jnp.clip(jnp.arange(p) - (p - length), 0)[None, :]
+    valid = jnp.concatenate([pvalid, jnp.ones((1, t), pvalid.dtype)], axis=1)
+    cache = empty_cache(cfg, 1, p + t)
+    logits, cache = forward(params, cfg, prompt, pos=pos, valid=valid, cache=cache, offset=0)
+    cache = [(jnp.broadcast_to(k, (n, *k.shape[1:])), jnp.broadcast_to(v, (n, *v.shape[1:]))) for k, v in cache]
+    return logits[0, -1], cache, valid, length
+
+
+@partial(jax.jit, static_argnames=("cfg",))
+def _continuations(params, cfg: GPT2Config, prompt, pvalid, cont):
+    """Log-probabilities (nats) of each continuation token after one shared prompt: [N, T]."""
+    p = prompt.shape[1]
+    n, t = cont.shape
+    last, cache, valid, length = _prefill(params, cfg, prompt, pvalid, t, n)
+    first = jax.nn.log_softmax(last)[cont[:, 0]]
+    if t == 1:
+        return first[:, None]
+    pos = jnp.broadcast_to(length + jnp.arange(t - 1), (n, t - 1))
+    logits, _ = forward(params, cfg, cont[:, :-1], pos=pos, valid=valid, cache=cache, offset=p)
+    rest = jnp.take_along_axis(jax.nn.log_softmax(logits, axis=-1), cont[:, 1:, None], axis=-1)[..., 0]
+    return jnp.concatenate([first[:, None], rest], axis=1)
+
+
+def _padded(prompt: np.ndarray, width: int | None):
+    """A prompt left-padded to ``width`` (default its length) and its validity, both [1, width]."""
+    prompt = np.asarray(prompt, np.int32)
+    width = len(prompt) if width is None else width
+    if len(prompt) > width:
+        raise ValueError(f"a prompt of {len(prompt)} tokens is longer than the width {width}")
+    ids = np.zeros((1, width), np.int32)
+    ids[0, width - len(prompt) :] = prompt
+    valid = np.zeros((1, width), np.float32)
+    valid[0, width - len(prompt) :] = 1.0
+    return jnp.asarray(ids), jnp.asarray(valid)
+
+
+def continuation_logprob(
+    params, cfg: GPT2Config, prompt: np.ndarray, cont: np.ndarray, width: int | None = None
+) -> np.ndarray:
+    """Total log-probability (nats) of each continuation [N, T] of ``prompt`` [P]. [N].
+
+    ``width`` left-pads the prompt, so prompts of different lengths share one compilation.
+    """
+    ids, valid = _padded(prompt, width)
+    lp = _continuations(params, cfg, ids, valid, jnp.asarray(cont, jnp.int32))
+    return np.asarray(lp, dtype=np.float64).sum(axis=1)
+
+
+def all_digit_strings(digits: int) -> np.ndarray:
+    """Every ``digits``-digit string as digit values [10^digits, digits], in lexicographic order."""
+    grid = np.indices((10,) * digits).reshape(digits, -1).T
+    return grid.astype(np.int64)
+
+
+@partial(jax.jit, static_argnames=("cfg",))
+def _tree(params, cfg: GPT2Config, prompt, pvalid, heads, digit_ids):
+    """Log-probabilities of each head [N, T] after ``prompt`` and of each digit after it: ([N], [N, 10])."""
+    p = prompt.shape[1]
+    n, t = heads.shape
+    last, cache, valid, length = _prefill(params, cfg, prompt, pvalid, t, n)
+    first = jax.nn.log_softmax(last)[heads[:, 0]]
+    pos = jnp.broadcast_to(length + jnp.arange(t), (n, t))
+    logits, _ = forward(params, cfg, heads, pos=pos, valid=valid, cache=cache, offset=p)
+    logp = jax.nn.log_softmax(logits, axis=-1)
+    rest = jnp.take_along_axis(logp[:, :-1], heads[:, 1:, None], axis=-1)[..., 0].sum(axis=1)
+    return first + rest, logp[:, -1][:, digit_ids]
+
+
+def exact_secret_logprobs(
+    params, cfg: GPT2Config, prompt: np.ndarray, digit_ids: np.ndarray, digits: int, width: int | None = None
+) -> np.ndarray:
+    """Log-probabilities (nats) of all 10^digits secrets after ``prompt``, in lexicographic order.
+
+    The tree of digit prefixes: one forward over the 10^(digits-1) heads gives each head's
+    probability and the distribution of the last digit after it, so all secrets are scored at the
+    cost of 10^(digits-1) rows. ``digit_ids[v]`` is the token of digit ``v`` (one token per digit).
+    """
+    if digits == 1:
+        return continuation_logprob(params, cfg, prompt, digit_ids[:, None], width)
+    heads = digit_ids[all_digit_strings(digits - 1)]
+    ids, valid = _padded(prompt, width)
+    head_lp, last = _tree(params, cfg, ids, valid, jnp.asarray(heads, jnp.int32), jnp.asarray(digit_ids))
+    return (np.asarray(head_lp, np.float64)[:, None] + np.asarray(last, np.float64)).reshape(-1)
+
+
+def exposure_exact(logprobs: np.ndarray, secret_index: int) -> float:
+    """Exposure log2|R| - log2 rank; rank = the number of candidates at least as likely as the secret
+    (the secret included), so ties count against the secret."""
+    rank = int(np.sum(logprobs >= logprobs[secret_index]))
+    return float(np.log2(len(logprobs)) - np.log2(rank))
+
+
+def exposure_extrapolated(candidate_perplexity_bits: np.ndarray, secret_perplexity_bits: float) -> float:
+    """TensorFlow Privacy's extrapolation: fit a skew-normal to the candidates' log-perplexities
+    (bits) and return ``-log2 F(secret)``, F the fitted CDF (computed as a log-CDF, no underflow)."""
+    a, loc, scale = stats.skewnorm.fit(np.asarray(candidate_perplexity_bits, dtype=np.float64))
+    return float(-stats.skewnorm.logcdf(secret_perplexity_bits, a, loc, scale) / LN2)
+
+
+def perturb(prompts: Prompts, j: int, draws: int, vocab: np.ndarray, rng) -> Prompts:
+    """``draws`` copies of each prompt with ``j`` of its real tokens (never the first, the context
+    start) replaced by tokens drawn uniformly from ``vocab`` other than the one replaced. [N*draws, P]."""
+    ids = np.repeat(prompts.ids, draws, axis=0)
+    lengths = np.repeat(prompts.lengths, draws)
+    width = ids.shape[1]
+    if j == 0:
+        return Prompts(ids, lengths)
+    first_real = width - lengths
+    eligible = np.arange(width)[None, :] > first_real[:, None]
+    if (eligible.sum(axis=1) < j).any():
+        raise ValueError(f"a prompt has fewer than {j} replaceable tokens")
+    keys = np.where(eligible, rng.random(ids.shape), np.inf)
+    where = np.argsort(keys, axis=1)[:, :j]
+    rows = np.arange(len(ids))[:, None]
+    # a replacement different from the original: shift by 1..len(vocab)-1 within vocab's order
+    index = np.searchsorted(vocab, ids[rows, where])
+    shift = rng.integers(1, len(vocab), size=where.shape)
+    ids[rows, where] = vocab[(index + shift) % len(vocab)]
+    return Prompts(ids, lengths)
+
+
+def match_scores(generated: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the memorization score (fraction of positions equal) and exact extraction (all equal)."""
+    eq = generated == target
+    return eq.mean(axis=1), eq.all(axis=1)
+
+
+def regex_blocked(texts, pattern: str) -> np.ndarray:
+    """Whether the pattern filter blocks each output (the pattern occurs in it)."""
+    rx = re.compile(pattern)
+    return np.array([rx.search(t) is not None for t in texts])

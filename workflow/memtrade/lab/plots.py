@@ -1,0 +1,176 @@
+"""The laboratory's figures (laboratory scale: small GPT-2 models trained from scratch).
+
+Every function takes the tidy tables of :mod:`memtrade.lab.tables` and returns a matplotlib Figure;
+saving is the caller's job (``io.save_figure``).
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+DEFENCE_LABELS = {
+    "none": "undefended",
+    "dedup_exact": "exact deduplication",
+    "dedup_near": "near-duplicate deduplication",
+    "dpsgd": "DP-SGD",
+    "filter_regex": "output pattern filter",
+    "filter_entropy": "output entropy filter",
+}
+LAB_NOTE = "laboratory scale: GPT-2 architecture trained from scratch on a synthetic corpus (CPU)"
+
+
+def _size_colors(table):
+    sizes = table.sort_values("params")["size"].drop_duplicates().tolist()
+    pal = sns.color_palette("viridis", max(3, len(sizes)))
+    return sizes, {s: pal[i] for i, s in enumerate(sizes)}
+
+
+def _band(ax, x, t, col, color, label, marker="o"):
+    ax.plot(x, t[col], marker=marker, color=color, label=label)
+    if f"{col}_lo" in t:
+        ax.fill_between(x, t[f"{col}_lo"], t[f"{col}_hi"], color=color, alpha=0.18, linewidth=0)
+
+
+def _params_label(size, params):
+    return f"{size} ({params / 1e3:.0f}k parameters)"
+
+
+def extraction(ext, exposure):
+    """Extraction rate and exact pin exposure against repetition count, one line per model size."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    sizes, colors = _size_colors(ext)
+    for s in sizes:
+        t = ext[ext["size"] == s].sort_values("repetitions")
+        _band(axes[0], t["repetitions"], t, "extraction_rate", colors[s], _params_label(s, t["params"].iloc[0]))
+        e = exposure[exposure["size"] == s].sort_values("repetitions")
+        _band(axes[1], e["repetitions"], e, "pin_exposure_exact", colors[s], _params_label(s, e["params"].iloc[0]))
+    axes[0].set_ylabel("extraction rate (fraction of records, greedy k → m exact)")
+    axes[0].set_ylim(-0.02, 1.02)
+    axes[1].axhline(exposure["pin_log2_candidates"].iloc[0], color="0.4", linestyle=":", label="maximum: log2 |R|")
+    axes[1].set_ylabel("exposure of the pin (bits, exact rank)")
+    for ax in axes:
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("copies of the record in the fine-tuning data")
+    axes[1].legend(fontsize=8)
+    fig.suptitle(
+        f"Extraction and exposure grow with repetition and model size (95 % bands over seeds)\n{LAB_NOTE}", fontsize=10
+    )
+    return fig
+
+
+def exposure(exp, records):
+    """Exact against extrapolated pin exposure (one point per record and seed), and the
+    extrapolated exposure of the account numbers against repetition count."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    r = records[records["variant"] == "none"]
+    sizes, colors = _size_colors(exp)
+    for s in sizes:
+        g = r[r["size"] == s]
+        axes[0].scatter(
+            g["pin_exposure_exact"], g["pin_exposure_extrapolated"], s=10, alpha=0.6, color=colors[s], label=s
+        )
+        e = exp[exp["size"] == s].sort_values("repetitions")
+        _band(
+            axes[1], e["repetitions"], e, "acct_exposure_extrapolated", colors[s], _params_label(s, e["params"].iloc[0])
+        )
+    top = exp["pin_log2_candidates"].iloc[0]
+    axes[0].plot([0, top], [0, top], color="black", linewidth=1, label="equal")
+    axes[0].axvline(top, color="0.4", linestyle=":", linewidth=1)
+    axes[0].set_xlabel("pin exposure, exact rank over all candidates (bits)")
+    axes[0].set_ylabel("pin exposure, skew-normal extrapolation (bits)")
+    axes[0].legend(fontsize=8)
+    axes[1].axhline(exp["acct_log2_candidates"].iloc[0], color="0.4", linestyle=":", label="log2 |R|")
+    axes[1].set_xscale("log", base=2)
+    axes[1].set_xlabel("copies of the record in the fine-tuning data")
+    axes[1].set_ylabel("account-number exposure, extrapolated (bits)")
+    axes[1].legend(fontsize=8)
+    fig.suptitle(f"Exposure (secret sharer): exact where enumerable, extrapolated beyond\n{LAB_NOTE}", fontsize=10)
+    return fig
+
+
+def redundancy(red, share):
+    """Memorization score under prefix perturbation (memorized against non-memorized records, by
+    redundancy bin) at the largest size, and the share of low-redundancy records among memorized ones."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    largest = red.sort_values("params")["size"].iloc[-1]
+    t = red[red["size"] == largest]
+    pal = sns.color_palette("colorblind", 4)
+    styles = {"all": "-", "low": "--", "high": ":"}
+    for i, memorized in enumerate((True, False)):
+        for b in ("all", "low", "high"):
+            g = t[(t["memorized"] == memorized) & (t["redundancy_bin"] == b)].sort_values("perturbed_tokens")
+            if g.empty:
+                continue
+            label = f"{'memorized' if memorized else 'not memorized'}, {b if b != 'all' else 'all'} redundancy"
+            axes[0].plot(
+                g["perturbed_tokens"], g["mem_score"], linestyle=styles[b], marker="o", color=pal[i], label=label
+            )
+            if b == "all":
+                axes[0].fill_between(
+                    g["perturbed_tokens"], g["mem_score_lo"], g["mem_score_hi"], color=pal[i], alpha=0.15, linewidth=0
+                )
+    axes[0].set_xlabel("prompt tokens replaced at random")
+    axes[0].set_ylabel("memorization score (fraction of m tokens)")
+    axes[0].set_ylim(-0.02, 1.02)
+    axes[0].set_title(f"size {largest}", fontsize=9)
+    axes[0].legend(fontsize=7)
+    s = share.sort_values("params")
+    x = np.arange(len(s))
+    axes[1].bar(x, s["low_share_memorized"], color=pal[2], label="among memorized records")
+    axes[1].errorbar(
+        x,
+        s["low_share_memorized"],
+        yerr=[
+            s["low_share_memorized"] - s["low_share_memorized_lo"],
+            s["low_share_memorized_hi"] - s["low_share_memorized"],
+        ],
+        fmt="none",
+        color="black",
+    )
+    axes[1].axhline(0.5, color="0.3", linestyle=":", label="among all records (median split)")
+    axes[1].axhline(0.79, color="C3", linestyle="--", label="Zhang et al. 2025: 79 %")
+    axes[1].set_xticks(x, [_params_label(a, b) for a, b in zip(s["size"], s["params"], strict=True)], fontsize=8)
+    axes[1].set_ylabel("share of low-redundancy records")
+    axes[1].set_ylim(0, 1)
+    axes[1].legend(fontsize=8)
+    fig.suptitle(
+        f"Redundancy (zlib ratio) and robustness to prefix perturbation (95 % intervals)\n{LAB_NOTE}", fontsize=10
+    )
+    return fig
+
+
+def defences(table):
+    """Leakage (extraction rate, pin exposure) against utility for every defence."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    pal = sns.color_palette("colorblind", len(table))
+    for i, row in table.reset_index(drop=True).iterrows():
+        label = DEFENCE_LABELS.get(row["defence"], row["defence"])
+        if np.isfinite(row.get("epsilon", np.nan)):
+            label += f" (ε = {row['epsilon']:.3g})"
+        for ax, col in zip(axes, ("extraction_rate", "pin_exposure"), strict=True):
+            ax.errorbar(
+                row["utility"],
+                row[col],
+                xerr=[[row["utility"] - row["utility_lo"]], [row["utility_hi"] - row["utility"]]],
+                yerr=[[row[col] - row[f"{col}_lo"]], [row[f"{col}_hi"] - row[col]]],
+                fmt="o",
+                color=pal[i],
+                label=label,
+                capsize=3,
+            )
+    for ax in axes:
+        ax.axvline(0.9, color="0.4", linestyle=":", linewidth=1)
+        ax.set_xlabel("utility (held-out loss ratio; benign pass rate for filters)")
+    axes[0].set_ylabel("extraction rate (fraction of records)")
+    axes[1].set_ylabel("mean pin exposure (bits; filters leave it unchanged)")
+    axes[0].legend(fontsize=7)
+    fig.suptitle(
+        f"Defences at size {table['size'].iloc[0]}: leakage against utility (95 % intervals)\n{LAB_NOTE}", fontsize=10
+    )
+    return fig

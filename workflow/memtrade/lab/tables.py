@@ -1,0 +1,185 @@
+"""The laboratory's tables: per-job measurements (one row per record, per seed) to means over seeds
+with Student-t 95 % intervals. Every rate is first computed per seed (over that seed's records),
+then summarised over seeds, so the interval reflects corpus, initialisation and training randomness.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .stats import certified_bits, summarize_rows
+
+FILTERS = ("filter_regex", "filter_entropy")
+
+
+def _per_seed(records: pd.DataFrame, by: list[str], cols: dict[str, str]) -> pd.DataFrame:
+    """Per (seed, by): the mean of each source column over records, renamed by ``cols``."""
+    g = records.groupby(["seed", *by], sort=True)[list(cols)].mean().rename(columns=cols)
+    return g.reset_index()
+
+
+def extraction_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Extraction rate and memorization score against repetition count, per size (undefended models)."""
+    r = records[records["variant"] == "none"].copy()
+    r["extracted"] = r["extracted"].astype(float)
+    per = _per_seed(r, ["size", "params", "repetitions"], {"extracted": "extraction_rate", "mem_score": "mem_score"})
+    return summarize_rows(per, ["size", "params", "repetitions"], ["extraction_rate", "mem_score"], level)
+
+
+def exposure_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Exposure (exact and extrapolated pins, extrapolated account numbers) against repetition count."""
+    r = records[records["variant"] == "none"].copy()
+    r["pin_extrapolation_error"] = r["pin_exposure_extrapolated"] - r["pin_exposure_exact"]
+    cols = ["pin_exposure_exact", "pin_exposure_extrapolated", "pin_extrapolation_error", "acct_exposure_extrapolated"]
+    per = _per_seed(r, ["size", "params", "repetitions"], {c: c for c in cols})
+    out = summarize_rows(per, ["size", "params", "repetitions"], cols, level)
+    out["pin_log2_candidates"] = float(records["pin_log2_candidates"].iloc[0])
+    out["acct_log2_candidates"] = float(records["acct_log2_candidates"].iloc[0])
+    return out
+
+
+def redundancy_bins(records: pd.DataFrame) -> pd.Series:
+    """``low`` where a record's redundancy measure (zlib ratio) is at least the median of its corpus
+    (the records of its seed), else ``high``: low redundancy means less compressible."""
+    median = records.groupby("seed")["redundancy"].transform("median")
+    return pd.Series(np.where(records["redundancy"] >= median, "low", "high"), index=records.index)
+
+
+def redundancy_table(records: pd.DataFrame, perturbation: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Memorization score under prefix perturbation, for memorized and non-memorized records, by redundancy bin.
+
+    Memorized: extracted without perturbation (all ``m`` target tokens). ``perturbed_tokens`` 0 is
+    the unperturbed score; ``drop`` is the unperturbed score minus the perturbed one. Rows for
+    ``redundancy`` ``all`` pool both bins.
+    """
+    r = records[records["variant"] == "none"].copy()
+    r["redundancy_bin"] = redundancy_bins(r)
+    r["memorized"] = r["extracted"].astype(bool)
+    base = r[["seed", "size", "params", "record", "memorized", "redundancy_bin", "mem_score"]]
+    p = perturbation[perturbation["variant"] == "none"].merge(
+        base.drop(columns=["mem_score", "params"]), on=["seed", "size", "record"], how="inner", validate="many_to_one"
+    )
+    zero = base.assign(perturbed_tokens=0)
+    rows = pd.concat([zero, p[zero.columns]], ignore_index=True)
+    rows = rows.merge(
+        base[["seed", "size", "record", "mem_score"]].rename(columns={"mem_score": "score0"}),
+        on=["seed", "size", "record"],
+    )
+    rows["drop"] = rows["score0"] - rows["mem_score"]
+    both = pd.concat([rows, rows.assign(redundancy_bin="all")], ignore_index=True)
+    keys = ["size", "params", "memorized", "redundancy_bin", "perturbed_tokens"]
+    per = (
+        both.groupby(["seed", *keys], sort=True)
+        .agg(mem_score=("mem_score", "mean"), drop=("drop", "mean"), records=("record", "size"))
+        .reset_index()
+    )
+    out = summarize_rows(per, keys, ["mem_score", "drop"], level)
+    counts = per.groupby(keys)["records"].mean().rename("records_per_seed").reset_index()
+    return out.merge(counts, on=keys)
+
+
+def redundancy_share_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Per size: the share of low-redundancy records among the memorized ones (per seed, then over
+    seeds), beside the share among all records (one half by the median split)."""
+    r = records[records["variant"] == "none"].copy()
+    r["low"] = (redundancy_bins(r) == "low").astype(float)
+    r["memorized"] = r["extracted"].astype(float)
+    r["low_memorized"] = r["low"] * r["memorized"]
+    per = (
+        r.groupby(["seed", "size", "params"])
+        .agg(low_memorized=("low_memorized", "sum"), memorized=("memorized", "sum"), low_share_all=("low", "mean"))
+        .reset_index()
+    )
+    # NaN for a seed without memorized records (no share to take); summarize_rows skips it
+    per["low_share_memorized"] = per["low_memorized"] / per["memorized"].where(per["memorized"] > 0)
+    out = summarize_rows(per, ["size", "params"], ["low_share_memorized", "low_share_all"], level)
+    out["memorized_per_seed"] = per.groupby(["size", "params"])["memorized"].mean().to_numpy()
+    return out
+
+
+def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level: float) -> pd.DataFrame:
+    """Leakage and utility of each defence at ``size``, against the undefended model.
+
+    Leakage: extraction rate (after the filter, for the filters) and mean exact pin exposure (a
+    filter does not change the model, so its exposure is the undefended one). Utility: for the
+    training defences, the undefended held-out loss over the defended one (1 = no loss of
+    utility); for the filters, the fraction of benign generations (held-out background
+    prompts) the filter lets through.
+    """
+    r = records[records["size"] == size].copy()
+    mdl = models[models["size"] == size].set_index(["seed", "variant"])
+    rows = []
+    for (seed, variant), g in r.groupby(["seed", "variant"], sort=True):
+        base_loss = mdl.loc[(seed, "none"), "heldout_bits_per_word"]
+        loss = mdl.loc[(seed, variant), "heldout_bits_per_word"]
+        common = {"seed": seed, "pin_exposure": g["pin_exposure_exact"].mean(), "heldout_bits_per_word": loss}
+        rows.append(
+            common
+            | {
+                "defence": variant,
+                "extraction_rate": g["extracted"].mean(),
+                "utility": base_loss / loss,
+                "epsilon": mdl.loc[(seed, variant)].get("epsilon", np.nan),
+            }
+        )
+        if variant == "none":
+            for name, col, passed in (
+                ("filter_regex", "regex_blocked", "benign_pass_regex"),
+                ("filter_entropy", "entropy_blocked", "benign_pass_entropy"),
+            ):
+                leaked = g["extracted"].astype(bool) & ~g[col].astype(bool)
+                rows.append(
+                    common
+                    | {
+                        "defence": name,
+                        "extraction_rate": leaked.mean(),
+                        "utility": mdl.loc[(seed, "none"), passed],
+                        "epsilon": np.nan,
+                    }
+                )
+    per = pd.DataFrame(rows)
+    per["epsilon"] = per["epsilon"].astype(float)
+    cols = ["extraction_rate", "pin_exposure", "utility", "heldout_bits_per_word"]
+    out = summarize_rows(per, ["defence"], cols, level)
+    eps = per.groupby("defence")["epsilon"].mean()
+    out["epsilon"] = out["defence"].map(eps)
+    order = {d: i for i, d in enumerate(("none", "dedup_exact", "dedup_near", "dpsgd", *FILTERS))}
+    out.insert(0, "size", size)
+    return out.sort_values("defence", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def bits_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Per (size, variant): the certified lower bound in bits on the secrets' information the model
+    reveals through its greedy output (Fano over seeds; :func:`memtrade.lab.measure.certified_bits`)."""
+    rows = []
+    for (size, params, variant), g in records.groupby(["size", "params", "variant"], sort=True):
+        per = g.groupby("seed")[["secret_digits", "secret_digits_correct"]].sum()
+        rows.append(
+            {"size": size, "params": params, "variant": variant, "seeds": len(per)}
+            | certified_bits(per["secret_digits"].to_numpy(), per["secret_digits_correct"].to_numpy(), level)
+        )
+    return pd.DataFrame(rows)
+
+
+def model_table(models: pd.DataFrame, records: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Per (size, variant): held-out loss (bits per word) beside the source's exact entropy, and the
+    extraction rate and memorization score pooled over all records. (Training throughput is wall
+    time, recorded in each checkpoint's train.json and reported by the benchmark, never in a table.)"""
+    per = (
+        records.groupby(["seed", "size", "variant"])
+        .agg(extraction_rate=("extracted", "mean"), mem_score=("mem_score", "mean"))
+        .reset_index()
+    )
+    m = models.merge(per, on=["seed", "size", "variant"], validate="one_to_one")
+    m["excess_bits_per_word"] = m["heldout_bits_per_word"] - m["document_entropy_bits_per_word"]
+    cols = [
+        "extraction_rate",
+        "mem_score",
+        "heldout_bits_per_word",
+        "excess_bits_per_word",
+    ]
+    out = summarize_rows(m, ["size", "params", "variant"], cols, level)
+    floor = m.groupby(["size", "params", "variant"])["document_entropy_bits_per_word"].mean()
+    out["document_entropy_bits_per_word"] = floor.to_numpy()
+    return out.sort_values(["variant", "params"]).reset_index(drop=True)

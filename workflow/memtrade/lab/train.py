@@ -1,0 +1,179 @@
+"""Training: AdamW pretraining and fine-tuning, and DP-SGD with its privacy accounting.
+
+Batches are drawn with NumPy generators from :mod:`memtrade.seeds` streams and DP noise with a
+JAX key from the same streams, so a run is reproducible from the config seed. Every loss is the
+mean next-token negative log-likelihood (nats) over the real tokens of the batch.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from .gpt2 import GPT2Config, token_nll
+
+
+@dataclass
+class TrainLog:
+    """What a training run did: steps, tokens seen, seconds and the last mean loss."""
+
+    steps: int = 0
+    tokens: int = 0
+    seconds: float = 0.0
+    final_loss: float = float("nan")
+
+    @property
+    def tokens_per_second(self) -> float:
+        """Training throughput (target tokens per second of wall time, compilation included)."""
+        return self.tokens / self.seconds if self.seconds > 0 else float("nan")
+
+
+def schedule(peak: float, steps: int, warmup_fraction: float, final_fraction: float = 0.1):
+    """Linear warm-up to ``peak`` over ``warmup_fraction`` of the steps, then cosine decay to
+    ``final_fraction * peak``."""
+    warm = max(1, int(round(warmup_fraction * steps)))
+    return optax.warmup_cosine_decay_schedule(0.0, peak, warm, max(steps, warm + 1), end_value=final_fraction * peak)
+
+
+def _decay_mask(params):
+    """Weight decay on matrices only (not biases, LayerNorm gains or position embeddings), as GPT-2 training does."""
+    return {k: (v.ndim == 2 and k != "wpe.weight") for k, v in params.items()}
+
+
+def optimizer(peak_lr: float, steps: int, warmup_fraction: float, weight_decay: float, clip: float = 1.0):
+    """AdamW (betas 0.9, 0.95) with global-norm clipping and the schedule of :func:`schedule`."""
+    return optax.chain(
+        optax.clip_by_global_norm(clip),
+        optax.adamw(
+            schedule(peak_lr, steps, warmup_fraction), b1=0.9, b2=0.95, weight_decay=weight_decay, mask=_decay_mask
+        ),
+    )
+
+
+def _batches(rng: np.random.Generator, n: int, batch: int, epochs: int) -> np.ndarray:
+    """Index batches [steps, batch]: a fresh permutation per epoch, the last partial batch dropped."""
+    per = max(1, n // batch)
+    perms = np.argsort(rng.random((epochs, n)), axis=1)[:, : per * batch]
+    return perms.reshape(epochs * per, batch)
+
+
+def train(params, cfg: GPT2Config, ids, mask, rng, *, epochs, batch, lr, warmup_fraction, weight_decay):
+    """AdamW on rows ``ids``/``mask`` for ``epochs`` epochs of shuffled batches. Returns (params, TrainLog)."""
+    batch = min(batch, len(ids))
+    order = _batches(rng, len(ids), batch, epochs)
+    opt = optimizer(lr, len(order), warmup_fraction, weight_decay)
+    state = opt.init(params)
+
+    @jax.jit
+    def step(params, state, x, m):
+        def loss(p):
+            return token_nll(p, cfg, x, m).sum() / jnp.maximum(m[:, 1:].sum(), 1.0)
+
+        value, grads = jax.value_and_grad(loss)(params)
+        updates, state = opt.update(grads, state, params)
+        return optax.apply_updates(params, updates), state, value
+
+    ids, mask = np.asarray(ids), np.asarray(mask)
+    log = TrainLog()
+    start = time.perf_counter()
+    value = jnp.nan
+    for rows in order:
+        params, state, value = step(params, state, ids[rows], mask[rows])
+        log.tokens += int(mask[rows, 1:].sum())
+    log.final_loss = float(value)
+    log.steps = len(order)
+    log.seconds = time.perf_counter() - start
+    return params, log
+
+
+def train_dp(
+    params, cfg: GPT2Config, ids, mask, rng, key, *, epochs, batch, lr, warmup_fraction, clip, noise_multiplier
+):
+    """DP-SGD (Abadi et al. 2016) with Adam on the privatised gradient.
+
+    Each step samples every example independently with probability ``q = batch / N`` (Poisson
+    sampling, the setting the accountant assumes), clips each example's gradient to L2 norm
+    ``clip``, sums, adds N(0, (noise_multiplier * clip)^2) noise per coordinate and divides by the
+    expected batch size. The sample is processed in fixed-size chunks of ``batch`` rows (padding
+    masked out), so shapes are static while the sample size varies. Steps: ``epochs * N / batch``.
+    Returns (params, TrainLog, q, steps).
+    """
+    n = len(ids)
+    q = batch / n
+    steps = max(1, int(round(epochs / q)))
+    opt = optax.adam(schedule(lr, steps, warmup_fraction))
+    state = opt.init(params)
+    ids, mask = np.asarray(ids), np.asarray(mask)
+
+    def example_loss(p, x, m):
+        return token_nll(p, cfg, x[None], m[None]).sum() / jnp.maximum(m[1:].sum(), 1.0)
+
+    @jax.jit
+    def clipped_sum(params, x, m, keep):
+        grads = jax.vmap(jax.grad(example_loss), in_axes=(None, 0, 0))(params, x, m)
+        norms = jnp.sqrt(sum(jnp.sum(g.reshape(g.shape[0], -1) ** 2, axis=1) for g in grads.values()))
+        scale = keep * jnp.minimum(1.0, clip / jnp.maximum(norms, 1e-12))
+        return jax.tree.map(lambda g: jnp.tensordot(scale, g, axes=1), grads)
+
+    @partial(jax.jit, donate_argnums=(0, 1))
+    def apply(params, state, total, key):
+        leaves, treedef = jax.tree.flatten(total)
+        keys = jax.random.split(key, len(leaves))
+        noisy = [g + noise_multiplier * clip * jax.random.normal(k, g.shape) for g, k in zip(leaves, keys, strict=True)]
+        grads = jax.tree.map(lambda g: g / batch, jax.tree.unflatten(treedef, noisy))
+        updates, state = opt.update(grads, state, params)
+        return optax.apply_updates(params, updates), state
+
+    log = TrainLog()
+    start = time.perf_counter()
+    for t in range(steps):
+        sample = np.flatnonzero(rng.random(n) < q)
+        chunks = max(1, -(-len(sample) // batch))
+        rows = np.zeros(chunks * batch, dtype=np.int64)
+        rows[: len(sample)] = sample
+        keep = np.zeros(chunks * batch, dtype=np.float32)
+        keep[: len(sample)] = 1.0
+        total = None
+        for c in range(chunks):
+            sl = slice(c * batch, (c + 1) * batch)
+            part = clipped_sum(params, ids[rows[sl]], mask[rows[sl]], keep[sl])
+            total = part if total is None else jax.tree.map(jnp.add, total, part)
+        params, state = apply(params, state, total, jax.random.fold_in(key, t))
+        log.tokens += int(mask[sample, 1:].sum())
+    log.steps = steps
+    log.seconds = time.perf_counter() - start
+    return params, log, q, steps
+
+
+def dp_epsilon(q: float, noise_multiplier: float, steps: int, delta: float) -> float:
+    """ε at ``delta`` of ``steps`` Poisson-subsampled Gaussian mechanisms (dp-accounting's RDP accountant)."""
+    from dp_accounting import dp_event
+    from dp_accounting.rdp import rdp_privacy_accountant
+
+    event = dp_event.SelfComposedDpEvent(
+        dp_event.PoissonSampledDpEvent(q, dp_event.GaussianDpEvent(noise_multiplier)), steps
+    )
+    acc = rdp_privacy_accountant.RdpAccountant()
+    acc.compose(event)
+    return float(acc.get_epsilon(delta))
+
+
+def sequence_nll(params, cfg: GPT2Config, ids, mask, batch: int = 128) -> np.ndarray:
+    """Total next-token NLL (nats) of each row, over its real target tokens. [N]."""
+    f = jax.jit(lambda x, m: token_nll(params, cfg, x, m).sum(axis=1))
+    ids, mask = np.asarray(ids), np.asarray(mask)
+    out = []
+    for s in range(0, len(ids), batch):  # fixed-size chunks: one compilation; the last is padded
+        x, m = ids[s : s + batch], mask[s : s + batch]
+        pad = batch - len(x)
+        if pad:
+            x = np.concatenate([x, np.repeat(x[-1:], pad, 0)])
+            m = np.concatenate([m, np.zeros((pad, m.shape[1]), m.dtype)])
+        out.append(np.asarray(f(x, m))[: batch - pad])
+    return np.concatenate(out)

@@ -1,0 +1,181 @@
+# The language-model memorization laboratory (docs/science.md section 8): corpus -> pretraining ->
+# fine-tuning (undefended and defended) -> the studies' measurements -> tables -> figures.
+# JAX jobs run single-threaded (memtrade.lab fixes the XLA flags); Snakemake runs them side by side.
+# Training and measurement jobs take a chunk of seeds (lab.seeds_per_job); a model directory holds
+# one GPT-2-format checkpoint per seed (seed<s>/model.safetensors, config.json, tokenizer.json,
+# train.json).
+
+
+rule lab_corpus:
+    """The synthetic corpus of one seed: background text, records, fine-tuning mixture, BPE tokenizer."""
+    input:
+        lib=lib_for("../scripts/lab_corpus.py"),
+    output:
+        pretrain=f"{RESULTS}/lab/corpus/seed{{lab_seed}}/pretrain.csv",
+        heldout=f"{RESULTS}/lab/corpus/seed{{lab_seed}}/heldout.csv",
+        finetune=f"{RESULTS}/lab/corpus/seed{{lab_seed}}/finetune.csv",
+        records=f"{RESULTS}/lab/corpus/seed{{lab_seed}}/records.csv",
+        tokenizer=f"{RESULTS}/lab/corpus/seed{{lab_seed}}/tokenizer.json",
+        meta=f"{RESULTS}/lab/corpus/seed{{lab_seed}}/meta.json",
+    log:
+        f"{RESULTS}/logs/lab/corpus_seed{{lab_seed}}.log",
+    conda:
+        LAB_ENV
+    params:
+        corpus=config["lab"]["corpus"] if LAB else None,
+        seed=config["seed"],
+    script:
+        "../scripts/lab_corpus.py"
+
+
+rule lab_pretrain:
+    """Pretrain one GPT-2 size on the background text of each seed of a chunk; GPT-2-format checkpoints."""
+    input:
+        pretrain=lab_corpus_files("pretrain.csv"),
+        tokenizer=lab_corpus_files("tokenizer.json"),
+        lib=lib_for("../scripts/lab_pretrain.py"),
+    output:
+        directory(f"{RESULTS}/lab/models/{{lab_size}}/pretrained/chunk{{lab_chunk}}"),
+    log:
+        f"{RESULTS}/logs/lab/pretrain_{{lab_size}}_chunk{{lab_chunk}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/lab/pretrain_{{lab_size}}_chunk{{lab_chunk}}.tsv"
+    conda:
+        LAB_ENV
+    resources:
+        mem_mb=lambda wc: lab_resources()["mem_mb"],
+        runtime=lambda wc: lab_resources()["runtime"],
+        gres=lambda wc: lab_resources()["gres"],
+    params:
+        seeds=lab_chunk_seeds,
+        size=lambda wc: config["lab"]["sizes"][wc.lab_size],
+        settings=lab_settings("context", "pretrain"),
+        seed=config["seed"],
+    script:
+        "../scripts/lab_pretrain.py"
+
+
+rule lab_finetune:
+    """Fine-tune the pretrained models of a chunk on the records mixture: undefended, deduplicated or DP-SGD."""
+    input:
+        pretrained=f"{RESULTS}/lab/models/{{lab_size}}/pretrained/chunk{{lab_chunk}}",
+        finetune=lab_corpus_files("finetune.csv"),
+        lib=lib_for("../scripts/lab_finetune.py"),
+    output:
+        directory(
+            f"{RESULTS}/lab/models/{{lab_size}}/{{lab_variant}}/chunk{{lab_chunk}}"
+        ),
+    log:
+        f"{RESULTS}/logs/lab/finetune_{{lab_size}}_{{lab_variant}}_chunk{{lab_chunk}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/lab/finetune_{{lab_size}}_{{lab_variant}}_chunk{{lab_chunk}}.tsv"
+    conda:
+        LAB_ENV
+    resources:
+        mem_mb=lambda wc: lab_resources()["mem_mb"],
+        runtime=lambda wc: lab_resources()["runtime"],
+        gres=lambda wc: lab_resources()["gres"],
+    params:
+        seeds=lab_chunk_seeds,
+        settings=lab_settings("finetune"),
+        defences=lambda wc: (
+            {
+                "dedup": config["lab"]["defences"]["dedup"],
+                "dpsgd": config["lab"]["defences"]["dpsgd"],
+            }
+            if wc.lab_variant != "none"
+            else None
+        ),
+        seed=config["seed"],
+    script:
+        "../scripts/lab_finetune.py"
+
+
+rule lab_measure:
+    """The studies' measurements of a chunk's models: extraction, perturbation, exposure, filters, held-out loss."""
+    input:
+        models=f"{RESULTS}/lab/models/{{lab_size}}/{{lab_variant}}/chunk{{lab_chunk}}",
+        records=lab_corpus_files("records.csv"),
+        heldout=lab_corpus_files("heldout.csv"),
+        meta=lab_corpus_files("meta.json"),
+        lib=lib_for("../scripts/lab_measure.py"),
+    output:
+        records=f"{RESULTS}/lab/measure/{{lab_size}}/{{lab_variant}}/chunk{{lab_chunk}}_records.csv",
+        perturbation=f"{RESULTS}/lab/measure/{{lab_size}}/{{lab_variant}}/chunk{{lab_chunk}}_perturbation.csv",
+        model=f"{RESULTS}/lab/measure/{{lab_size}}/{{lab_variant}}/chunk{{lab_chunk}}_model.csv",
+    log:
+        f"{RESULTS}/logs/lab/measure_{{lab_size}}_{{lab_variant}}_chunk{{lab_chunk}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/lab/measure_{{lab_size}}_{{lab_variant}}_chunk{{lab_chunk}}.tsv"
+    conda:
+        LAB_ENV
+    resources:
+        mem_mb=lambda wc: lab_resources()["mem_mb"],
+        runtime=lambda wc: lab_resources()["runtime"],
+        gres=lambda wc: lab_resources()["gres"],
+    params:
+        seeds=lab_chunk_seeds,
+        settings=lab_settings("extraction", "perturbation", "exposure"),
+        filters=(
+            {k: config["lab"]["defences"][k] for k in ("regex", "entropy")}
+            if LAB
+            else None
+        ),
+        words_per_doc=config["lab"]["corpus"]["words_per_doc"] if LAB else None,
+        seed=config["seed"],
+    script:
+        "../scripts/lab_measure.py"
+
+
+rule lab_tables:
+    """Means and 95 % intervals over seeds: extraction, exposure, redundancy, defences, certified bits, models."""
+    input:
+        records=lab_measurements("records"),
+        perturbation=lab_measurements("perturbation"),
+        models=lab_measurements("model"),
+        lib=lib_for("../scripts/lab_tables.py"),
+    output:
+        **{
+            name: report(
+                f"{RESULTS}/tables/lab_{name}.csv",
+                caption="../report/lab_tables.rst",
+                category="Language-model laboratory",
+            )
+            for name in LAB_TABLES
+        },
+    log:
+        f"{RESULTS}/logs/lab/tables.log",
+    conda:
+        "../../envs/compute.yaml"
+    params:
+        defence_size=config["lab"]["defences"]["size"] if LAB else None,
+        confidence=config["lab"]["confidence"] if LAB else None,
+    script:
+        "../scripts/lab_tables.py"
+
+
+rule lab_figures:
+    """The laboratory's four figures: extraction, exposure, redundancy and defences."""
+    input:
+        **{name: f"{RESULTS}/tables/lab_{name}.csv" for name in LAB_TABLES},
+        records=lab_measurements("records"),
+        style=str(
+            Path(workflow.basedir) / "workflow" / "memtrade" / "memtrade.mplstyle"
+        ),
+        lib=lib_for("../scripts/lab_figures.py"),
+    output:
+        **{f"{name}_pdf": f"{RESULTS}/figures/lab_{name}.pdf" for name in LAB_FIGURES},
+        **{
+            f"{f}_png": report(
+                f"{RESULTS}/figures/lab_{f}.png",
+                caption=f"../report/lab_{f}.rst",
+                category="Language-model laboratory",
+            )
+            for f in LAB_FIGURES
+        },
+    log:
+        f"{RESULTS}/logs/figure/lab.log",
+    conda:
+        "../../envs/plot.yaml"
+    script:
+        "../scripts/lab_figures.py"

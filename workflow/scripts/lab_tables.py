@@ -1,0 +1,26 @@
+"""Rule lab_tables: the laboratory's tables with 95 % intervals over seeds."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(snakemake.scriptdir).parent))
+
+import pandas as pd
+
+from memtrade.io import open_log, write_csv
+from memtrade.lab import tables
+
+log = open_log(snakemake.log[0])
+records = pd.concat([pd.read_csv(p) for p in snakemake.input.records], ignore_index=True)
+perturbation = pd.concat([pd.read_csv(p) for p in snakemake.input.perturbation], ignore_index=True)
+models = pd.concat([pd.read_csv(p) for p in snakemake.input.models], ignore_index=True)
+level = snakemake.params.confidence
+out = snakemake.output
+write_csv(tables.extraction_table(records, level), out.extraction)
+write_csv(tables.exposure_table(records, level), out.exposure)
+write_csv(tables.redundancy_table(records, perturbation, level), out.redundancy)
+write_csv(tables.redundancy_share_table(records, level), out.redundancy_share)
+write_csv(tables.defence_table(records, models, snakemake.params.defence_size, level), out.defences)
+write_csv(tables.bits_table(records, level), out.bits)
+write_csv(tables.model_table(models, records, level), out.models)
+log.info("wrote %d laboratory tables", len(out))
