@@ -115,6 +115,7 @@ def redundancy(red, share):
                 axes[0].fill_between(
                     g["perturbed_tokens"], g["mem_score_lo"], g["mem_score_hi"], color=pal[i], alpha=0.15, linewidth=0
                 )
+    axes[0].set_xticks(sorted(t["perturbed_tokens"].unique()))
     axes[0].set_xlabel("prompt tokens replaced at random")
     axes[0].set_ylabel("memorization score (fraction of m tokens)")
     axes[0].set_ylim(-0.02, 1.02)
@@ -135,6 +136,9 @@ def redundancy(red, share):
     )
     axes[1].axhline(0.5, color="0.3", linestyle=":", label="among all records (median split)")
     axes[1].axhline(0.79, color="C3", linestyle="--", label="Zhang et al. 2025: 79 %")
+    for i, row in enumerate(s.itertuples()):
+        if not np.isfinite(row.low_share_memorized):
+            axes[1].text(i, 0.05, "no memorized\nrecords", ha="center", fontsize=8, color="0.4")
     axes[1].set_xticks(x, [_params_label(a, b) for a, b in zip(s["size"], s["params"], strict=True)], fontsize=8)
     axes[1].set_ylabel("share of low-redundancy records")
     axes[1].set_ylim(0, 1)
@@ -168,7 +172,7 @@ def defences(table):
         ax.axvline(0.9, color="0.4", linestyle=":", linewidth=1)
         ax.set_xlabel("utility (held-out loss ratio; benign pass rate for filters)")
     axes[0].set_ylabel("extraction rate (fraction of records)")
-    axes[1].set_ylabel("mean pin exposure (bits; filters leave it unchanged)")
+    axes[1].set_ylabel("mean pin exposure (bits)")
     axes[0].legend(fontsize=7)
     fig.suptitle(
         f"Defences at size {table['size'].iloc[0]}: leakage against utility (95 % intervals)\n{LAB_NOTE}", fontsize=10

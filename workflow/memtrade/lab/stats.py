@@ -49,10 +49,14 @@ def bits_per_word(nll_nats: np.ndarray, words: int) -> float:
     return float(np.sum(nll_nats) / LN2 / (len(nll_nats) * words))
 
 
-def summarize_rows(frame: pd.DataFrame, by: list[str], cols: list[str], level: float = 0.95) -> pd.DataFrame:
+def summarize_rows(
+    frame: pd.DataFrame, by: list[str], cols: list[str], level: float = 0.95, clip: dict | None = None
+) -> pd.DataFrame:
     """Mean over seeds of per-seed values and Student-t 95 % intervals, per group ``by``.
 
-    ``frame`` has one row per (seed, group); the interval is NaN with a single seed.
+    ``frame`` has one row per (seed, group); the interval is NaN with a single seed. ``clip`` maps
+    a column to the (low, high) range its values cannot leave (rates in [0, 1], exposures >= 0);
+    the interval ends are clipped to it, as the quantity itself is.
     """
     g = frame.groupby(by, sort=True)[cols]
     mean, sd, n = g.mean(), g.std(ddof=1), g.count()
@@ -61,8 +65,9 @@ def summarize_rows(frame: pd.DataFrame, by: list[str], cols: list[str], level: f
     half = half.where(n > 1)
     out = mean.copy()
     for c in cols:
-        out[f"{c}_lo"] = mean[c] - half[c]
-        out[f"{c}_hi"] = mean[c] + half[c]
+        lo, hi = (clip or {}).get(c, (-np.inf, np.inf))
+        out[f"{c}_lo"] = (mean[c] - half[c]).clip(lo, hi)
+        out[f"{c}_hi"] = (mean[c] + half[c]).clip(lo, hi)
     out["seeds"] = n[cols[0]]
     ordered = ["seeds"] + [x for c in cols for x in (c, f"{c}_lo", f"{c}_hi")]
     return out[ordered].reset_index()

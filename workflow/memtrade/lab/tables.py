@@ -10,6 +10,9 @@ import pandas as pd
 
 from .stats import certified_bits, summarize_rows
 
+RATE = (0.0, 1.0)
+NONNEGATIVE = (0.0, np.inf)
+
 FILTERS = ("filter_regex", "filter_entropy")
 
 
@@ -24,7 +27,8 @@ def extraction_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     r = records[records["variant"] == "none"].copy()
     r["extracted"] = r["extracted"].astype(float)
     per = _per_seed(r, ["size", "params", "repetitions"], {"extracted": "extraction_rate", "mem_score": "mem_score"})
-    return summarize_rows(per, ["size", "params", "repetitions"], ["extraction_rate", "mem_score"], level)
+    cols = ["extraction_rate", "mem_score"]
+    return summarize_rows(per, ["size", "params", "repetitions"], cols, level, dict.fromkeys(cols, RATE))
 
 
 def exposure_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
@@ -33,7 +37,8 @@ def exposure_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     r["pin_extrapolation_error"] = r["pin_exposure_extrapolated"] - r["pin_exposure_exact"]
     cols = ["pin_exposure_exact", "pin_exposure_extrapolated", "pin_extrapolation_error", "acct_exposure_extrapolated"]
     per = _per_seed(r, ["size", "params", "repetitions"], {c: c for c in cols})
-    out = summarize_rows(per, ["size", "params", "repetitions"], cols, level)
+    clip = {c: NONNEGATIVE for c in cols if c != "pin_extrapolation_error"}
+    out = summarize_rows(per, ["size", "params", "repetitions"], cols, level, clip)
     out["pin_log2_candidates"] = float(records["pin_log2_candidates"].iloc[0])
     out["acct_log2_candidates"] = float(records["acct_log2_candidates"].iloc[0])
     return out
@@ -74,7 +79,7 @@ def redundancy_table(records: pd.DataFrame, perturbation: pd.DataFrame, level: f
         .agg(mem_score=("mem_score", "mean"), drop=("drop", "mean"), records=("record", "size"))
         .reset_index()
     )
-    out = summarize_rows(per, keys, ["mem_score", "drop"], level)
+    out = summarize_rows(per, keys, ["mem_score", "drop"], level, {"mem_score": RATE, "drop": (-1.0, 1.0)})
     counts = per.groupby(keys)["records"].mean().rename("records_per_seed").reset_index()
     return out.merge(counts, on=keys)
 
@@ -93,7 +98,8 @@ def redundancy_share_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     )
     # NaN for a seed without memorized records (no share to take); summarize_rows skips it
     per["low_share_memorized"] = per["low_memorized"] / per["memorized"].where(per["memorized"] > 0)
-    out = summarize_rows(per, ["size", "params"], ["low_share_memorized", "low_share_all"], level)
+    cols = ["low_share_memorized", "low_share_all"]
+    out = summarize_rows(per, ["size", "params"], cols, level, dict.fromkeys(cols, RATE))
     out["memorized_per_seed"] = per.groupby(["size", "params"])["memorized"].mean().to_numpy()
     return out
 
@@ -141,7 +147,8 @@ def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level:
     per = pd.DataFrame(rows)
     per["epsilon"] = per["epsilon"].astype(float)
     cols = ["extraction_rate", "pin_exposure", "utility", "heldout_bits_per_word"]
-    out = summarize_rows(per, ["defence"], cols, level)
+    clip = {"extraction_rate": RATE, "pin_exposure": NONNEGATIVE, "utility": NONNEGATIVE}
+    out = summarize_rows(per, ["defence"], cols, level, clip)
     eps = per.groupby("defence")["epsilon"].mean()
     out["epsilon"] = out["defence"].map(eps)
     order = {d: i for i, d in enumerate(("none", "dedup_exact", "dedup_near", "dpsgd", *FILTERS))}
@@ -179,7 +186,7 @@ def model_table(models: pd.DataFrame, records: pd.DataFrame, level: float) -> pd
         "heldout_bits_per_word",
         "excess_bits_per_word",
     ]
-    out = summarize_rows(m, ["size", "params", "variant"], cols, level)
+    out = summarize_rows(m, ["size", "params", "variant"], cols, level, {"extraction_rate": RATE, "mem_score": RATE})
     floor = m.groupby(["size", "params", "variant"])["document_entropy_bits_per_word"].mean()
     out["document_entropy_bits_per_word"] = floor.to_numpy()
     return out.sort_values(["variant", "params"]).reset_index(drop=True)
