@@ -67,6 +67,7 @@ def bench_config(label: str, config: Path, edit: tuple[str, str, object], brown:
             shutil.copytree(work, Path(keep) / label, symlinks=True, dirs_exist_ok=True)
         if brown is not None:
             brown += brown_cost(work, yaml.safe_load(config.read_text()))
+            brown += lab_cost(work, yaml.safe_load(config.read_text()))
         wall, out = run(work, config)
         assert "Nothing to be done" in out, out[-2000:]
         rows.append((f"{label}: no-op rerun", f"{wall:.2f} s"))
@@ -107,8 +108,11 @@ def bench_tests() -> tuple[str, str]:
     proc = subprocess.run(["bash", str(ROOT / "bin" / "test")], cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
     summary = (proc.stdout.strip().splitlines() or ["(no output)"])[-1].strip("= ")
-    if proc.returncode != 0:
-        raise SystemExit(f"bash bin/test failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    if proc.returncode != 0:  # reported as measured, not hidden: the table says the suite failed
+        print(
+            f"bash bin/test failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}", file=sys.stderr
+        )
+        return ("the README's test command (bash bin/test)", f"{wall:.0f} s, FAILED ({summary})")
     return ("the README's test command (bash bin/test)", f"{wall:.0f} s ({summary})")
 
 
@@ -148,6 +152,68 @@ def brown_cost(work: Path, config: dict) -> list[tuple[str, str]]:
             f"{core_hours:.1f} core-hours (seeds x seconds per seed x {cfg['blas_threads']} threads{note})",
         )
     )
+    return rows
+
+
+MATMUL = """
+import time, memtrade.lab, jax, jax.numpy as jnp
+x = jnp.ones((1024, 1024), jnp.float32)
+f = jax.jit(lambda a: a @ a)
+f(x).block_until_ready()
+start = time.perf_counter()
+for _ in range(20):
+    f(x).block_until_ready()
+print(20 * 2 * 1024**3 / (time.perf_counter() - start) / 1e9)
+"""
+
+
+def lab_cost(work: Path, config: dict) -> list[tuple[str, str]]:
+    """The language-model laboratory in the full run: its jobs' seconds (benchmark files), training
+    throughput per size (each checkpoint's train.json) and its fraction of the machine's matmul rate."""
+    import json
+
+    import pandas as pd
+
+    if "lab" not in config:
+        return []
+    files = sorted((work / "results" / "benchmarks" / "lab").glob("*.tsv"))
+    seconds = {f.stem: float(pd.read_csv(f, sep="\t")["s"].iloc[0]) for f in files}
+    total = sum(seconds.values())
+    rows = [
+        (
+            "laboratory: job seconds in the full run (sum over its training and measurement jobs)",
+            f"{total:.0f} s over {len(files)} jobs: at least {total / 2:.0f} s of the 2-core run's wall time",
+        )
+    ]
+    for stage in ("pretrain", "finetune", "measure"):
+        part = sum(v for k, v in seconds.items() if k.startswith(stage))
+        rows.append((f"laboratory: {stage} jobs", f"{part:.0f} s"))
+    one_core = float(
+        subprocess.run(
+            [sys.executable, "-c", MATMUL], cwd=ROOT / "workflow", check=True, capture_output=True, text=True
+        ).stdout.split()[-1]
+    )
+    rows.append(("matmul throughput of one core (JAX, float32 1024 x 1024, one XLA thread)", f"{one_core:.1f} GFLOP/s"))
+    sys.path.insert(0, str(ROOT / "workflow"))
+    from memtrade.lab.gpt2 import GPT2Config, n_params
+
+    models = work / "results" / "lab" / "models"
+    for size, spec in config["lab"]["sizes"].items():
+        for phase in ("pretrained", "none"):
+            logs = [json.loads(p.read_text()) for p in sorted((models / size / phase).glob("chunk*/seed*/train.json"))]
+            if not logs:
+                continue
+            tokens, secs = sum(g["tokens"] for g in logs), sum(g["seconds"] for g in logs)
+            cfg = GPT2Config(config["lab"]["corpus"]["tokenizer_vocab"], config["lab"]["context"], **spec)
+            gflops = 6 * n_params(cfg) * tokens / secs / 1e9  # 6 N per token: forward and backward matmuls
+            rows.append(
+                (
+                    f"laboratory training throughput, {size} ({n_params(cfg)} parameters), "
+                    f"{'pretraining' if phase == 'pretrained' else 'fine-tuning'}",
+                    f"{tokens / secs:.0f} tokens/s, {gflops:.2f} GFLOP/s = {100 * gflops / one_core:.0f} % of one "
+                    f"core's matmul rate (single-threaded job; compilation and padding included)",
+                )
+            )
     return rows
 
 
@@ -310,16 +376,18 @@ def write_performance(table: str, brown: str, mi: str, peers: str, report: str) 
     text = f"""# Performance
 
 Written by `bash bin/benchmark` on {platform.machine()} with {os.cpu_count()} cores (do not edit by
-hand). Budgets: full reproduction <= 15 min, quick config <= 60 s, no-op rerun <= 2 s, the
-README's test command <= 12 min.
+hand). Budgets: full reproduction <= 30 min with the language-model laboratory (its share <= 12
+min), quick config <= 90 s, no-op rerun <= 2 s, the README's test command <= 12 min.
 
 ## Workflow and library
 
 {table}
-## Brown et al. cost per seed
+## Brown et al. cost per seed, and the language-model laboratory
 
 Measured in the full run (each training job's `benchmark:` file), and the core-hours of
-`config/brown_paper_scale.yaml` derived from them.
+`config/brown_paper_scale.yaml` derived from them. The laboratory's rows: its jobs' seconds, and
+each size's training throughput from its checkpoints' `train.json` against one core's measured
+matmul rate (each laboratory job runs one XLA thread).
 
 {brown}
 ## Exact memorization against general-purpose MI estimators (`tools/mi_benchmark.py`)

@@ -23,6 +23,7 @@ def test_every_env_pin_equals_requirements():
         assert pip, path
         for spec in pip:
             name, version = spec.split("==")
+            name = name.split("[")[0]  # jax[cuda12]: the extra pulls the CUDA plugin at jax's pinned version
             assert pins[_norm(name)] == version, f"{path.name}: {spec} but requirements.txt pins {pins[_norm(name)]}"
         assert "python=3.11" in env["dependencies"]
 
@@ -42,7 +43,10 @@ def test_every_rule_declares_an_existing_env_and_a_log():
             name = body.split(":", 1)[0]
             assert "conda:" in body, f"rule {name} has no conda env"
             assert "log:" in body, f"rule {name} has no log"
-            env = re.search(r'conda:\s*\n\s*"\.\./\.\./envs/([a-z]+)\.yaml"', body).group(1)
+            if re.search(r"conda:\s*\n\s*LAB_ENV\n", body):  # the laboratory's CPU or CUDA env (common.smk)
+                envs_used |= {"lab", "lab-cuda"}
+                continue
+            env = re.search(r'conda:\s*\n\s*"\.\./\.\./envs/([a-z-]+)\.yaml"', body).group(1)
             envs_used.add(env)
     assert envs_used == set(ENVS)
     assert all((ROOT / "envs" / f"{e}.yaml").exists() for e in envs_used)
