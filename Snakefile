@@ -56,6 +56,7 @@ wildcard_constraints:
     lab_chunk="[0-9]+",
     lab_size="[a-z][a-z0-9_]*",
     lab_variant="none|dedup_exact|dedup_near|dpsgd",
+    lab_audit="[a-z][a-z0-9_]*",
 
 
 include: "workflow/rules/sdpi.smk"

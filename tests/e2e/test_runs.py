@@ -65,6 +65,30 @@ def test_brown_paper_scale_overlay_runs_20_mlp_seeds_with_cluster_resources(tmp_
     assert len(mlp_jobs) == 40 and all("runtime=60" in b and "mem_mb=6000" in b for b in mlp_jobs)
 
 
+def test_lab_paper_scale_overlay_plans_gpu_jobs_at_gpt2_small_scale(tmp_path):
+    """config/lab_paper_scale.yaml on top of config.yaml: one job per seed, a GPU each, GPT-2 small's size."""
+    proc = snakemake(
+        tmp_path,
+        "--dry-run",
+        "--configfile",
+        str(ROOT / "config.yaml"),
+        str(ROOT / "config" / "lab_paper_scale.yaml"),
+        "--until",
+        "lab_pretrain",
+    )
+    out = proc.stdout
+    assert re.search(r"^lab_pretrain\s+9$", out, flags=re.M), out  # 3 sizes x 3 seeds, one seed per job
+    jobs = [b for b in out.split("\n\n") if "rule lab_pretrain" in b]
+    assert len(jobs) == 9 and all("gres=gpu:1" in b and "mem_mb=32000" in b for b in jobs), jobs[0]
+    assert any("gpt2_small/pretrained/chunk2" in b for b in jobs)
+    overlay = yaml.safe_load((ROOT / "config" / "lab_paper_scale.yaml").read_text())["lab"]
+    assert overlay["accelerator"] == "cuda" and overlay["sizes"]["gpt2_small"] == {
+        "n_embd": 768,
+        "n_layer": 12,
+        "n_head": 12,
+    }
+
+
 def test_quick_run_verdicts(quick_run):
     v = pd.read_csv(quick_run / "results" / "tables" / "claims.csv")
     assert list(v["id"]) == [c["id"] for c in CLAIMS]
@@ -110,3 +134,23 @@ def _tables_parse(text: str) -> int:
         else:
             width = None
     return count
+
+
+def test_lab_audit_config_entry_measures_a_users_checkpoint(quick_config, tmp_path):
+    """lab.audit: a GPT-2 checkpoint the test writes and a samples file give one row per sample."""
+    import memtrade.lab  # noqa: F401
+    import numpy as np
+    from memtrade.lab import gpt2, tokenizer
+
+    lines = [f"record {i} of the audit with words and more words to fill the prompt" for i in range(5)]
+    tok = tokenizer.train(lines * 20, 300)
+    cfg = gpt2.GPT2Config(tok.get_vocab_size(), 96, 16, 1, 2)
+    gpt2.save_checkpoint(tmp_path / "ckpt", gpt2.init_params(cfg, np.random.default_rng(0)), cfg, tok.to_str())
+    (tmp_path / "samples.txt").write_text("\n".join(lines) + "\n")
+    quick_config["lab"]["audit"] = {"mine": {"checkpoint": "ckpt", "samples": "samples.txt"}}
+    quick_config["lab"]["extraction"] = {"prefix_tokens": 4, "suffix_tokens": 6}
+    quick_config["lab"]["perturbation"] = {"tokens": [1], "draws": 2}
+    cfg_path = write_config(tmp_path / "audit.yaml", quick_config)
+    snakemake(tmp_path, "results/lab/audit/mine.csv", config=cfg_path)
+    t = pd.read_csv(tmp_path / "results" / "lab" / "audit" / "mine.csv")
+    assert len(t) == 5 and t["measurable"].all() and t["mem_score"].between(0, 1).all() and "mem_score_1" in t

@@ -247,3 +247,19 @@ def test_summaries_over_seeds():
     out = S.summarize_rows(frame, ["g"], ["x"]).set_index("g")
     assert out.loc["a", "x"] == 2.0 and out.loc["a", "x_lo"] < 2.0 < out.loc["a", "x_hi"]
     assert out.loc["b", "x_lo"] == out.loc["b", "x_hi"] == 5.0 and out.loc["a", "seeds"] == 3
+
+
+def test_a_prompt_cut_from_the_middle_of_a_row_keeps_its_positions(params):
+    """Scoring after seq[3:8] with start = 3 equals the full forward of that slice at positions 3..7."""
+    seq = np.array([7, 21, 99, 5, 8, 13, 2, 40], dtype=np.int32)
+    cont = np.array([[11, 12], [30, 31]], dtype=np.int32)
+    got = M.continuation_logprob(params, CFG, seq[3:], cont, width=6, start=3)
+    for c, value in zip(cont, got, strict=True):
+        ids = np.concatenate([seq[3:], c])[None, :]
+        pos = np.arange(3, 3 + ids.shape[1])[None, :]
+        logits = jax.jit(lambda x, p: gpt2.forward(params, CFG, x, pos=p)[0])(ids, pos)
+        logp = np.asarray(jax.nn.log_softmax(logits[0], axis=-1))
+        want = logp[4, c[0]] + logp[5, c[1]]
+        assert value == pytest.approx(want, abs=1e-4)
+    with pytest.raises(ValueError, match="beyond the context"):
+        M.continuation_logprob(params, CFG, seq, np.zeros((1, 20), np.int32))

@@ -217,6 +217,48 @@ def mixture_section(feldman: pd.DataFrame) -> str:
     return _table(t)
 
 
+def lab_section(tables: dict[str, pd.DataFrame]) -> str:
+    """The language-model laboratory: per undefended size, then per defence (means over seeds)."""
+    models = tables["lab_models"]
+    ext, exp, bits = tables["lab_extraction"], tables["lab_exposure"], tables["lab_bits"]
+    rows = []
+    for r in models[models["variant"] == "none"].sort_values("params").itertuples():
+        e = ext[ext["size"] == r.size].sort_values("repetitions")
+        x = exp[exp["size"] == r.size].sort_values("repetitions")
+        b = bits[(bits["size"] == r.size) & (bits["variant"] == "none")].iloc[0]
+        lo, hi = e.iloc[0], e.iloc[-1]
+        rows.append(
+            {
+                "size (parameters)": f"{r.size} ({int(r.params)})",
+                "held-out bits/word (entropy)": (
+                    f"{r.heldout_bits_per_word:.2f} ({r.document_entropy_bits_per_word:.2f})"
+                ),
+                f"extraction at {int(lo['repetitions'])} / {int(hi['repetitions'])} copies": (
+                    f"{100 * lo['extraction_rate']:.0f} % / {100 * hi['extraction_rate']:.0f} %"
+                ),
+                f"pin exposure at {int(hi['repetitions'])} copies (bits, of {x['pin_log2_candidates'].iloc[0]:.1f})": (
+                    f"{x['pin_exposure_exact'].iloc[-1]:.1f}"
+                ),
+                "certified bits (estimate) of planted": (
+                    f"{_g(float(b['certified_bits']))} ({_g(float(b['certified_bits_estimate']))}) of "
+                    f"{_g(float(b['planted_bits']))}"
+                ),
+            }
+        )
+    d = tables["lab_defences"]
+    defences = pd.DataFrame(
+        {
+            "defence": d["defence"],
+            "extraction rate": [f"{100 * v:.1f} %" for v in d["extraction_rate"]],
+            "pin exposure (bits)": [f"{v:.2f}" for v in d["pin_exposure"]],
+            "utility": [f"{100 * v:.1f} %" for v in d["utility"]],
+            "epsilon (delta = 1/N)": ["" if pd.isna(v) else f"{v:.3g}" for v in d["epsilon"]],
+        }
+    )
+    size = d["size"].iloc[0]
+    return _table(pd.DataFrame(rows)) + f"\nDefences at size {size}:\n\n" + _table(defences)
+
+
 def results_fragments(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """Every generated section of docs/results.md, from a run's tables (keys as in the claims rule)."""
     sdpi = {k.split(":", 1)[1]: v for k, v in tables.items() if k.startswith("sdpi:")}
@@ -230,6 +272,7 @@ def results_fragments(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     out["brown"] = brown_section(tables["brown_attack"]) if "brown_attack" in tables else none
     out["blackbox"] = blackbox_section(blackbox) if blackbox else none
     out["mixture"] = mixture_section(tables["mixture_feldman"]) if "mixture_feldman" in tables else none
+    out["lab"] = lab_section(tables) if "lab_models" in tables else none
     return out
 
 

@@ -24,10 +24,12 @@ BROWN_SEEDS = (
     if BROWN
     else []
 )
+LAB = "lab" in config
 GALLERY = (
     ["rates", "tightness", "gaussian_mem_vs_n", "sparse_mem_vs_n"]
     + (["mixture_frontier", "mixture_feldman"] if MIXTURE else [])
     + (["brown"] if BROWN else [])
+    + (["lab_extraction", "lab_defences"] if LAB else [])
     + (
         ["blackbox_boolean"]
         if BLACKBOX and "boolean" in config["blackbox"]["problems"]
@@ -156,6 +158,7 @@ def all_outputs():
         out += expand(
             f"{RESULTS}/figures/lab_{{f}}.{{ext}}", f=LAB_FIGURES, ext=["pdf", "png"]
         )
+        out += [f"{RESULTS}/lab/audit/{name}.csv" for name in lab_audits()]
     if MIXTURE:
         out += expand(
             f"{RESULTS}/figures/mixture_{{f}}.{{ext}}",
@@ -165,7 +168,6 @@ def all_outputs():
     return out
 
 
-LAB = "lab" in config
 LAB_SEEDS = list(range(config["lab"]["seeds"])) if LAB else []
 LAB_SIZES = list(config["lab"]["sizes"]) if LAB else []
 LAB_DEFENCES = ["dedup_exact", "dedup_near", "dpsgd"]
@@ -223,6 +225,17 @@ def lab_measurements(name):
         for size, variant in lab_jobs()
         for c in range(len(lab_chunks()))
     ]
+
+
+def lab_defence_settings(variant):
+    """The defence settings a fine-tuning variant uses: dedup for the deduplications, dpsgd for DP-SGD."""
+    key = {"dedup_exact": "dedup", "dedup_near": "dedup", "dpsgd": "dpsgd"}.get(variant)
+    return {key: config["lab"]["defences"][key]} if key else None
+
+
+def lab_audits():
+    """The names of the GPT-2 checkpoints to audit (config ``lab.audit``)."""
+    return list(config["lab"].get("audit", {})) if LAB else []
 
 
 def lab_resources():

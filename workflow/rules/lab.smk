@@ -78,14 +78,8 @@ rule lab_finetune:
     params:
         seeds=lab_chunk_seeds,
         settings=lab_settings("finetune"),
-        defences=lambda wc: (
-            {
-                "dedup": config["lab"]["defences"]["dedup"],
-                "dpsgd": config["lab"]["defences"]["dpsgd"],
-            }
-            if wc.lab_variant != "none"
-            else None
-        ),
+        # only the variant's own defence settings, so editing one defence reruns only its jobs
+        defences=lambda wc: lab_defence_settings(wc.lab_variant),
         seed=config["seed"],
     script:
         "../scripts/lab_finetune.py"
@@ -179,3 +173,35 @@ rule lab_figures:
         "../../envs/plot.yaml"
     script:
         "../scripts/lab_figures.py"
+
+
+rule lab_audit:
+    """The laboratory's measures on a user's GPT-2 checkpoint and samples (config lab.audit; memtrade lm-audit)."""
+    input:
+        checkpoint=lambda wc: [
+            f"{config['lab']['audit'][wc.lab_audit]['checkpoint']}/{f}"
+            for f in ("model.safetensors", "config.json", "tokenizer.json")
+        ],
+        samples=lambda wc: config["lab"]["audit"][wc.lab_audit]["samples"],
+        lib=lib_for("../scripts/lab_audit.py"),
+    output:
+        report(
+            f"{RESULTS}/lab/audit/{{lab_audit}}.csv",
+            caption="../report/lab_tables.rst",
+            category="Language-model laboratory",
+        ),
+    log:
+        f"{RESULTS}/logs/lab/audit_{{lab_audit}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/lab/audit_{{lab_audit}}.tsv"
+    conda:
+        LAB_ENV
+    resources:
+        mem_mb=lambda wc: lab_resources()["mem_mb"],
+        runtime=lambda wc: lab_resources()["runtime"],
+        gres=lambda wc: lab_resources()["gres"],
+    params:
+        settings=lab_settings("extraction", "perturbation"),
+        seed=config["seed"],
+    script:
+        "../scripts/lab_audit.py"

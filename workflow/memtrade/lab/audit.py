@@ -8,6 +8,8 @@ its exposure. ``memtrade lm-audit`` is the command-line front end.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -48,6 +50,20 @@ def audit_samples(
         s, _ = M.match_scores(g, np.repeat(target, draws, axis=0))
         out.loc[ok, f"mem_score_{j}"] = s.reshape(-1, draws).mean(axis=1)
     return out
+
+
+def audit_checkpoint(directory, samples, k: int, m: int, perturb_tokens, draws: int, seed: int, name: str):
+    """:func:`audit_samples` for a GPT-2 checkpoint directory (``model.safetensors``, ``config.json``,
+    ``tokenizer.json``); blank samples are skipped. Randomness: stream ("lab", "audit", name)."""
+    from .. import seeds
+    from .gpt2 import load_checkpoint
+
+    params, cfg = load_checkpoint(directory)
+    tok = T.load(Path(directory) / "tokenizer.json")
+    lines = [s for s in samples if s.strip()]
+    return audit_samples(
+        params, cfg, tok, lines, k, m, perturb_tokens, draws, seeds.generator(seed, "lab", "audit", name)
+    )
 
 
 def _score_texts(params, cfg, tok, prompt_ids, texts) -> np.ndarray:

@@ -263,7 +263,7 @@ def record_layout(tok, records: pd.DataFrame, k: int, m: int) -> dict:
     acct_len = records["acct"].str.len().to_numpy()
     ids, pin_marks = secret_positions(tok, texts, np.stack([pin_start, pin_start + pin_len], 1))
     _, acct_marks = secret_positions(tok, texts, np.stack([acct_start, acct_start + acct_len], 1))
-    prompts, targets, secret_in_target, pin_prompts, acct_prompts = [], [], [], [], []
+    prompts, targets, secret_in_target, pin_prompts, acct_prompts, starts, acct_starts = [], [], [], [], [], [], []
     for row, pm, am in zip(ids, pin_marks, acct_marks, strict=True):  # ragged token lists
         seq = np.array([eot, *row, eot], dtype=np.int32)
         secret = np.concatenate([[False], pm | am, [False]])
@@ -276,8 +276,11 @@ def record_layout(tok, records: pd.DataFrame, k: int, m: int) -> dict:
         secret_in_target.append(sec)
         pin_prompts.append(seq[max(0, s - k) : s])
         acct_prompts.append(seq[max(0, a - k) : a])
+        starts.append(max(0, s - k))
+        acct_starts.append(max(0, a - k))
     return {
-        "prompts": M.Prompts.from_lists(prompts, eot, width=k),
+        "prompts": M.Prompts.from_lists(prompts, eot, width=k, starts=starts),
+        "acct_starts": np.array(acct_starts),
         "targets": np.stack(targets),
         "secret_in_target": np.stack(secret_in_target),
         "pin_prompts": pin_prompts,
@@ -306,12 +309,16 @@ def exposures(params, cfg, tok, records: pd.DataFrame, layout: dict, candidates:
     pin_prompts, acct_prompts = layout["pin_prompts"], layout["acct_prompts"]
     pin_width = acct_width = layout["prompts"].ids.shape[1]  # one compiled shape for every record
     for i in range(len(records)):  # one shared prompt per record; candidates are batched
-        lp = M.exact_secret_logprobs(params, cfg, pin_prompts[i], digit_ids, pin_digits, pin_width)
+        lp = M.exact_secret_logprobs(
+            params, cfg, pin_prompts[i], digit_ids, pin_digits, pin_width, int(layout["prompts"].starts[i])
+        )
         secret = int(pins[i])
         others = np.delete(np.arange(10**pin_digits), secret)[pin_sample[i]]
         perp = -lp / M.LN2
         cand = np.concatenate([np.array([list(accts[i])], dtype=np.int64), acct_sample[i]])
-        a_lp = M.continuation_logprob(params, cfg, acct_prompts[i], digit_ids[cand], acct_width)
+        a_lp = M.continuation_logprob(
+            params, cfg, acct_prompts[i], digit_ids[cand], acct_width, int(layout["acct_starts"][i])
+        )
         rows.append(
             {
                 "record": int(records["record"].iloc[i]),
@@ -365,8 +372,9 @@ def measure(
     # benign generations (held-out background documents): utility of the filters, entropy threshold
     eot = T.eot_id(tok)
     held_ids = T.encode(tok, heldout)
-    half = [np.array([eot, *h[: max(1, len(h) // 2)]], np.int32)[-k:] for h in held_ids]
-    benign_gen, benign_ent = M.greedy(params, cfg, M.Prompts.from_lists(half, eot, width=k), m)
+    half = [np.array([eot, *h[: max(1, len(h) // 2)]], np.int32) for h in held_ids]
+    benign = M.Prompts.from_lists([x[-k:] for x in half], eot, width=k, starts=[max(0, len(x) - k) for x in half])
+    benign_gen, benign_ent = M.greedy(params, cfg, benign, m)
     benign_mean = benign_ent.mean(axis=1)
     calib = benign_mean[::2]  # calibrate on every other document, evaluate on the rest
     threshold = float(np.quantile(calib, defences["entropy"]["benign_block_rate"]))

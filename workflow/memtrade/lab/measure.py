@@ -31,13 +31,20 @@ LN2 = np.log(2.0)
 
 @dataclass
 class Prompts:
-    """Left-padded prompts [N, P] with their lengths (real tokens are right-aligned)."""
+    """Left-padded prompts [N, P] with their lengths (real tokens are right-aligned) and the
+    position of each prompt's first token in the sequence it was cut from (``starts``, default 0),
+    so that a prompt cut from the middle of a training row keeps that row's positions."""
 
     ids: np.ndarray
     lengths: np.ndarray
+    starts: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.starts is None:
+            self.starts = np.zeros(len(self.ids), dtype=np.int32)
 
     @classmethod
-    def from_lists(cls, rows, pad: int, width: int | None = None) -> Prompts:
+    def from_lists(cls, rows, pad: int, width: int | None = None, starts=None) -> Prompts:
         """Left-pad token lists with ``pad`` to ``width`` (default the longest)."""
         lengths = np.array([len(r) for r in rows])
         width = int(lengths.max()) if width is None else width
@@ -46,7 +53,7 @@ class Prompts:
         ids = np.full((len(rows), width), pad, dtype=np.int32)
         for i, r in enumerate(rows):  # ragged input, one copy per row
             ids[i, width - len(r) :] = r
-        return cls(ids, lengths)
+        return cls(ids, lengths, None if starts is None else np.asarray(starts, dtype=np.int32))
 
     def valid(self) -> np.ndarray:
         """1 on real tokens, 0 on padding [N, P]."""
@@ -55,10 +62,10 @@ class Prompts:
 
 
 @partial(jax.jit, static_argnames=("cfg", "m"))
-def _greedy(params, cfg: GPT2Config, ids, valid, m: int):
+def _greedy(params, cfg: GPT2Config, ids, valid, starts, m: int):
     n, p = ids.shape
     lengths = valid.sum(axis=1).astype(jnp.int32)
-    pos = jnp.clip(jnp.arange(p)[None, :] - (p - lengths)[:, None], 0)
+    pos = starts[:, None] + jnp.clip(jnp.arange(p)[None, :] - (p - lengths)[:, None], 0)
     keys_valid = jnp.concatenate([valid, jnp.ones((n, m), valid.dtype)], axis=1)
     cache = empty_cache(cfg, n, p + m)
     logits, cache = forward(params, cfg, ids, pos=pos, valid=keys_valid, cache=cache, offset=0)
@@ -72,7 +79,7 @@ def _greedy(params, cfg: GPT2Config, ids, valid, m: int):
         tok = jnp.argmax(lg, axis=-1).astype(jnp.int32)
         ent = entropy_bits(lg)
         out, cache = forward(
-            params, cfg, tok[:, None], pos=(lengths + s)[:, None], valid=keys_valid, cache=cache, offset=p + s
+            params, cfg, tok[:, None], pos=(starts + lengths + s)[:, None], valid=keys_valid, cache=cache, offset=p + s
         )
         return (out[:, 0], cache), (tok, ent)
 
@@ -86,43 +93,50 @@ def greedy(params, cfg: GPT2Config, prompts: Prompts, m: int, chunk: int = 128) 
     Uses a key/value cache; rows are processed in chunks of ``chunk`` rows (the last padded), so
     one compilation serves every chunk and every call with the same prompt width.
     """
-    ids, valid = prompts.ids, prompts.valid()
+    ids, valid, starts = prompts.ids, prompts.valid(), prompts.starts
     n = len(ids)
+    last = int((starts + prompts.lengths).max()) + m
+    if last > cfg.n_positions:
+        raise ValueError(
+            f"a prompt and its {m}-token continuation reach position {last}, beyond the context {cfg.n_positions}"
+        )
     size = chunk
     toks, ents = [], []
     for s in range(0, n, size):
-        x, v = ids[s : s + size], valid[s : s + size]
+        x, v, st = ids[s : s + size], valid[s : s + size], starts[s : s + size]
         pad = size - len(x)
         if pad:
             x = np.concatenate([x, np.repeat(x[-1:], pad, 0)])
             v = np.concatenate([v, np.repeat(v[-1:], pad, 0)])
-        t, e = _greedy(params, cfg, jnp.asarray(x), jnp.asarray(v), m)
+            st = np.concatenate([st, np.repeat(st[-1:], pad, 0)])
+        t, e = _greedy(params, cfg, jnp.asarray(x), jnp.asarray(v), jnp.asarray(st, jnp.int32), m)
         toks.append(np.asarray(t)[: size - pad])
         ents.append(np.asarray(e)[: size - pad])
     return np.concatenate(toks), np.concatenate(ents)
 
 
-def _prefill(params, cfg: GPT2Config, prompt, pvalid, t: int, n: int):
-    """Run a left-padded prompt [1, P] into a cache of width P + t, broadcast to ``n`` rows.
+def _prefill(params, cfg: GPT2Config, prompt, pvalid, start, t: int, n: int):
+    """Run a left-padded prompt [1, P], whose first token sits at position ``start``, into a cache
+    of width P + t, broadcast to ``n`` rows.
 
-    Returns (last logits [V], cache, key validity [1, P + t], the prompt's real length).
+    Returns (last logits [V], cache, key validity [1, P + t], the position after the prompt).
     """
     p = prompt.shape[1]
     length = pvalid.sum().astype(jnp.int32)
-    pos = jnp.clip(jnp.arange(p) - (p - length), 0)[None, :]
+    pos = (start + jnp.clip(jnp.arange(p) - (p - length), 0))[None, :]
     valid = jnp.concatenate([pvalid, jnp.ones((1, t), pvalid.dtype)], axis=1)
     cache = empty_cache(cfg, 1, p + t)
     logits, cache = forward(params, cfg, prompt, pos=pos, valid=valid, cache=cache, offset=0)
     cache = [(jnp.broadcast_to(k, (n, *k.shape[1:])), jnp.broadcast_to(v, (n, *v.shape[1:]))) for k, v in cache]
-    return logits[0, -1], cache, valid, length
+    return logits[0, -1], cache, valid, start + length
 
 
 @partial(jax.jit, static_argnames=("cfg",))
-def _continuations(params, cfg: GPT2Config, prompt, pvalid, cont):
+def _continuations(params, cfg: GPT2Config, prompt, pvalid, start, cont):
     """Log-probabilities (nats) of each continuation token after one shared prompt: [N, T]."""
     p = prompt.shape[1]
     n, t = cont.shape
-    last, cache, valid, length = _prefill(params, cfg, prompt, pvalid, t, n)
+    last, cache, valid, length = _prefill(params, cfg, prompt, pvalid, start, t, n)
     first = jax.nn.log_softmax(last)[cont[:, 0]]
     if t == 1:
         return first[:, None]
@@ -130,6 +144,14 @@ def _continuations(params, cfg: GPT2Config, prompt, pvalid, cont):
     logits, _ = forward(params, cfg, cont[:, :-1], pos=pos, valid=valid, cache=cache, offset=p)
     rest = jnp.take_along_axis(jax.nn.log_softmax(logits, axis=-1), cont[:, 1:, None], axis=-1)[..., 0]
     return jnp.concatenate([first[:, None], rest], axis=1)
+
+
+def _check_positions(cfg: GPT2Config, start: int, length: int, t: int) -> None:
+    if start + length + t > cfg.n_positions:
+        raise ValueError(
+            f"a prompt and its {t}-token continuation reach position {start + length + t}, "
+            f"beyond the context {cfg.n_positions}"
+        )
 
 
 def _padded(prompt: np.ndarray, width: int | None):
@@ -146,14 +168,16 @@ def _padded(prompt: np.ndarray, width: int | None):
 
 
 def continuation_logprob(
-    params, cfg: GPT2Config, prompt: np.ndarray, cont: np.ndarray, width: int | None = None
+    params, cfg: GPT2Config, prompt: np.ndarray, cont: np.ndarray, width: int | None = None, start: int = 0
 ) -> np.ndarray:
     """Total log-probability (nats) of each continuation [N, T] of ``prompt`` [P]. [N].
 
-    ``width`` left-pads the prompt, so prompts of different lengths share one compilation.
+    ``width`` left-pads the prompt, so prompts of different lengths share one compilation;
+    ``start`` is the position of the prompt's first token.
     """
+    _check_positions(cfg, start, len(prompt), np.shape(cont)[1])
     ids, valid = _padded(prompt, width)
-    lp = _continuations(params, cfg, ids, valid, jnp.asarray(cont, jnp.int32))
+    lp = _continuations(params, cfg, ids, valid, jnp.int32(start), jnp.asarray(cont, jnp.int32))
     return np.asarray(lp, dtype=np.float64).sum(axis=1)
 
 
@@ -164,11 +188,11 @@ def all_digit_strings(digits: int) -> np.ndarray:
 
 
 @partial(jax.jit, static_argnames=("cfg",))
-def _tree(params, cfg: GPT2Config, prompt, pvalid, heads, digit_ids):
+def _tree(params, cfg: GPT2Config, prompt, pvalid, start, heads, digit_ids):
     """Log-probabilities of each head [N, T] after ``prompt`` and of each digit after it: ([N], [N, 10])."""
     p = prompt.shape[1]
     n, t = heads.shape
-    last, cache, valid, length = _prefill(params, cfg, prompt, pvalid, t, n)
+    last, cache, valid, length = _prefill(params, cfg, prompt, pvalid, start, t, n)
     first = jax.nn.log_softmax(last)[heads[:, 0]]
     pos = jnp.broadcast_to(length + jnp.arange(t), (n, t))
     logits, _ = forward(params, cfg, heads, pos=pos, valid=valid, cache=cache, offset=p)
@@ -178,7 +202,13 @@ def _tree(params, cfg: GPT2Config, prompt, pvalid, heads, digit_ids):
 
 
 def exact_secret_logprobs(
-    params, cfg: GPT2Config, prompt: np.ndarray, digit_ids: np.ndarray, digits: int, width: int | None = None
+    params,
+    cfg: GPT2Config,
+    prompt: np.ndarray,
+    digit_ids: np.ndarray,
+    digits: int,
+    width: int | None = None,
+    start: int = 0,
 ) -> np.ndarray:
     """Log-probabilities (nats) of all 10^digits secrets after ``prompt``, in lexicographic order.
 
@@ -187,10 +217,13 @@ def exact_secret_logprobs(
     cost of 10^(digits-1) rows. ``digit_ids[v]`` is the token of digit ``v`` (one token per digit).
     """
     if digits == 1:
-        return continuation_logprob(params, cfg, prompt, digit_ids[:, None], width)
+        return continuation_logprob(params, cfg, prompt, digit_ids[:, None], width, start)
+    _check_positions(cfg, start, len(prompt), digits)
     heads = digit_ids[all_digit_strings(digits - 1)]
     ids, valid = _padded(prompt, width)
-    head_lp, last = _tree(params, cfg, ids, valid, jnp.asarray(heads, jnp.int32), jnp.asarray(digit_ids))
+    head_lp, last = _tree(
+        params, cfg, ids, valid, jnp.int32(start), jnp.asarray(heads, jnp.int32), jnp.asarray(digit_ids)
+    )
     return (np.asarray(head_lp, np.float64)[:, None] + np.asarray(last, np.float64)).reshape(-1)
 
 
@@ -213,9 +246,10 @@ def perturb(prompts: Prompts, j: int, draws: int, vocab: np.ndarray, rng) -> Pro
     start) replaced by tokens drawn uniformly from ``vocab`` other than the one replaced. [N*draws, P]."""
     ids = np.repeat(prompts.ids, draws, axis=0)
     lengths = np.repeat(prompts.lengths, draws)
+    starts = np.repeat(prompts.starts, draws)
     width = ids.shape[1]
     if j == 0:
-        return Prompts(ids, lengths)
+        return Prompts(ids, lengths, starts)
     first_real = width - lengths
     eligible = np.arange(width)[None, :] > first_real[:, None]
     if (eligible.sum(axis=1) < j).any():
@@ -227,7 +261,7 @@ def perturb(prompts: Prompts, j: int, draws: int, vocab: np.ndarray, rng) -> Pro
     index = np.searchsorted(vocab, ids[rows, where])
     shift = rng.integers(1, len(vocab), size=where.shape)
     ids[rows, where] = vocab[(index + shift) % len(vocab)]
-    return Prompts(ids, lengths)
+    return Prompts(ids, lengths, starts)
 
 
 def match_scores(generated: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
