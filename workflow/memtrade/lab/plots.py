@@ -152,7 +152,8 @@ def redundancy(red, share):
 def defences(table):
     """Leakage (extraction rate, pin exposure) against utility for every defence."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    pal = sns.color_palette("colorblind", len(table))
+    pal = sns.color_palette("tab10", len(table))
+    markers = ["o", "s", "D", "^", "v", "P", "X"]
     for i, row in table.reset_index(drop=True).iterrows():
         label = DEFENCE_LABELS.get(row["defence"], row["defence"])
         if np.isfinite(row.get("epsilon", np.nan)):
@@ -163,7 +164,8 @@ def defences(table):
                 row[col],
                 xerr=[[row["utility"] - row["utility_lo"]], [row["utility_hi"] - row["utility"]]],
                 yerr=[[row[col] - row[f"{col}_lo"]], [row[f"{col}_hi"] - row[col]]],
-                fmt="o",
+                fmt=markers[i % len(markers)],
+                markersize=7,
                 color=pal[i],
                 label=label,
                 capsize=3,
