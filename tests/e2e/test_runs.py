@@ -80,9 +80,9 @@ def test_lab_paper_scale_overlay_plans_gpu_jobs_at_gpt2_small_scale(tmp_path):
     assert re.search(r"^lab_pretrain\s+9$", out, flags=re.M), out  # 3 sizes x 3 seeds, one seed per job
     jobs = [b for b in out.split("\n\n") if "rule lab_pretrain" in b]
     assert len(jobs) == 9 and all("gres=gpu:1" in b and "mem_mb=32000" in b for b in jobs), jobs[0]
-    assert any("gpt2_small/pretrained/chunk2" in b for b in jobs)
+    assert any("medium/pretrained/chunk2" in b for b in jobs)
     overlay = yaml.safe_load((ROOT / "config" / "lab_paper_scale.yaml").read_text())["lab"]
-    assert overlay["accelerator"] == "cuda" and overlay["sizes"]["gpt2_small"] == {
+    assert overlay["accelerator"] == "cuda" and overlay["sizes"]["medium"] == {
         "n_embd": 768,
         "n_layer": 12,
         "n_head": 12,
@@ -117,7 +117,8 @@ def test_gallery_is_built_in_results_and_installed_outside_the_dag(quick_run, tm
         claims_rows = [line for line in sections["claims"].splitlines() if line.startswith("| ") and "`" in line]
         assert len(claims_rows) == len(CLAIMS)
     results = markers((repo / "docs" / "results.md").read_text())
-    assert set(results) == {"claims", "bounds", "ratios", "brown", "blackbox", "mixture"}
+    assert set(results) == {"claims", "bounds", "ratios", "brown", "blackbox", "mixture", "lab"}
+    assert "dedup_near" in results["lab"] and "Not yet generated" not in results["lab"]
     assert "faithful" in results["brown"] and "shared_labels_zipf (ablation)" in results["brown"]
 
 
