@@ -43,12 +43,9 @@ def audit_samples(
     score, extracted = M.match_scores(gen, target)
     out.loc[ok, "mem_score"] = score
     out.loc[ok, "extracted"] = extracted
-    vocab = np.array(sorted(set(range(tok.get_vocab_size())) - {eot}), dtype=np.int32)
-    for j in perturb_tokens:
-        p = M.perturb(prompts, j, draws, vocab, rng)
-        g, _ = M.greedy(params, cfg, p, m)
-        s, _ = M.match_scores(g, np.repeat(target, draws, axis=0))
-        out.loc[ok, f"mem_score_{j}"] = s.reshape(-1, draws).mean(axis=1)
+    scores = M.perturbed_scores(params, cfg, prompts, target, perturb_tokens, draws, T.ordinary_tokens(tok), rng)
+    for j, s in zip(perturb_tokens, scores, strict=True):
+        out.loc[ok, f"mem_score_{j}"] = s
     return out
 
 

@@ -123,6 +123,11 @@ def _train_log(log, **extra) -> dict:
     } | extra
 
 
+def _adamw(settings: dict) -> dict:
+    """The keyword arguments of :func:`memtrade.lab.train.train` from a ``lab.pretrain``/``lab.finetune`` entry."""
+    return {k: settings[k] for k in ("epochs", "batch", "lr", "warmup_fraction", "weight_decay")}
+
+
 def pretrain(size: dict, context: int, settings: dict, texts, tokenizer_json: str, seed: int, name: str, index: int):
     """Initialise a model of ``size`` and train it on the background texts. Returns (params, cfg, log dict)."""
     from tokenizers import Tokenizer
@@ -139,11 +144,7 @@ def pretrain(size: dict, context: int, settings: dict, texts, tokenizer_json: st
         ids,
         mask,
         seeds.generator(seed, "lab", name, index, "pretrain"),
-        epochs=settings["epochs"],
-        batch=settings["batch"],
-        lr=settings["lr"],
-        warmup_fraction=settings["warmup_fraction"],
-        weight_decay=settings["weight_decay"],
+        **_adamw(settings),
     )
     return params, cfg, _train_log(log, params=n_params(cfg))
 
@@ -212,18 +213,7 @@ def finetune(
             "epsilon": dp_epsilon(q, dp["noise_multiplier"], steps, delta),
         }
     else:
-        params, log = train(
-            params,
-            cfg,
-            ids,
-            mask,
-            rng,
-            epochs=settings["epochs"],
-            batch=settings["batch"],
-            lr=settings["lr"],
-            warmup_fraction=settings["warmup_fraction"],
-            weight_decay=settings["weight_decay"],
-        )
+        params, log = train(params, cfg, ids, mask, rng, **_adamw(settings))
     return params, cfg, tok_json, _train_log(log, **extra)
 
 
@@ -382,21 +372,18 @@ def measure(
     benign_text = tok.decode_batch(benign_gen[1::2].tolist())
 
     # prefix perturbation
-    vocab = np.array(sorted(set(range(tok.get_vocab_size())) - {eot}), dtype=np.int32)
-    pert = []
-    draws = settings["perturbation"]["draws"]
-    for j in settings["perturbation"]["tokens"]:
-        p = M.perturb(layout["prompts"], j, draws, vocab, rng)
-        g, _ = M.greedy(params, cfg, p, m)
-        s, _ = M.match_scores(g, np.repeat(layout["targets"], draws, axis=0))
-        pert.append(
-            pd.DataFrame(
-                {"record": np.repeat(records["record"].to_numpy(), draws), "perturbed_tokens": j, "mem_score": s}
-            )
-        )
-    pert = (
-        pd.concat(pert, ignore_index=True).groupby(["record", "perturbed_tokens"], as_index=False)["mem_score"].mean()
-    )
+    counts = settings["perturbation"]["tokens"]
+    scores = M.perturbed_scores(
+        params, cfg, layout["prompts"], layout["targets"], counts, settings["perturbation"]["draws"],
+        T.ordinary_tokens(tok), rng,
+    )  # fmt: skip
+    pert = pd.DataFrame(
+        {
+            "record": np.tile(records["record"].to_numpy(), len(counts)),
+            "perturbed_tokens": np.repeat(counts, len(records)),
+            "mem_score": scores.ravel(),
+        }
+    ).sort_values(["record", "perturbed_tokens"], kind="stable", ignore_index=True)
 
     ex = exposures(params, cfg, tok, records, layout, settings["exposure"]["candidates"], rng)
     out = out.merge(ex, on="record", how="left", validate="one_to_one")

@@ -264,6 +264,17 @@ def perturb(prompts: Prompts, j: int, draws: int, vocab: np.ndarray, rng) -> Pro
     return Prompts(ids, lengths, starts)
 
 
+def perturbed_scores(params, cfg: GPT2Config, prompts: Prompts, targets: np.ndarray, counts, draws: int, vocab, rng):
+    """Mean memorization score of each prompt's greedy continuation against ``targets`` [N, m] with
+    j prompt tokens replaced (:func:`perturb`, ``draws`` times), for each j in ``counts``: [len(counts), N]."""
+    out = []
+    for j in counts:  # one batch of N * draws prompts per replacement count
+        g, _ = greedy(params, cfg, perturb(prompts, j, draws, vocab, rng), targets.shape[1])
+        s, _ = match_scores(g, np.repeat(targets, draws, axis=0))
+        out.append(s.reshape(-1, draws).mean(axis=1))
+    return np.stack(out) if len(counts) else np.empty((0, len(targets)))
+
+
 def match_scores(generated: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row: the memorization score (fraction of positions equal) and exact extraction (all equal)."""
     eq = generated == target

@@ -48,6 +48,11 @@ def eot_id(tok) -> int:
     return int(i)
 
 
+def ordinary_tokens(tok) -> np.ndarray:
+    """Every token id except ``<|endoftext|>`` (the replacements of prefix perturbation)."""
+    return np.array(sorted(set(range(tok.get_vocab_size())) - {eot_id(tok)}), dtype=np.int32)
+
+
 def encode(tok, texts) -> list[list[int]]:
     """Token ids of each text (no special tokens added)."""
     return [e.ids for e in tok.encode_batch(list(texts), add_special_tokens=False)]
