@@ -1,0 +1,185 @@
+"""The memorization-score stage's figures. Each function takes tidy tables (and, for image grids, the
+dataset's arrays) and returns a matplotlib Figure; saving is the caller's job (``io.save_figure``)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+HEAD_LABELS = {
+    "model": "model",
+    "parametric": "parametric model alone",
+    "retro_parametric": "parametric part (kNN-weighted loss)",
+    "retro": "with datastore (interpolated)",
+}
+DATASET_LABELS = {
+    "digits": "digits",
+    "digits_flipped": "digits, 2 % labels flipped",
+    "mixture": "long-tailed mixture",
+}
+
+
+def _learner_colors(learners):
+    pal = sns.color_palette("colorblind", max(4, len(learners)))
+    return {name: pal[i] for i, name in enumerate(learners)}
+
+
+def histogram(scores, summary, threshold: float = 0.25):
+    """Distribution of memorization scores per dataset and learner (log counts: the long tail)."""
+    datasets = list(dict.fromkeys(scores["dataset"]))
+    learners = list(dict.fromkeys(scores["learner"]))
+    colors = _learner_colors(learners)
+    fig, axes = plt.subplots(1, len(datasets), figsize=(4.2 * len(datasets), 3.8), squeeze=False, sharey=True)
+    bins = np.linspace(-0.1, 1.0, 23)
+    for ax, ds in zip(axes[0], datasets, strict=True):
+        for name in learners:
+            g = scores[(scores["dataset"] == ds) & (scores["learner"] == name) & (scores["head"] == "model")]
+            if g.empty:
+                continue
+            s = summary[(summary["dataset"] == ds) & (summary["learner"] == name) & (summary["head"] == "model")]
+            share = 100 * float(s["share_above_threshold"].iloc[0])
+            ax.hist(
+                g["mem"].clip(-0.1, 1.0),
+                bins=bins,
+                histtype="step",
+                color=colors[name],
+                lw=1.6,
+                label=f"{name} ({share:.1f} % > {threshold:g})",
+            )
+        ax.axvline(threshold, color="0.4", ls=":", lw=1)
+        ax.set_yscale("log")
+        ax.set_title(DATASET_LABELS.get(ds, ds))
+        ax.set_xlabel("memorization score mem(A, S, i)")
+        ax.legend(fontsize=7, loc="upper right")
+    axes[0][0].set_ylabel("training examples (log scale)")
+    fig.tight_layout()
+    return fig
+
+
+def _image(ax, x, shape):
+    ax.imshow(np.asarray(x).reshape(shape), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def top_memorized(scores, X, shape, learner, count, dataset):
+    """The ``count`` top-memorized training images of one learner, with label and score."""
+    g = scores[(scores["dataset"] == dataset) & (scores["learner"] == learner) & (scores["head"] == "model")]
+    g = g.sort_values("mem", ascending=False, kind="stable").head(count)
+    cols = 8
+    rows = int(np.ceil(len(g) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(1.35 * cols, 1.55 * rows + 0.5), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, (_, r) in zip(axes.ravel(), g.iterrows(), strict=False):
+        ax.axis("on")
+        _image(ax, X[int(r["index"])], shape)
+        flag = " (flipped)" if r["flipped"] else ""
+        ax.set_title(f"label {int(r['label'])}{flag}\nmem {r['mem']:.2f}", fontsize=7)
+    fig.suptitle(f"top-memorized training digits, {learner} ({DATASET_LABELS.get(dataset, dataset)})", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def removal(summary):
+    """Test accuracy after removing the top-k memorized examples and k random ones (95 % intervals of the gap)."""
+    learners = list(dict.fromkeys(summary["learner"]))
+    fig, axes = plt.subplots(1, len(learners), figsize=(4.4 * len(learners), 3.8), squeeze=False)
+    for ax, name in zip(axes[0], learners, strict=True):
+        t = summary[summary["learner"] == name].sort_values("k")
+        ax.plot(t["k"], 100 * t["accuracy_random_removed"], "o-", label="k random examples removed")
+        ax.plot(t["k"], 100 * t["accuracy_top_removed"], "s-", label="k top-memorized removed")
+        lo = 100 * (t["accuracy_random_removed"] - t["difference_hi"])
+        hi = 100 * (t["accuracy_random_removed"] - t["difference_lo"])
+        ax.fill_between(t["k"], lo, hi, alpha=0.2, color="C1", linewidth=0, label="95 % interval of the gap")
+        ax.set_xscale("log")
+        ax.set_xlabel("training examples removed, k (log scale)")
+        ax.set_ylabel("test accuracy (%)")
+        ax.set_title(name)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def influence_pairs(pairs, X, X_test, shape, count):
+    """The highest-influence train/test pairs side by side, with influence and neighbour rank."""
+    p = pairs.head(count)
+    cols = 4
+    rows = int(np.ceil(len(p) / cols))
+    fig, axes = plt.subplots(rows, 2 * cols, figsize=(1.3 * 2 * cols, 1.6 * rows + 0.5), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for k, (_, r) in enumerate(p.iterrows()):
+        a, b = axes[k // cols][2 * (k % cols)], axes[k // cols][2 * (k % cols) + 1]
+        for ax in (a, b):
+            ax.axis("on")
+        _image(a, X[int(r["train_index"])], shape)
+        _image(b, X_test[int(r["test_index"])], shape)
+        a.set_title(f"train {int(r['train_label'])}\ninfl {r['influence']:.2f}", fontsize=7)
+        b.set_title(f"test {int(r['test_label'])}\nNN rank {int(r['neighbour_rank'])}", fontsize=7)
+    learner = pairs["learner"].iloc[0] if len(pairs) else ""
+    fig.suptitle(f"highest-influence pairs (train | test), {learner} on digits", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def frequency(by_freq):
+    """Mean memorization against the subpopulation's training count (log scale), per learner."""
+    datasets = [d for d in ("mixture", "digits") if d in set(by_freq["dataset"])]
+    learners = list(dict.fromkeys(by_freq["learner"]))
+    colors = _learner_colors(learners)
+    fig, axes = plt.subplots(1, len(datasets), figsize=(5.0 * len(datasets), 3.9), squeeze=False)
+    for ax, ds in zip(axes[0], datasets, strict=True):
+        for name in learners:
+            t = by_freq[(by_freq["dataset"] == ds) & (by_freq["learner"] == name) & (by_freq["head"] == "model")]
+            if t.empty:
+                continue
+            x = np.sqrt(t["count_lo"] * np.minimum(t["count_hi"], 2 * t["count_lo"]))
+            ax.errorbar(
+                x, t["mean_mem"], yerr=2 * t["mean_mem_se"], marker="o", capsize=3, color=colors[name], label=name
+            )
+        ax.set_xscale("log")
+        ax.set_xlabel("training examples in the example's subpopulation (log scale)")
+        ax.set_ylabel("mean memorization score (±2 s.e.)")
+        ax.set_title(DATASET_LABELS.get(ds, ds))
+        ax.axhline(0, color="0.5", lw=0.8)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def retro(summary):
+    """RetroPrompt's comparison: accuracy on rare and frequent subpopulations, and mean memorization."""
+    datasets = list(dict.fromkeys(summary["dataset"]))
+    heads = [h for h in HEAD_LABELS if h in set(summary["head"])]
+    fig, axes = plt.subplots(1, 2 * len(datasets), figsize=(4.0 * 2 * len(datasets), 3.9), squeeze=False)
+    width = 0.8 / len(heads)
+    pal = sns.color_palette("colorblind", len(heads))
+    for d, ds in enumerate(datasets):
+        t = summary[summary["dataset"] == ds].set_index("head")
+        acc_ax, mem_ax = axes[0][2 * d], axes[0][2 * d + 1]
+        for h, head in enumerate(heads):
+            r = t.loc[head]
+            acc_ax.bar(
+                np.arange(2) + h * width,
+                100 * np.array([r["accuracy_rare"], r["accuracy_frequent"]]),
+                width,
+                color=pal[h],
+                label=HEAD_LABELS[head],
+            )
+            mem_ax.bar(np.arange(2) + h * width, [r["mean_mem_rare"], r["mean_mem"]], width, color=pal[h])
+        acc_ax.set_xticks(np.arange(2) + width * (len(heads) - 1) / 2, ["rare", "frequent"])
+        mem_ax.set_xticks(np.arange(2) + width * (len(heads) - 1) / 2, ["rare", "all"])
+        acc_ax.set_ylabel("test accuracy (%)")
+        mem_ax.set_ylabel("mean memorization score of training examples")
+        acc_ax.set_title(f"{DATASET_LABELS.get(ds, ds)}: accuracy")
+        mem_ax.set_title(f"{DATASET_LABELS.get(ds, ds)}: memorization")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(heads), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
