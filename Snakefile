@@ -57,6 +57,8 @@ wildcard_constraints:
     lab_size="[a-z][a-z0-9_]*",
     lab_variant="none|dedup_exact|dedup_near|dpsgd",
     lab_audit="[a-z][a-z0-9_]*",
+    ms_dataset="digits|digits_flipped|mixture",
+    ms_learner="[a-z][a-z0-9_]*",
 
 
 include: "workflow/rules/sdpi.smk"
@@ -67,6 +69,7 @@ include: "workflow/rules/mixture.smk"
 include: "workflow/rules/blackbox.smk"
 include: "workflow/rules/brown.smk"
 include: "workflow/rules/lab.smk"
+include: "workflow/rules/memscore.smk"
 include: "workflow/rules/claims.smk"
 
 

@@ -49,6 +49,23 @@ BAD = {
         lambda c: c["brown"]["protocols"]["faithful"].__setitem__("labels", "classes"),
         "brown.protocols.faithful.labels",
     ),
+    "memscore: unknown removal learner": (
+        lambda c: c["memscore"]["removal"].__setitem__("learners", ["svm"]),
+        "memscore.removal.learners",
+    ),
+    "memscore: subset fraction 1": (lambda c: c["memscore"].__setitem__("fraction", 1.0), "memscore.fraction"),
+    "memscore: too few subset models": (
+        lambda c: c["memscore"]["learners"]["logistic"].__setitem__("models", 2),
+        "memscore.learners.logistic.models",
+    ),
+    "memscore: estimator that does not import": (
+        lambda c: c["memscore"]["learners"].__setitem__("x", {"estimator": "sklearn.nothere.X", "models": 10}),
+        "memscore.learners.x.estimator",
+    ),
+    "memscore: retrieval base without sample_weight": (
+        lambda c: c["memscore"]["retro"].__setitem__("base", "knn1"),
+        "memscore.retro.base",
+    ),
     "lab: unknown model size key": (
         lambda c: c["lab"]["defences"].__setitem__("size", "huge"),
         "lab.defences.size",

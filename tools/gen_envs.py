@@ -23,8 +23,8 @@ ENVS = {
         ["numpy", "scipy", "pandas", "pyyaml", "jsonschema"],
     ),
     "learn": (
-        "datasets, black-box learners, attacks and certified bounds",
-        ["numpy", "scipy", "pandas", "pyyaml", "scikit-learn"],
+        "datasets, black-box learners, attacks and certified bounds, memorization scores",
+        ["numpy", "scipy", "pandas", "pyyaml", "scikit-learn", "joblib", "threadpoolctl"],
     ),
     "lab": (
         "language-model laboratory: corpus, tokenizer, GPT-2 training and measurement (JAX on CPU)",

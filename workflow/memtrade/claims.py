@@ -303,6 +303,68 @@ def _lab_bits(t, tables):
     return ok, msg, "0 <= certified <= planted everywhere; largest undefended > 0"
 
 
+def _memscore_flipped(t, tables):
+    s = _need(tables, "memscore_summary")
+    s = s[(s["dataset"] == "digits_flipped") & (s["head"] == "model")]
+    if s.empty:
+        raise NotRun("no digits_flipped rows")
+    ok = bool((s["precision_at_flipped"] >= t["min_precision"]).all())
+    msg = "; ".join(
+        f"{r.learner} {r.precision_at_flipped:.2f} (fits flipped labels {100 * r.flipped_fit_in:.0f} %)"
+        for r in s.itertuples()
+    )
+    return (
+        ok,
+        f"precision at k = {int(s['flipped'].iloc[0])}: {msg}",
+        f"precision >= {t['min_precision']:g}, every learner",
+    )
+
+
+def _memscore_removal(t, tables):
+    r = _need(tables, "memscore_removal")
+    top = r[r["k"] == r["k"].max()]
+    if abs(float(top["level"].iloc[0]) - t["level"]) > 1e-12:
+        raise NotRun(f"memscore_removal holds {top['level'].iloc[0]:g} intervals, the claim needs {t['level']:g}")
+    ok = bool((top["difference_lo"] > 0).all())
+    msg = "; ".join(
+        f"{x.learner} k = {x.k}: {100 * x.difference:.2f} pp [{100 * x.difference_lo:.2f}, {100 * x.difference_hi:.2f}]"
+        for x in top.itertuples()
+    )
+    return ok, msg, f"{100 * t['level']:g} % interval of random minus top-memorized accuracy above 0, every learner"
+
+
+def _memscore_frequency(t, tables):
+    b = _need(tables, "memscore_by_frequency")
+    b = b[(b["dataset"] == "mixture") & (b["head"] == "model")]
+    if b.empty:
+        raise NotRun("no mixture rows")
+    ok, parts = True, []
+    for learner, g in b.groupby("learner", sort=False):
+        g = g.sort_values("bin")
+        m, se = g["mean_mem"].to_numpy(), g["mean_mem_se"].to_numpy()
+        rises = np.diff(m) > t["z"] * np.hypot(se[1:], se[:-1])
+        drop = m[0] - m[-1] > t["z"] * np.hypot(se[0], se[-1])
+        ok &= bool(drop and not rises.any())
+        parts.append(f"{learner} {m[0]:.2f} -> {m[-1]:.2f}" + (f" ({int(rises.sum())} rise)" if rises.any() else ""))
+    return ok, "; ".join(parts), f"non-increasing within {t['z']:g} s.e., rarest above most frequent by {t['z']:g} s.e."
+
+
+def _memscore_retro(t, tables):
+    from scipy import stats
+
+    r = _need(tables, "memscore_retro")
+    r = r[r["head"] == "retro_parametric"]
+    if r.empty:
+        raise NotRun("no retrieval rows")
+    z = stats.norm.ppf(0.5 + t["level"] / 2)
+    hi = r["mem_minus_parametric"] + z * r["mem_minus_parametric_se"]
+    ok = bool((hi < 0).all())
+    msg = "; ".join(
+        f"{x.dataset} {x.mem_minus_parametric:+.4f} (upper {h:+.4f})" for x, h in zip(r.itertuples(), hi, strict=True)
+    )
+    return ok, msg, f"{100 * t['level']:g} % upper end of the paired difference below 0, each dataset"
+
+
 KINDS = {
     "slope_vs_d": _slope_vs_d,
     "slope_vs_n": _slope_vs_n,
@@ -322,6 +384,10 @@ KINDS = {
     "lab_defences_utility": _lab_defences_utility,
     "lab_dpsgd": _lab_dpsgd,
     "lab_bits": _lab_bits,
+    "memscore_flipped": _memscore_flipped,
+    "memscore_removal": _memscore_removal,
+    "memscore_frequency": _memscore_frequency,
+    "memscore_retro": _memscore_retro,
 }
 
 

@@ -81,6 +81,7 @@ def validate(config: dict, schema_path, estimator_cache: Path | None = None) -> 
         if not 0 < r < 1:
             raise ConfigError(f"config key 'brown.d': the fixing probability r = {r:.4g} must lie in (0, 1)")
     _validate_lab(config.get("lab"))
+    _validate_memscore(config.get("memscore"), estimator_cache)
     frontier_n = config["analysis"]["frontier_n"]
     for name, section in config["problems"].items():
         if frontier_n not in section["n"]:
@@ -89,6 +90,36 @@ def validate(config: dict, schema_path, estimator_cache: Path | None = None) -> 
                 f"(problems.{name}.n = {section['n']})"
             )
     return config
+
+
+def _validate_memscore(ms, estimator_cache: Path | None = None) -> None:
+    """Cross-field rules of the memorization-score stage: learners named by the removal, the image
+    grid and the retrieval comparison exist, their estimators import, and the retrieval base takes
+    ``sample_weight`` (the kNN-weighted loss) and has ``predict_proba`` (the interpolation)."""
+    if ms is None:
+        return
+    learners = ms["learners"]
+    retro_base = ms["retro"]["base"]
+    for name, spec in learners.items():
+        try:
+            _check_estimator_cached(spec, estimator_cache, need_scores=False)
+        except ValueError as err:
+            raise ConfigError(f"config key 'memscore.learners.{name}.estimator': {err}") from None
+    named = [("memscore.removal.learners", x) for x in ms["removal"]["learners"]]
+    named += [("memscore.top_grid.learner", ms["top_grid"]["learner"]), ("memscore.retro.base", retro_base)]
+    for key, name in named:
+        if name not in learners:
+            raise ConfigError(f"config key '{key}': {name!r} is not a key of memscore.learners {list(learners)}")
+    try:  # the kNN-weighted loss and the interpolation
+        _check_estimator_cached(learners[retro_base], estimator_cache, need_scores=False, weighted=True)
+    except ValueError as err:
+        raise ConfigError(f"config key 'memscore.retro.base': {err}") from None
+    for key in ("memscore.removal.learners", "memscore.top_grid.learner"):
+        if "digits" not in ms["datasets"]:
+            raise ConfigError(f"config key '{key}': needs 'digits' in memscore.datasets {ms['datasets']}")
+    missing = [d for d in ms["retro"]["datasets"] if d not in ms["datasets"]]
+    if missing:
+        raise ConfigError(f"config key 'memscore.retro.datasets': {missing} not in memscore.datasets {ms['datasets']}")
 
 
 def _validate_lab(lab) -> None:
@@ -189,9 +220,11 @@ def _module_files(path: str) -> list[Path] | None:
     return files
 
 
-def _check_estimator_cached(spec: dict, cache: Path | None) -> None:
+def _check_estimator_cached(spec: dict, cache: Path | None, need_scores: bool = True, weighted: bool = False) -> None:
     """check_estimator, skipped when ``cache`` records a pass for the same import path, parameters,
-    interpreter and module files (path, size, modification time). Failures are never cached."""
+    checks, interpreter and module files (path, size, modification time). Failures are never cached.
+
+    ``weighted``: the class must also take ``fit(..., sample_weight)`` and have ``predict_proba``."""
     import json
     import sys
 
@@ -199,7 +232,8 @@ def _check_estimator_cached(spec: dict, cache: Path | None) -> None:
     key = None
     if files is not None:
         stamps = [f"{f}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files]
-        key = json.dumps([spec["estimator"], spec.get("params", {}), sys.executable, stamps], sort_keys=True)
+        checks = [need_scores, weighted]
+        key = json.dumps([spec["estimator"], spec.get("params", {}), checks, sys.executable, stamps], sort_keys=True)
         try:
             if key in json.loads(cache.read_text()):
                 return
@@ -207,7 +241,14 @@ def _check_estimator_cached(spec: dict, cache: Path | None) -> None:
             pass
     from .blackbox.learners import check_estimator
 
-    check_estimator(spec["estimator"], spec.get("params", {}))
+    cls = check_estimator(spec["estimator"], spec.get("params", {}), need_scores)
+    if weighted:
+        import inspect
+
+        if "sample_weight" not in inspect.signature(cls.fit).parameters or not hasattr(cls, "predict_proba"):
+            raise ValueError(
+                f"estimator {spec['estimator']!r} must take fit(..., sample_weight) and have predict_proba"
+            )
     if key is not None:
         try:
             known = json.loads(cache.read_text())

@@ -25,11 +25,13 @@ BROWN_SEEDS = (
     else []
 )
 LAB = "lab" in config
+MEMSCORE = "memscore" in config
 GALLERY = (
     ["rates", "tightness", "gaussian_mem_vs_n", "sparse_mem_vs_n"]
     + (["mixture_frontier", "mixture_feldman"] if MIXTURE else [])
     + (["brown"] if BROWN else [])
     + (["lab_extraction", "lab_defences"] if LAB else [])
+    + (["memscore_top", "memscore_frequency"] if MEMSCORE else [])
     + (
         ["blackbox_boolean"]
         if BLACKBOX and "boolean" in config["blackbox"]["problems"]
@@ -121,6 +123,9 @@ def claim_tables(wildcards):
     if LAB:
         for name in LAB_TABLES:
             tables[f"lab_{name}"] = f"{RESULTS}/tables/lab_{name}.csv"
+    if MEMSCORE:
+        for name in MEMSCORE_TABLES:
+            tables[f"memscore_{name}"] = f"{RESULTS}/tables/memscore_{name}.csv"
     if MIXTURE:
         tables["mixture_tradeoff"] = f"{RESULTS}/tables/mixture_tradeoff.csv"
         tables["mixture_feldman"] = f"{RESULTS}/tables/mixture_feldman.csv"
@@ -159,6 +164,12 @@ def all_outputs():
             f"{RESULTS}/figures/lab_{{f}}.{{ext}}", f=LAB_FIGURES, ext=["pdf", "png"]
         )
         out += [f"{RESULTS}/lab/audit/{name}.csv" for name in lab_audits()]
+    if MEMSCORE:
+        out += expand(
+            f"{RESULTS}/figures/memscore_{{f}}.{{ext}}",
+            f=MEMSCORE_FIGURES,
+            ext=["pdf", "png"],
+        )
     if MIXTURE:
         out += expand(
             f"{RESULTS}/figures/mixture_{{f}}.{{ext}}",
@@ -251,3 +262,25 @@ def lab_resources():
 def lab_settings(*keys):
     """The ``lab`` config entries ``keys`` (what a laboratory job's results depend on)."""
     return {k: config["lab"][k] for k in keys} if LAB else None
+
+
+# ------------------------------------------------------------------ memorization scores (memscore)
+MS = config.get("memscore", {})
+MEMSCORE_DATASETS = list(MS.get("datasets", []))
+MEMSCORE_LEARNERS = list(MS.get("learners", {}))
+MEMSCORE_TABLES = [
+    "scores",
+    "summary",
+    "by_frequency",
+    "influence",
+    "removal",
+    "removal_runs",
+    "retro",
+]
+MEMSCORE_FIGURES = ["histogram", "top", "removal", "influence", "frequency", "retro"]
+
+
+def memscore_learner(name):
+    """The config entry of a memscore learner, as the estimator factory takes it."""
+    spec = MS["learners"][name]
+    return {"estimator": spec["estimator"], "params": spec.get("params", {})}
