@@ -1,5 +1,6 @@
 """The memtrade command: bound, eta and audit against the library; bad input gives exit status 2 and one line."""
 
+import io
 import json
 import subprocess
 import sys
@@ -258,3 +259,60 @@ def test_lm_audit_rejects_a_prefix_longer_than_the_context(lm_checkpoint):
     proc = run("lm-audit", "--checkpoint", str(lm_checkpoint), "--samples", str(lm_checkpoint / "samples.txt"),
                "--prefix-tokens", "40", "--suffix-tokens", "20")  # fmt: skip
     assert proc.returncode == 2 and "exceeds the context 48" in proc.stderr, proc.stderr
+
+
+@pytest.fixture(scope="module")
+def labelled_csv(tmp_path_factory):
+    """400 rows of scikit-learn's digits as a user's CSV, 4 of them relabelled (known mislabels)."""
+    from sklearn.datasets import load_digits
+
+    frame = load_digits(as_frame=True).frame.iloc[:400].copy()
+    frame.loc[[3, 50, 120, 300], "target"] = (frame.loc[[3, 50, 120, 300], "target"] + 5) % 10
+    path = tmp_path_factory.mktemp("memscore") / "digits.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_memscore_scores_a_users_csv_and_finds_its_mislabels(labelled_csv, tmp_path):
+    out = tmp_path / "scores"
+    proc = run("memscore", "--data", str(labelled_csv), "--label", "target", "--models", "60", "--jobs", "2",
+               "--estimator", "sklearn.neighbors.KNeighborsClassifier", "--param", "n_neighbors=1",
+               "--output", str(out))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "60/60 models fitted" in proc.stderr and "models/s" in proc.stderr  # progress
+    table = pd.read_csv(out / "memscore.csv")
+    assert len(table) == 400 and {"index", "label", "mem", "mem_se", "p_in", "p_out"} <= set(table.columns)
+    top = list(table["index"])
+    assert {3, 50, 120, 300} <= set(top[:6]), top[:10]  # the relabelled rows are among the highest scores
+    assert (out / "memscore.png").stat().st_size > 10_000 and (out / "memscore.pdf").exists()
+    again = run("memscore", "--data", str(labelled_csv), "--label", "target", "--models", "60", "--format", "csv",
+                "--estimator", "sklearn.neighbors.KNeighborsClassifier", "--param", "n_neighbors=1")  # fmt: skip
+    assert pd.read_csv(io.StringIO(again.stdout)).equals(table)  # the same bytes of scores at one process
+
+
+@pytest.mark.parametrize(
+    "edit, args, message",
+    [
+        (None, ["--label", "nope"], "no label column 'nope'"),
+        ("text", [], "feature column 'pixel_0_1' is not numeric"),
+        ("single", [], "has one example"),
+        (None, ["--fraction", "1.5"], "--fraction must lie strictly between 0 and 1"),
+        (None, ["--fraction", "0"], "--fraction must lie strictly between 0 and 1"),
+        (None, ["--models", "3"], "too few for a standard error"),
+        (None, ["--estimator", "sklearn.nothere.X"], "does not import"),
+    ],
+)  # fmt: skip
+def test_memscore_rejects_bad_input_with_status_2(labelled_csv, tmp_path, edit, args, message):
+    frame = pd.read_csv(labelled_csv)
+    if edit == "text":
+        frame["pixel_0_1"] = "x"
+    if edit == "single":
+        frame.loc[0, "target"] = 42
+    path = tmp_path / "data.csv"
+    frame.to_csv(path, index=False)
+    base = {"--label": "target", "--estimator": "sklearn.linear_model.LogisticRegression", "--models": "40"}
+    for flag, value in zip(args[::2], args[1::2], strict=True):
+        base[flag] = value
+    proc = run("memscore", "--data", str(path), *[x for kv in base.items() for x in kv])
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert not list(tmp_path.glob("memscore*"))

@@ -4,6 +4,7 @@
     memtrade eta --joint joint.csv
     memtrade audit --problem sparse --d 100 --n 1 2 4 --estimator sklearn.tree.DecisionTreeClassifier
     memtrade lm-audit --checkpoint gpt2/ --samples lines.txt --canary "my pin is " --secret 4821
+    memtrade memscore --data my.csv --label y --estimator sklearn.linear_model.LogisticRegression --output out/
 
 Each subcommand prints a readable table, or writes ``--format json|csv``; ``--output`` names the
 one file (or, for ``audit``, the one folder) it writes, and nothing is written anywhere else. Bad
@@ -233,6 +234,76 @@ def lm_audit(checkpoint, samples_path, k, m, perturb, draws, seed, canary=None, 
     return table, exposure
 
 
+# -------------------------------------------------------------------------------------- memscore
+
+
+def read_labelled_csv(path: str, label: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Features (numeric, no missing values) and labels of a user's CSV; UsageError naming the problem."""
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file")
+    try:
+        frame = pd.read_csv(file)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise UsageError(f"{file}: not a readable CSV ({err})") from None
+    if label not in frame.columns:
+        names = ", ".join(map(str, frame.columns[:8])) + (", ..." if len(frame.columns) > 8 else "")
+        raise UsageError(f"{file}: no label column {label!r} (columns: {names})")
+    features = frame.drop(columns=[label])
+    if features.shape[1] == 0:
+        raise UsageError(f"{file}: no feature columns besides the label {label!r}")
+    bad = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
+    if bad:
+        raise UsageError(f"{file}: feature column {bad[0]!r} is not numeric (encode it first)")
+    missing = [c for c in features.columns if features[c].isna().any()]
+    if missing or frame[label].isna().any():
+        raise UsageError(f"{file}: missing values in column {(missing or [label])[0]!r}")
+    y = frame[label].to_numpy()
+    classes, counts = np.unique(y, return_counts=True)
+    if len(classes) < 2:
+        raise UsageError(f"{file}: the label column {label!r} has a single class")
+    if (counts < 2).any():
+        raise UsageError(
+            f"{file}: class {classes[counts < 2][0]!r} of column {label!r} has one example "
+            "(every class needs at least 2, so that a subset can hold it while another example is left out)"
+        )
+    return features.to_numpy(dtype=np.float64), y, [str(c) for c in features.columns]
+
+
+def memscore(data, label, estimator, params, models, fraction, seed=0, jobs=1, progress=None):
+    """Check the arguments of ``memtrade memscore`` and estimate every example's memorization
+    (:mod:`memtrade.memscore.estimator`). Returns the per-example table."""
+    from . import seeds
+    from .memscore.estimator import Factory, fit_subsets, memorization, subset_masks
+
+    if not (0 < fraction < 1):
+        raise UsageError(f"--fraction must lie strictly between 0 and 1, got {fraction}")
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    X, y, _ = read_labelled_csv(data, label)
+    try:
+        factory = Factory(estimator, params)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    masks = subset_masks(len(y), models, fraction, seeds.generator(seed, "memscore-cli", "masks"))
+    inside = masks.sum(0)
+    if models < 4 or inside.min() < 2 or (models - inside).min() < 2:
+        raise UsageError(
+            f"--models {models} is too few for a standard error: with --fraction {fraction} some example is in "
+            f"{int(inside.min())} and out of {int(models - inside.max())} subsets (each needs at least 2); "
+            "raise --models"
+        )
+    heads, seconds, unconverged = fit_subsets(
+        factory, X, y, X[:0], y[:0], masks, seed, ("memscore-cli", "fit"), jobs, progress
+    )
+    if progress:
+        progress(f"{models} models in {seconds:.1f} s ({models / seconds:.1f} models/s), {unconverged} unconverged")
+    est = memorization(masks, heads["model"][0])
+    return pd.DataFrame({"index": np.arange(len(y)), "label": y, **est}).sort_values(
+        ["mem", "index"], ascending=[False, True], kind="stable"
+    )
+
+
 # ------------------------------------------------------------------------------------------- main
 
 
@@ -320,6 +391,31 @@ def _parser() -> argparse.ArgumentParser:
     lm.add_argument("--candidates", type=int, default=1000, help="sampled candidates of the skew-normal fit")
     lm.add_argument("--seed", type=int, default=0)
     common(lm)
+
+    ms = sub.add_parser(
+        "memscore",
+        formatter_class=fmt,
+        help="Feldman & Zhang memorization scores of every example of your CSV",
+        description="Fits M models of a scikit-learn-compatible classifier on random subsets holding a fraction\n"
+        "of the rows and scores each row: mem = P[h(x_i) = y_i | i in subset] - P[h(x_i) = y_i | i not in it],\n"
+        "with a standard error (Feldman & Zhang 2020; docs/science.md, section 9). Every column but the\n"
+        "label is a numeric feature.\n\n"
+        "example:\n  memtrade memscore --data digits.csv --label target --models 1000 --fraction 0.7 \\\n"
+        "      --estimator sklearn.linear_model.LogisticRegression --param max_iter=1000 --output scores/",
+    )
+    ms.add_argument("--data", required=True, metavar="FILE.csv")
+    ms.add_argument("--label", required=True, metavar="COLUMN", help="the label column")
+    ms.add_argument(
+        "--estimator", required=True, help="import path module.Class of a scikit-learn-compatible classifier"
+    )
+    ms.add_argument("--param", action="append", default=[], help="estimator parameter KEY=VALUE (repeatable)")
+    ms.add_argument("--models", type=int, default=1000, help="subset models M")
+    ms.add_argument("--fraction", type=float, default=0.7, help="subset fraction (Feldman & Zhang: 0.7)")
+    ms.add_argument("--threshold", type=float, default=0.25, help="the figure's highly-memorized cut")
+    ms.add_argument("--jobs", type=int, default=1, help="processes for the fits (joblib)")
+    ms.add_argument("--seed", type=int, default=0)
+    ms.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    ms.add_argument("--output", metavar="DIR", help="folder for memscore.{csv|json} and memscore.{pdf,png}")
     return top
 
 
@@ -353,6 +449,44 @@ def main(argv=None) -> int:
             if exposure is not None:
                 table = table.assign(**{f"canary_{k}": v for k, v in exposure.iloc[0].items()})
             _emit(table, args.format, args.output)
+        elif args.command == "memscore":
+            table = memscore(
+                args.data,
+                args.label,
+                args.estimator,
+                dict(_param(p) for p in args.param),
+                args.models,
+                args.fraction,
+                args.seed,
+                args.jobs,
+                progress=lambda msg: print(msg, file=sys.stderr, flush=True),
+            )
+            if args.output:
+                out = Path(args.output)
+                out.mkdir(parents=True, exist_ok=True)
+                suffix = "json" if args.format == "json" else "csv"
+                _emit(table, suffix, str(out / f"memscore.{suffix}"))
+                from . import plotting
+                from .io import save_figure
+                from .memscore import plots
+
+                plotting.use_style(Path(__file__).with_name("memtrade.mplstyle"))
+                name = args.estimator.rpartition(".")[2]
+                scores = table.assign(dataset=Path(args.data).name, learner=name, head="model")
+                share = pd.DataFrame(
+                    [
+                        {
+                            "dataset": Path(args.data).name,
+                            "learner": name,
+                            "head": "model",
+                            "share_above_threshold": float((table["mem"] > args.threshold).mean()),
+                        }
+                    ]
+                )
+                save_figure(
+                    plots.histogram(scores, share, args.threshold), [out / "memscore.pdf", out / "memscore.png"]
+                )
+            _emit(table.head(20) if args.format == "table" else table, args.format, None)
         else:
             params = dict(_param(p) for p in args.param)
             table = audit(
