@@ -68,6 +68,7 @@ def bench_config(label: str, config: Path, edit: tuple[str, str, object], brown:
         if brown is not None:
             brown += brown_cost(work, yaml.safe_load(config.read_text()))
             brown += lab_cost(work, yaml.safe_load(config.read_text()))
+            brown += memscore_cost(work, yaml.safe_load(config.read_text()))
         wall, out = run(work, config)
         assert "Nothing to be done" in out, out[-2000:]
         rows.append((f"{label}: no-op rerun", f"{wall:.2f} s"))
@@ -213,6 +214,36 @@ def lab_cost(work: Path, config: dict) -> list[tuple[str, str]]:
                     f"{tokens / secs:.0f} tokens/s, {gflops:.2f} GFLOP/s = {100 * gflops / one_core:.0f} % of one "
                     f"core's matmul rate (single-threaded job; compilation and padding included)",
                 )
+            )
+    return rows
+
+
+def memscore_cost(work: Path, config: dict) -> list[tuple[str, str]]:
+    """The memorization-score stage in the full run: its jobs' seconds (benchmark files) and, per
+    estimation job, the subset models fitted per second (from the job's log: fits only)."""
+    import re
+
+    import pandas as pd
+
+    if "memscore" not in config:
+        return []
+    files = sorted((work / "results" / "benchmarks" / "memscore").glob("*.tsv"))
+    total = sum(float(pd.read_csv(f, sep="\t")["s"].iloc[0]) for f in files)
+    rows = [
+        (
+            "memorization scores: job seconds in the full run (sum over its jobs)",
+            f"{total:.0f} s over {len(files)} jobs, each on {config['memscore']['threads']} processes: "
+            f"about {total:.0f} s of the 2-core run's wall time (budget: 300 s)",
+        )
+    ]
+    pattern = re.compile(r"INFO (\w+) on (\w+): (\d+) models in ([0-9.]+) s \(([0-9.]+) models/s\)")
+    for log in sorted((work / "results" / "logs" / "memscore").glob("*.log")):
+        m = pattern.search(log.read_text())
+        if m:
+            learner, dataset, models, secs, rate = m.groups()
+            note = " (budget: 1,000 models in 120 s)" if (learner, dataset) == ("logistic", "digits") else ""
+            rows.append(
+                (f"memorization scores: {learner} on {dataset}", f"{models} models in {secs} s, {rate} models/s{note}")
             )
     return rows
 
@@ -382,7 +413,7 @@ min), quick config <= 90 s, no-op rerun <= 2 s, the README's test command <= 12 
 ## Workflow and library
 
 {table}
-## Brown et al. cost per seed, and the language-model laboratory
+## Brown et al. cost per seed, the language-model laboratory and the memorization scores
 
 Measured in the full run (each training job's `benchmark:` file), and the core-hours of
 `config/brown_paper_scale.yaml` derived from them. The laboratory's rows: its jobs' seconds, and

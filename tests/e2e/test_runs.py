@@ -30,6 +30,7 @@ PLACEHOLDER = "bash bin/gallery`"
         "lab: unknown model size key",
         "lab: prefix longer than the context",
         "lab: checkpoint directory without model.safetensors",
+        "memscore: retrieval base without sample_weight",
     ],
 )
 def test_workflow_rejects_bad_config_before_any_job(case, quick_config, tmp_path):
@@ -117,7 +118,8 @@ def test_gallery_is_built_in_results_and_installed_outside_the_dag(quick_run, tm
         claims_rows = [line for line in sections["claims"].splitlines() if line.startswith("| ") and "`" in line]
         assert len(claims_rows) == len(CLAIMS)
     results = markers((repo / "docs" / "results.md").read_text())
-    assert set(results) == {"claims", "bounds", "ratios", "brown", "blackbox", "mixture", "lab"}
+    assert set(results) == {"claims", "bounds", "ratios", "brown", "blackbox", "mixture", "lab", "memscore"}
+    assert "digits_flipped" in results["memscore"] and "retro_parametric" in results["memscore"]
     assert "dedup_near" in results["lab"] and "Not yet generated" not in results["lab"]
     assert "faithful" in results["brown"] and "shared_labels_zipf (ablation)" in results["brown"]
 
