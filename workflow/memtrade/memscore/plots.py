@@ -24,6 +24,16 @@ DATASET_LABELS = {
 }
 
 
+def _plain_log_ticks(ax, ticks):
+    """Log axis with plain-number labels at ``ticks`` (no overlapping 3x10^1-style minor labels)."""
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator, ScalarFormatter
+
+    ax.xaxis.set_major_locator(FixedLocator(list(ticks)))
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
 def _learner_colors(learners):
     pal = sns.color_palette("colorblind", max(4, len(learners)))
     return {name: pal[i] for i, name in enumerate(learners)}
@@ -98,6 +108,7 @@ def removal(summary):
         hi = 100 * (t["accuracy_random_removed"] - t["difference_lo"])
         ax.fill_between(t["k"], lo, hi, alpha=0.2, color="C1", linewidth=0, label="95 % interval of the gap")
         ax.set_xscale("log")
+        _plain_log_ticks(ax, t["k"])
         ax.set_xlabel("training examples removed, k (log scale)")
         ax.set_ylabel("test accuracy (%)")
         ax.set_title(name)
@@ -144,6 +155,7 @@ def frequency(by_freq):
                 x, t["mean_mem"], yerr=2 * t["mean_mem_se"], marker="o", capsize=3, color=colors[name], label=name
             )
         ax.set_xscale("log")
+        _plain_log_ticks(ax, [1, 2, 4, 8, 16, 32])
         ax.set_xlabel("training examples in the example's subpopulation (log scale)")
         ax.set_ylabel("mean memorization score (±2 s.e.)")
         ax.set_title(DATASET_LABELS.get(ds, ds))
