@@ -71,6 +71,18 @@ def _emit(table: pd.DataFrame, fmt: str, output: str | None, extra_text: str = "
         sys.stdout.write(text)
 
 
+def _write_folder(table: pd.DataFrame, fmt: str, output: str, stem: str, figure) -> None:
+    """The one folder a command writes: ``stem.csv`` (``stem.json`` with --format json) and the figure
+    as ``stem.pdf`` and ``stem.png``."""
+    from .io import save_figure
+
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    suffix = "json" if fmt == "json" else "csv"
+    _emit(table, suffix, str(out / f"{stem}.{suffix}"))
+    save_figure(figure, [out / f"{stem}.pdf", out / f"{stem}.png"])
+
+
 def _plain(value):
     """NumPy scalars as Python numbers for json (full precision)."""
     return value.item() if hasattr(value, "item") else str(value)
@@ -462,30 +474,17 @@ def main(argv=None) -> int:
                 progress=lambda msg: print(msg, file=sys.stderr, flush=True),
             )
             if args.output:
-                out = Path(args.output)
-                out.mkdir(parents=True, exist_ok=True)
-                suffix = "json" if args.format == "json" else "csv"
-                _emit(table, suffix, str(out / f"memscore.{suffix}"))
                 from . import plotting
-                from .io import save_figure
                 from .memscore import plots
 
                 plotting.use_style(Path(__file__).with_name("memtrade.mplstyle"))
                 name = args.estimator.rpartition(".")[2]
-                scores = table.assign(dataset=Path(args.data).name, learner=name, head="model")
-                share = pd.DataFrame(
-                    [
-                        {
-                            "dataset": Path(args.data).name,
-                            "learner": name,
-                            "head": "model",
-                            "share_above_threshold": float((table["mem"] > args.threshold).mean()),
-                        }
-                    ]
+                keys = {"dataset": Path(args.data).name, "learner": name, "head": "model"}
+                share = float((table["mem"] > args.threshold).mean())
+                figure = plots.histogram(
+                    table.assign(**keys), pd.DataFrame([{**keys, "share_above_threshold": share}]), args.threshold
                 )
-                save_figure(
-                    plots.histogram(scores, share, args.threshold), [out / "memscore.pdf", out / "memscore.png"]
-                )
+                _write_folder(table, args.format, args.output, "memscore", figure)
             _emit(table.head(20) if args.format == "table" else table, args.format, None)
         else:
             params = dict(_param(p) for p in args.param)
@@ -514,15 +513,10 @@ def main(argv=None) -> int:
                 "exact_bits",
             ]
             if args.output:
-                out = Path(args.output)
-                out.mkdir(parents=True, exist_ok=True)
-                suffix = "json" if args.format == "json" else "csv"
-                _emit(table, suffix, str(out / f"audit.{suffix}"))
                 from . import plotting
-                from .io import save_figure
 
                 plotting.use_style(Path(__file__).with_name("memtrade.mplstyle"))
-                save_figure(plotting.blackbox(table), [out / "audit.pdf", out / "audit.png"])
+                _write_folder(table, args.format, args.output, "audit", plotting.blackbox(table))
             _emit(table[cols], args.format, None)
     except UsageError as err:
         print(f"memtrade {args.command}: error: {err}", file=sys.stderr)
