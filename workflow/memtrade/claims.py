@@ -350,13 +350,13 @@ def _memscore_frequency(t, tables):
 
 
 def _memscore_retro(t, tables):
-    from scipy import stats
+    from scipy.special import ndtri
 
     r = _need(tables, "memscore_retro")
     r = r[r["head"] == "retro_parametric"]
     if r.empty:
         raise NotRun("no retrieval rows")
-    z = stats.norm.ppf(0.5 + t["level"] / 2)
+    z = ndtri(0.5 + t["level"] / 2)
     hi = r["mem_minus_parametric"] + z * r["mem_minus_parametric_se"]
     ok = bool((hi < 0).all())
     msg = "; ".join(

@@ -42,16 +42,24 @@ def _heads(estimator, X: np.ndarray) -> dict[str, np.ndarray]:
     return {"model": estimator.predict(X)}
 
 
-def _fit_one(make: Callable, X, y, X_test, y_test, mask, random_state: int):
+def fit_quietly(make: Callable, X, y, random_state: int):
+    """``make(random_state).fit(X, y)`` on one BLAS thread (the caller's processes are the parallelism),
+    its warnings recorded rather than shown. Returns (estimator, whether it warned it had not converged)."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")  # recorded, not shown: the count of unconverged fits is reported
-        est = make(random_state)
-        est.fit(X[mask], y[mask])
+        warnings.simplefilter("always")
+        est = make(random_state).fit(X, y)
+    return est, any("converge" in str(w.message).lower() for w in caught)
+
+
+def _fit_one(make: Callable, X, y, X_test, y_test, mask, random_state: int):
+    from threadpoolctl import threadpool_limits
+
+    est, unconverged = fit_quietly(make, X[mask], y[mask], random_state)
+    with threadpool_limits(1):
         train = _heads(est, X)
         test = _heads(est, X_test) if len(X_test) else {h: y_test[:0] for h in train}  # no test set (the CLI)
-    unconverged = any("converge" in str(w.message).lower() for w in caught)
     return {h: (train[h] == y, test[h] == y_test) for h in train}, unconverged
 
 
@@ -110,8 +118,8 @@ def _split_means(masks: np.ndarray, correct: np.ndarray):
 def _se(p_in, p_out, n_in, n_out):
     """Standard error of a difference of two sample means of 0/1 outcomes (unbiased variances)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        v_in = p_in * (1 - p_in) * n_in[:, None] / (n_in[:, None] - 1) / n_in[:, None]
-        v_out = p_out * (1 - p_out) * n_out[:, None] / (n_out[:, None] - 1) / n_out[:, None]
+        v_in = p_in * (1 - p_in) / (n_in[:, None] - 1)
+        v_out = p_out * (1 - p_out) / (n_out[:, None] - 1)
     return np.sqrt(v_in + v_out)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from scipy import stats
 
 from .. import seeds
-from .estimator import fit_subsets, influence, knn1_exact, memorization, precision_at, subset_masks
+from ..distributions import t_quantile
+from .estimator import fit_quietly, fit_subsets, influence, knn1_exact, memorization, precision_at, subset_masks
 
 # subpopulation training-count bins of the frequency table: [1], [2], [3, 4], [5, 8], [9, 16], [17, inf)
 COUNT_EDGES = (1, 2, 3, 5, 9, 17)
@@ -37,6 +37,7 @@ def estimate(data: dict, factory, models: int, fraction: float, seed: int, names
 
 def scores(data: dict, masks: np.ndarray, heads: dict, dataset: str, learner: str, exact_knn=False, fraction=None):
     """Per-example memorization of every head: one row per (head, training example)."""
+    exact = knn1_exact(data["X"], data["y"], fraction) if exact_knn else np.nan
     frames = []
     for head, (train, _) in heads.items():
         est = memorization(masks, train)
@@ -55,7 +56,7 @@ def scores(data: dict, masks: np.ndarray, heads: dict, dataset: str, learner: st
                 **est,
             }
         )
-        frame["exact_mem"] = knn1_exact(data["X"], data["y"], fraction) if exact_knn else np.nan
+        frame["exact_mem"] = exact
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
@@ -132,14 +133,8 @@ def influence_pairs(data: dict, masks: np.ndarray, correct_test: np.ndarray, top
 
 
 def _removal_fit(factory, X, y, X_test, y_test, keep, random_state):
-    import warnings
-
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(1), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        est = factory(random_state).fit(X[keep], y[keep])
-        return float((est.predict(X_test) == y_test).mean())
+    est, _ = fit_quietly(factory, X[keep], y[keep], random_state)
+    return float((est.predict(X_test) == y_test).mean())
 
 
 def removal(data: dict, mem: np.ndarray, factory, ks, n_seeds: int, seed: int, names: tuple, n_jobs=1):
@@ -175,7 +170,7 @@ def removal_summary(rows: pd.DataFrame, level: float) -> pd.DataFrame:
         wide = g.pivot(index="seed", columns="removed", values="test_accuracy")
         diff = (wide["random"] - wide["top"]).to_numpy()
         m, se = diff.mean(), diff.std(ddof=1) / np.sqrt(len(diff))
-        half = stats.t.ppf(0.5 + level / 2, len(diff) - 1) * se if se > 0 else 0.0
+        half = t_quantile(0.5 + level / 2, len(diff) - 1) * se if se > 0 else 0.0
         out.append(
             {
                 "learner": learner,
@@ -208,13 +203,6 @@ def by_frequency(table: pd.DataFrame, edges=COUNT_EDGES) -> pd.DataFrame:
     out["count_lo"] = bins[out["bin"]]
     out["count_hi"] = hi[out["bin"]]
     return out.drop(columns=["sd_mem"])
-
-
-def rare_mask(group_count: np.ndarray, share: float) -> np.ndarray:
-    """Examples of the rarest subpopulations: those whose training count is at most the count below which
-    ``share`` of the training examples lie (the smallest groups holding about ``share`` of the data)."""
-    cut = np.quantile(group_count, share, method="lower")
-    return group_count <= cut
 
 
 def retro_summary(data: dict, table: pd.DataFrame, heads: dict, share: float, dataset: str) -> pd.DataFrame:
