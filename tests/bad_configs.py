@@ -53,6 +53,10 @@ BAD = {
         lambda c: c["memscore"]["removal"].__setitem__("learners", ["svm"]),
         "memscore.removal.learners",
     ),
+    "memscore: removal without the clean digits": (
+        lambda c: c["memscore"].__setitem__("datasets", ["mixture"]),
+        "memscore.datasets",
+    ),
     "memscore: subset fraction 1": (lambda c: c["memscore"].__setitem__("fraction", 1.0), "memscore.fraction"),
     "memscore: too few subset models": (
         lambda c: c["memscore"]["learners"]["logistic"].__setitem__("models", 2),

@@ -93,6 +93,13 @@ def test_estimator_agrees_with_the_exact_1nn_memorization():
     assert exact[:6].min() > 0.5  # the mislabeled points
 
 
+def test_only_a_euclidean_1nn_gets_the_exact_value():
+    knn = "sklearn.neighbors.KNeighborsClassifier"
+    assert Factory(knn, {"n_neighbors": 1}).one_nn
+    assert not Factory(knn, {}).one_nn and not Factory(knn, {"n_neighbors": 1, "p": 1}).one_nn
+    assert not Factory("sklearn.linear_model.LogisticRegression", {}).one_nn
+
+
 def test_fits_do_not_depend_on_the_number_of_processes():
     X, y = blobs(seed=6)
     masks = subset_masks(len(y), 12, 0.7, np.random.default_rng(7))

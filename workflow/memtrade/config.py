@@ -114,9 +114,8 @@ def _validate_memscore(ms, estimator_cache: Path | None = None) -> None:
         _check_estimator_cached(learners[retro_base], estimator_cache, need_scores=False, weighted=True)
     except ValueError as err:
         raise ConfigError(f"config key 'memscore.retro.base': {err}") from None
-    for key in ("memscore.removal.learners", "memscore.top_grid.learner"):
-        if "digits" not in ms["datasets"]:
-            raise ConfigError(f"config key '{key}': needs 'digits' in memscore.datasets {ms['datasets']}")
+    if "digits" not in ms["datasets"]:  # the removal experiment and the image grid run on the clean digits
+        raise ConfigError(f"config key 'memscore.datasets': needs 'digits' (removal, top_grid), got {ms['datasets']}")
     missing = [d for d in ms["retro"]["datasets"] if d not in ms["datasets"]]
     if missing:
         raise ConfigError(f"config key 'memscore.retro.datasets': {missing} not in memscore.datasets {ms['datasets']}")

@@ -18,8 +18,7 @@ factory = Factory(p.spec["estimator"], p.spec["params"])
 masks, heads, seconds, unconverged = experiments.estimate(
     data, factory, p.models, p.fraction, p.seed, ("memscore", dataset, learner), snakemake.threads, log.info
 )
-exact = p.spec["estimator"] == "sklearn.neighbors.KNeighborsClassifier" and p.spec["params"].get("n_neighbors") == 1
-table = experiments.scores(data, masks, heads, dataset, learner, exact_knn=exact, fraction=p.fraction)
+table = experiments.scores(data, masks, heads, dataset, learner, exact_knn=factory.one_nn, fraction=p.fraction)
 write_csv(table, snakemake.output.scores)
 write_csv(experiments.summary(table, heads, p.fraction, p.threshold, unconverged), snakemake.output.summary)
 pairs = experiments.influence_pairs(data, masks, heads["model"][1], p.pairs, dataset, learner)

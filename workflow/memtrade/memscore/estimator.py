@@ -197,7 +197,17 @@ class Factory:
 
         self.path, self.params = path, dict(params or {})
         self.cls = check_estimator(path, self.params, need_scores=False)
-        self.seeded = "random_state" in self.cls(**self.params).get_params() and "random_state" not in self.params
+        defaults = self.cls(**self.params).get_params()
+        self.seeded = "random_state" in defaults and "random_state" not in self.params
+        from sklearn.neighbors import KNeighborsClassifier
+
+        #: a Euclidean 1-NN classifier, whose memorization :func:`knn1_exact` gives exactly
+        self.one_nn = (
+            issubclass(self.cls, KNeighborsClassifier)
+            and defaults.get("n_neighbors") == 1
+            and defaults.get("metric") == "minkowski"
+            and defaults.get("p") == 2
+        )
 
     def __call__(self, random_state: int):
         params = dict(self.params)
