@@ -365,6 +365,43 @@ def _memscore_retro(t, tables):
     return ok, msg, f"{100 * t['level']:g} % upper end of the paired difference below 0, each dataset"
 
 
+def _diffusion_window(t, tables):
+    w = _need(tables, "diffusion_window")
+    ok = bool(w["within_one_step"].all())
+    msg = "; ".join(
+        f"d={x.d} K={x.k} N={x.n}: window [{x.window_start:.2f}, {x.window_end:.2f}], M*/N {x.predicted:.4f}"
+        for x in w.itertuples()
+    )
+    return ok, msg, "predicted M*/N within the window widened by one grid step, every sweep point"
+
+
+def _diffusion_monotone(t, tables):
+    w = _need(tables, "diffusion_window")
+    ok = bool((w["monotone_violations"] == 0).all())
+    msg = "; ".join(
+        f"d={x.d} K={x.k} N={x.n}: {x.monotone_violations} drops of {x.sizes - 1} steps" for x in w.itertuples()
+    )
+    return ok, msg, "no later interval wholly below the earlier one, every sweep point"
+
+
+def _diffusion_fbmem(t, tables):
+    f = _need(tables, "diffusion_fbmem")
+    f = f[f["mitigation"] == "fall"]
+    if f.empty:
+        raise NotRun("no FB-Mem rows")
+    top = f[f["m"] == f["m"].max()].iloc[0]
+    if abs(float(top["level"]) - t["level"]) > 1e-12:
+        raise NotRun(f"diffusion_fbmem holds {top['level']:g} intervals, the claim needs {t['level']:g}")
+    lo = top["background_minus_foreground_fall_lo"]
+    ok = bool(lo > 0)
+    msg = (
+        f"M = {int(top['m'])}: foreground fall {top['foreground_fall']:+.3f}, background fall "
+        f"{top['background_fall']:+.3f}, difference {top['background_minus_foreground_fall']:+.3f} "
+        f"[{lo:+.3f}, {top['background_minus_foreground_fall_hi']:+.3f}]"
+    )
+    return ok, msg, f"{100 * t['level']:g} % interval of background minus foreground fall above 0"
+
+
 KINDS = {
     "slope_vs_d": _slope_vs_d,
     "slope_vs_n": _slope_vs_n,
@@ -388,6 +425,9 @@ KINDS = {
     "memscore_removal": _memscore_removal,
     "memscore_frequency": _memscore_frequency,
     "memscore_retro": _memscore_retro,
+    "diffusion_window": _diffusion_window,
+    "diffusion_monotone": _diffusion_monotone,
+    "diffusion_fbmem": _diffusion_fbmem,
 }
 
 
