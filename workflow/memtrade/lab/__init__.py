@@ -30,25 +30,8 @@ Modules:
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
+from ..jaxsetup import XLA_FLAGS, configure
 
-XLA_FLAGS = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+__all__ = ["XLA_FLAGS"]
 
-
-def _configure_jax() -> None:
-    if "jax" in sys.modules:
-        return  # already imported by the caller, who chose its own settings
-    os.environ.setdefault("XLA_FLAGS", XLA_FLAGS)
-    os.environ.setdefault("JAX_ENABLE_X64", "0")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    # compiled programs are cached on disk and shared by jobs and runs (the same shapes recur for
-    # every seed and variant); a cached program computes exactly what a fresh compilation does
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "memtrade" / "jax"
-    os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", str(cache))
-    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
-    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
-
-
-_configure_jax()
+configure()
