@@ -21,6 +21,8 @@ Snakemake dependency; every module does one job:
 - ``nets``           NumPy softmax networks and Nesterov SGD, as Brown et al.'s PyTorch code;
 - ``brown``          Brown et al.'s experiment: data, training, attacks, summaries;
 - ``lab/``           the language-model laboratory (GPT-2 in JAX, corpus, measures, defences);
+- ``diffusion/``     the diffusion laboratory (Buchanan et al.'s crossover, FB-Mem; JAX);
+- ``jaxsetup``       how the JAX stages run (one XLA thread, compilation cache), before JAX loads;
 - ``memscore/``      Feldman & Zhang's memorization and influence scores on real data, RetroPrompt;
 - ``claims``         claim verdicts on a run's tables;
 - ``docs``           generated document sections, the report's landing page, the gallery;

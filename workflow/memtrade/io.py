@@ -37,6 +37,14 @@ def write_csv(frame, path) -> None:
         frame.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
 
 
+def write_npz(arrays: dict, path) -> None:
+    """Write named arrays as a compressed ``.npz``, atomically."""
+    import numpy as np
+
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        np.savez_compressed(fh, **arrays)
+
+
 def write_text(text: str, path) -> None:
     """Write ``text`` to ``path`` atomically."""
     with atomic_path(path) as tmp:

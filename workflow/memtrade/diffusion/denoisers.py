@@ -1,0 +1,83 @@
+"""Closed-form denoisers (x₀-predictors) of the laboratory's mixture families.
+
+Every function takes the array module ``xp`` last (``jax.numpy`` for training and sampling,
+``numpy`` in float64 for the exact checks) and is vectorised over a batch of noisy points.
+
+**Shared-variance isotropic GMM** (Buchanan et al.'s model): prior (1/M) Σ_j N(m_j, s² I), so
+x_t | j ~ N(α m_j, (α² s² + σ²) I) and
+
+    E[x₀ | x_t] = Σ_j w_j(x_t) [σ² m_j + α s² x_t] / (α² s² + σ²),
+    w_j ∝ exp(-‖x_t - α m_j‖² / (2(α² s² + σ²))).
+
+With s = 0 and the means at the N training points it is the empirical (memorizing) denoiser; with
+the K true means and s² = 1 the ground-truth (generalizing) one. ``mask`` drops padded means
+(several model sizes train in one array).
+
+**Colored templates** (their image-like model): component j generates x₀ = c ⊗ T_j with colour
+c ~ N(μ_j, v I₃) over a template T_j ∈ R^P. Per colour channel only the coordinate along T_j
+carries signal: z = ⟨x_t, T_j⟩/‖T_j‖ ~ N(α ‖T_j‖ μ_j, α² v ‖T_j‖² + σ²), the orthogonal part is
+noise N(0, σ²). The posterior colour is ĉ_j = (σ² μ_j + α v ⟨x_t, T_j⟩) / (α² v ‖T_j‖² + σ²).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _softmax(z, xp):
+    z = z - z.max(axis=-1, keepdims=True)
+    e = xp.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _col(v, xp):
+    """A per-row coefficient as a column (scalars pass through)."""
+    v = xp.asarray(v)
+    return v[..., None] if v.ndim else v
+
+
+def gmm_logits(means, var, mask, x, a, s, xp=np):
+    """log w_j(x_t) up to a constant per row: [batch, M] (padded means at -inf)."""
+    a, s = _col(a, xp), _col(s, xp)
+    vt = a**2 * var + s**2
+    d2 = (x**2).sum(-1, keepdims=True) - 2 * a * (x @ means.T) + a**2 * (means**2).sum(-1)
+    logits = -d2 / (2 * vt)
+    return logits if mask is None else xp.where(mask, logits, -xp.inf)
+
+
+def gmm_x0(means, var, mask, x, a, s, xp=np):
+    """E[x₀ | x_t] under the shared-variance GMM (``var`` = s², a scalar); [batch, d]."""
+    w = _softmax(gmm_logits(means, var, mask, x, a, s, xp), xp)
+    a, s = _col(a, xp), _col(s, xp)
+    vt = a**2 * var + s**2
+    return (s**2 * (w @ means) + a * var * x) / vt
+
+
+def template_logits(templates, colors, var, mask, x, a, s, xp=np):
+    """log w_j(x_t) of the colored-template mixture; x [batch, C, P]; [batch, M]."""
+    a, s = _col(a, xp), _col(s, xp)  # [batch, 1]
+    n2 = (templates**2).sum(-1)  # [M]
+    norm = xp.sqrt(n2)
+    z = xp.einsum("bcp,mp->bmc", x, templates) / norm[None, :, None]  # [batch, M, C]
+    v_along = (a**2 * var * n2)[..., None] + (s**2)[..., None]  # [batch, M, 1]
+    mean = (a[..., None] * norm[None, :, None]) * colors[None]  # [batch, M, C]
+    # log N(z; mean, v_along) minus log N(z; 0, s²) (the orthogonal part's j-free terms dropped)
+    ll = -((z - mean) ** 2) / (2 * v_along) - 0.5 * xp.log(v_along) + z**2 / (2 * (s**2)[..., None])
+    logits = ll.sum(-1)
+    return logits if mask is None else xp.where(mask, logits, -xp.inf)
+
+
+def template_x0(templates, colors, var, mask, x, a, s, xp=np):
+    """E[x₀ | x_t] under the colored-template mixture; x [batch, C, P] -> [batch, C, P]."""
+    w = _softmax(template_logits(templates, colors, var, mask, x, a, s, xp), xp)
+    a, s = _col(a, xp), _col(s, xp)
+    n2 = (templates**2).sum(-1)
+    y = xp.einsum("bcp,mp->bmc", x, templates)  # ⟨x_t, T_j⟩ per channel
+    denom = (a**2 * var * n2)[..., None] + (s**2)[..., None]
+    c_hat = ((s**2)[..., None] * colors[None] + (a * var)[..., None] * y) / denom  # [batch, M, C]
+    return xp.einsum("bm,bmc,mp->bcp", w, c_hat, templates)
+
+
+def responsibilities(logits, xp=np):
+    """Posterior component weights from logits (softmax over the last axis)."""
+    return _softmax(logits, xp)

@@ -1,0 +1,299 @@
+"""The diffusion stage's jobs as library calls: one sweep point of the crossover, the colored
+templates with FB-Mem. Each returns tidy frames; the rule scripts only read and write.
+"""
+
+from __future__ import annotations
+
+import jax
+import numpy as np
+import pandas as pd
+
+from .. import seeds
+from . import data, fbmem, metrics, models, process, theory
+from .train import Schedule, keys_from, train
+
+
+def schedule(settings: dict, steps_factor: int = 1) -> Schedule:
+    """The training schedule of a ``train`` settings section, with ``steps_factor`` times the steps."""
+    t = settings["train"]
+    return Schedule(
+        steps=int(t["steps"]) * steps_factor,
+        peak_lr=float(t["peak_lr"]),
+        final_lr=float(t["final_lr"]),
+        warmup=float(t["warmup"]),
+        b1=float(t["adam_b1"]),
+        b2=float(t["adam_b2"]),
+        eps=float(t["adam_eps"]),
+        clip=float(t["clip"]),
+        ema=float(t["ema"]),
+        draws=int(t["draws"]),
+    )
+
+
+def grid_of(settings: dict) -> np.ndarray:
+    """The time grid of the ``times`` settings."""
+    g = settings["times"]
+    return process.grid(g["t_min"], g["t_max"], g["count"])
+
+
+def coarse_sizes(n: int, fraction_step: float) -> list[int]:
+    """N/10, 2N/10, ..., N (their first pass)."""
+    step = max(int(round(n * fraction_step)), 1)
+    return list(range(step, n + 1, step))
+
+
+def buckets(sizes, n: int) -> dict[int, list[int]]:
+    """Sizes grouped by the padded size they train at: the smallest of N, N/2, N/4, ... holding them
+    (padding every model to N would cost up to twice the arithmetic)."""
+    out: dict[int, list[int]] = {}
+    for m in sizes:
+        pad = n
+        while pad // 2 >= m and pad // 2 >= 1:
+            pad //= 2
+        out.setdefault(pad, []).append(m)
+    return out
+
+
+def _train_sizes(settings, mix, sizes, replicates, seed, point, phase, steps_factor):
+    """Train every (replicate, size) of one pass: per replicate (its own data), the sizes of each
+    padding bucket as one vmapped batch. Returns [(replicate, params, masks, final loss, s per step)]."""
+    ts = grid_of(settings)
+    sched = schedule(settings, steps_factor)
+    trained = []
+    for r in replicates:
+        x = mix[r].x_train
+        rng = seeds.generator(seed, "diffusion", "init", *point, r, phase)
+        for pad, group in sorted(buckets(sizes, x.shape[0]).items()):
+            params, masks = models.gmm_pmem(rng, x, group, pad, settings["init_var"])
+            keys = keys_from([seeds.integer(seed, "diffusion", "noise", *point, r, m, steps_factor) for m in group])
+            out, last, seconds = train("gmm", params, masks, keys, x, ts, sched)
+            trained.append((r, out, masks, last, seconds / sched.steps))
+    return trained, sched
+
+
+def _evaluate(settings, mix, trained, seed, point, phase):
+    """Memorization ratio (DDIM samples) and learned std of every trained model."""
+    ts = grid_of(settings)
+    rows = []
+    for r, out, masks, last, per_step in trained:
+        x = mix[r].x_train
+        n_models = len(masks)
+        sizes = masks.sum(1)
+        x_init = np.stack(
+            [
+                seeds.generator(seed, "diffusion", "samples", *point, r, int(m)).standard_normal(
+                    (settings["samples"], x.shape[1])
+                )
+                for m in sizes
+            ]
+        )
+        gen = models.sample("gmm", out, masks, x_init, ts)
+        for j in range(n_models):
+            ratio, _ = metrics.nn_ratio(gen[j], x)
+            rows.append(
+                {
+                    "seed": r,
+                    "m": int(masks[j].sum()),
+                    "phase": phase,
+                    "memorization_ratio": float(np.mean(ratio < settings["threshold"])),
+                    "learned_std": float(abs(out["std"][j])),
+                    "final_loss": float(last[j]),
+                    "batch_seconds_per_step": per_step,
+                    "batch_models": n_models,
+                }
+            )
+    return rows
+
+
+def crossover_point(settings: dict, d: int, k: int, n: int, seed: int, steps_factor: int = 1):
+    """One sweep point (d, K, N): their two passes (coarse grid, then a finer grid inside the measured
+    window), every model's memorization ratio, and the per-t losses of the trained and baseline models.
+
+    Returns (models, losses) frames.
+    """
+    point = (f"d{d}", f"k{k}", f"n{n}")
+    replicates = list(range(settings["seeds"]))
+    mix = {
+        r: data.gaussian_mixture(
+            data.stream(seed, "gmm", *point, r), d, k, n, settings["n_val"], settings["component_var"]
+        )
+        for r in replicates
+    }
+    coarse = coarse_sizes(n, settings["coarse_step"])
+    trained, sched = _train_sizes(settings, mix, coarse, replicates, seed, point, "coarse", steps_factor)
+    rows = _evaluate(settings, mix, trained, seed, point, "coarse")
+    frame = pd.DataFrame(rows)
+    mean = frame.groupby("m")["memorization_ratio"].mean()
+    start, end = metrics.window(mean.index, mean.to_numpy(), settings["delta"])
+    fine = []
+    if settings["coverage"] > 0:
+        fine = [m for m in metrics.refine(start, end, settings["coverage"]) if m not in coarse]
+    all_trained = list(trained)
+    if fine:
+        trained_fine, _ = _train_sizes(settings, mix, fine, replicates, seed, point, "fine", steps_factor)
+        rows += _evaluate(settings, mix, trained_fine, seed, point, "fine")
+        all_trained += trained_fine
+    frame = pd.DataFrame(rows)
+    frame.insert(0, "d", d)
+    frame.insert(1, "k", k)
+    frame.insert(2, "n", n)
+    frame.insert(3, "steps", sched.steps)
+    frame["m_over_n"] = frame["m"] / n
+    losses = _losses(settings, mix, all_trained, seed, point, d, k, n)
+    return frame.sort_values(["seed", "m"], kind="stable").reset_index(drop=True), losses
+
+
+def _losses(settings, mix, trained, seed, point, d, k, n):
+    """Per-t training and validation losses of the trained models and of the baselines: memorizing
+    (empirical on all N), ground truth, partly memorizing (empirical on M random training points), and
+    the analytic approximations (memorizing plus the excess of docs/science.md §10)."""
+    ts = grid_of(settings)
+    draws = settings["eval_draws"]
+    out = []
+    for r, params, masks, _, _ in trained:
+        sizes = masks.sum(1)
+        mx = mix[r]
+        rng = seeds.generator(seed, "diffusion", "baseline", *point, r)
+        partial = np.zeros((len(sizes), n, d))
+        for i, m in enumerate(sizes):
+            partial[i, :m] = mx.x_train[rng.choice(n, int(m), replace=False)]
+        base = {
+            "memorizing": ({"means": mx.x_train[None], "std": np.zeros(1)}, np.ones((1, n), bool)),
+            "ground_truth": (
+                {"means": mx.means[None], "std": np.full(1, np.sqrt(mx.var))},
+                np.ones((1, k), bool),
+            ),
+            "partial_mem": (
+                {"means": partial, "std": np.zeros(len(sizes))},
+                np.arange(n)[None, :] < sizes[:, None],
+            ),
+        }
+        every = models.stack((params, masks), *base.values())
+        for split, x in (("train", mx.x_train), ("val", mx.x_val)):
+            key = jax.random.PRNGKey(seeds.integer(seed, "diffusion", "loss", *point, r, split))
+            lt = models.losses_per_t("gmm", every[0], every[1], x, ts, draws, key)
+            names = ["trained"] * len(sizes) + ["memorizing", "ground_truth"] + ["partial_mem"] * len(sizes)
+            ms = list(sizes) + [n, k] + list(sizes)
+            for name, m, row in zip(names, ms, lt, strict=True):
+                out.append(pd.DataFrame({"seed": r, "model": name, "m": int(m), "split": split, "t": ts, "loss": row}))
+            if split == "train":
+                mem = lt[len(sizes)]
+                psi = process.snr(ts)
+                out.append(
+                    pd.DataFrame(
+                        {
+                            "seed": r,
+                            "model": "ground_truth_approx",
+                            "m": k,
+                            "split": split,
+                            "t": ts,
+                            "loss": mem + psi * theory.excess_generalizing(ts, d, mx.var),
+                        }
+                    )
+                )
+                for m in sizes:
+                    out.append(
+                        pd.DataFrame(
+                            {
+                                "seed": r,
+                                "model": "partial_mem_approx",
+                                "m": int(m),
+                                "split": split,
+                                "t": ts,
+                                "loss": mem + psi * theory.excess_partial(ts, d, int(m), n, mx.var),
+                            }
+                        )
+                    )
+    frame = pd.concat(out, ignore_index=True)
+    frame.insert(0, "d", d)
+    frame.insert(1, "k", k)
+    frame.insert(2, "n", n)
+    frame["m_over_n"] = frame["m"] / n
+    return frame.drop_duplicates(["seed", "model", "m", "split", "t"]).reset_index(drop=True)
+
+
+def templates_run(settings: dict, seed: int):
+    """The colored templates: the memorization ratio over model sizes and FB-Mem with the mitigation.
+
+    Returns (models, fbmem, gallery) where gallery holds generated samples and their nearest
+    training images of the largest model of the first seed (for the figure).
+    """
+    tset = settings["templates"]
+    ts = grid_of(settings)
+    sched = schedule({"train": tset["train"]})
+    sizes = coarse_sizes(tset["n"], tset["coarse_step"])
+    rows, fb_rows, gallery = [], [], {}
+    for r in range(settings["seeds"]):
+        tpl = data.colored_templates(
+            data.stream(seed, "templates", r), tset["k"], tset["n"], settings["n_val"], tset["ink"]
+        )
+        rng = seeds.generator(seed, "diffusion", "templates", "init", r)
+        train_masks = tpl.masks[tpl.y_train]
+        for pad, group in sorted(buckets(sizes, tset["n"]).items()):
+            params, masks = models.template_pmem(
+                rng, tpl.x_train, tpl.y_train, tpl.templates, group, pad, tset["init_var"]
+            )
+            keys = keys_from([seeds.integer(seed, "diffusion", "templates", "noise", r, m) for m in group])
+            out, last, seconds = train("template", params, masks, keys, tpl.x_train, ts, sched)
+            x_init = np.stack(
+                [
+                    seeds.generator(seed, "diffusion", "templates", "samples", r, m).standard_normal(
+                        (settings["samples"],) + tpl.x_train.shape[1:]
+                    )
+                    for m in group
+                ]
+            )
+            gen = models.sample("template", out, masks, x_init, ts)
+            probe = seeds.integer(seed, "diffusion", "templates", "probe", r)
+            keep = fbmem.mitigate(out, masks, tpl.x_train, ts, tset["mitigation"], probe)
+            gen_after = models.sample("template", out, keep, x_init, ts)
+            for j, m in enumerate(group):
+                before = metrics.region_memorization(
+                    gen[j], tpl.x_train, train_masks, settings["threshold"], tset["match"]
+                )
+                after = metrics.region_memorization(
+                    gen_after[j], tpl.x_train, train_masks, settings["threshold"], tset["match"]
+                )
+                rows.append(
+                    {
+                        "seed": r,
+                        "m": m,
+                        "m_over_n": m / tset["n"],
+                        "memorization_ratio": float(before["memorized"].mean()),
+                        "learned_std": float(abs(out["std"][j])),
+                        "final_loss": float(last[j]),
+                        "batch_seconds_per_step": seconds / sched.steps,
+                        "batch_models": len(group),
+                    }
+                )
+                for stage, res, kept in (("before", before, masks[j]), ("after", after, keep[j])):
+                    fb_rows.append(
+                        {
+                            "seed": r,
+                            "m": m,
+                            "m_over_n": m / tset["n"],
+                            "mitigation": stage,
+                            "components": int(kept.sum()),
+                            "global_mem": float(res["memorized"].mean()),
+                            "foreground_mem": float(res["foreground_memorized"].mean()),
+                            "background_mem": float(res["background_memorized"].mean()),
+                            "foreground_matches": float(res["foreground_matches"].mean()),
+                            "background_matches": float(res["background_matches"].mean()),
+                        }
+                    )
+            if r == 0 and sizes[-1] in group:
+                j = group.index(sizes[-1])
+                _, nearest = metrics.nn_ratio(gen[j], tpl.x_train)
+                _, nearest_after = metrics.nn_ratio(gen_after[j], tpl.x_train)
+                gallery = {
+                    "generated": gen[j],
+                    "nearest": tpl.x_train[nearest],
+                    "generated_after": gen_after[j],
+                    "nearest_after": tpl.x_train[nearest_after],
+                    "templates": tpl.templates,
+                    "masks": tpl.masks,
+                    "shape": np.array(tpl.shape),
+                }
+    frame = pd.DataFrame(rows).sort_values(["seed", "m"], kind="stable").reset_index(drop=True)
+    fb = pd.DataFrame(fb_rows).sort_values(["seed", "m"], kind="stable").reset_index(drop=True)
+    return frame, fb, gallery

@@ -1,0 +1,101 @@
+"""Batches of denoisers as arrays: initialisation, DDIM sampling and per-t losses, vmapped over models.
+
+A batch holds models of different sizes padded to one size P (means beyond a model's size are
+masked out), so one compiled program serves every size of a sweep point.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import process
+from .train import APPLY, eps_loss
+
+
+def gmm_pmem(rng: np.random.Generator, x_train: np.ndarray, sizes, pad: int, init_var: float):
+    """Their "PMEM" initialisation: each model's means at M distinct training points, variance ``init_var``."""
+    n, d = x_train.shape
+    means = np.zeros((len(sizes), pad, d))
+    for i, m in enumerate(sizes):  # one draw per model (a handful of models per job)
+        means[i, :m] = x_train[rng.choice(n, m, replace=False)]
+    masks = np.arange(pad)[None, :] < np.asarray(sizes)[:, None]
+    params = {"means": means, "std": np.full(len(sizes), np.sqrt(init_var))}
+    return params, masks
+
+
+def template_pmem(rng: np.random.Generator, x_train, y_train, templates, sizes, pad: int, init_var: float):
+    """PMEM for the template model: component j starts at a training image's template and colour."""
+    n = len(x_train)
+    k, p = templates.shape
+    out_t = np.zeros((len(sizes), pad, p))
+    out_c = np.zeros((len(sizes), pad, x_train.shape[1]))
+    for i, m in enumerate(sizes):
+        idx = rng.choice(n, m, replace=False)
+        tpl = templates[y_train[idx]]
+        out_t[i, :m] = tpl
+        # the colour vector of a training image: its channel sums over the template's sum
+        out_c[i, :m] = x_train[idx].sum(-1) / tpl.sum(-1, keepdims=True)
+    out_t[:, :, :] += (
+        np.arange(pad)[None, :, None] >= np.asarray(sizes)[:, None, None]
+    ) * 1.0  # padded: any nonzero template
+    masks = np.arange(pad)[None, :] < np.asarray(sizes)[:, None]
+    return {"templates": out_t, "colors": out_c, "std": np.full(len(sizes), np.sqrt(init_var))}, masks
+
+
+def _as32(tree):
+    return jax.tree_util.tree_map(lambda v: jnp.asarray(v, jnp.float32), tree)
+
+
+def sample(kind: str, params, masks, x_init, ts) -> np.ndarray:
+    """DDIM samples of every model of the batch from ``x_init`` [models, samples, ...] over grid ``ts``."""
+    apply = APPLY[kind]
+
+    def one(p, mask, x):
+        f = apply(p, mask)
+        return process.ddim(lambda y, t: f(y, jnp.sqrt(1.0 - t**2), t), x, ts)
+
+    return np.asarray(jax.jit(jax.vmap(one))(_as32(params), jnp.asarray(masks), jnp.asarray(x_init, jnp.float32)))
+
+
+def losses_per_t(kind: str, params, masks, x0, ts, draws: int, key) -> np.ndarray:
+    """ε-prediction loss of every model at every grid time, on ``x0`` with ``draws`` noise draws per point.
+
+    The same noise for every model (common random numbers). Returns [models, times] (float64).
+    """
+    apply = APPLY[kind]
+    x0 = jnp.asarray(x0, jnp.float32)
+    ts = jnp.asarray(ts, jnp.float32)
+    x = jnp.repeat(x0, draws, axis=0)
+    eps = jax.random.normal(key, (ts.shape[0],) + x.shape, jnp.float32)
+
+    def one(p, mask):
+        f = apply(p, mask)
+
+        def at(t, e):
+            a = jnp.full((x.shape[0],), jnp.sqrt(1.0 - t**2))
+            s = jnp.full((x.shape[0],), t)
+            shape = (-1,) + (1,) * (x.ndim - 1)
+            return eps_loss(f, a.reshape(shape) * x + s.reshape(shape) * e, e, a, s)
+
+        return jax.lax.map(lambda te: at(*te), (ts, eps))
+
+    return np.asarray(jax.jit(jax.vmap(one))(_as32(params), jnp.asarray(masks)), float)
+
+
+def stack(*batches):
+    """Concatenate (params, masks) batches of one kind, padding means to the largest size."""
+    pad = max(m.shape[1] for _, m in batches)
+
+    def grow(v, size):
+        if v.ndim < 2 or v.shape[1] == size:
+            return v
+        extra = np.zeros((v.shape[0], size - v.shape[1]) + v.shape[2:])
+        if v.ndim == 3 and extra.size:
+            extra[...] = 1.0  # padded templates/means: masked out; nonzero keeps template norms finite
+        return np.concatenate([v, extra], axis=1)
+
+    params = {k: np.concatenate([grow(np.asarray(p[k], float), pad) for p, _ in batches]) for k in batches[0][0]}
+    masks = np.concatenate([np.pad(m, ((0, 0), (0, pad - m.shape[1]))) for _, m in batches])
+    return params, masks

@@ -1,0 +1,128 @@
+"""The diffusion stage's tidy tables from the jobs' per-model rows (no JAX). Columns: docs/outputs.md."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..lab.stats import summarize_rows
+from . import metrics, process, theory
+
+POINT = ["d", "k", "n"]
+
+
+def summary(models: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Memorization ratio and learned std per (sweep point, M): mean over seeds and t-intervals."""
+    out = summarize_rows(
+        models, POINT + ["m"], ["memorization_ratio", "learned_std"], level, clip={"memorization_ratio": (0, 1)}
+    )
+    out.insert(4, "m_over_n", out["m"] / out["n"])
+    return out
+
+
+def _violations(g: pd.DataFrame) -> int:
+    """Consecutive sizes where the later interval lies wholly below the earlier one (a drop beyond noise)."""
+    g = g.sort_values("m")
+    return int((g["memorization_ratio_hi"].to_numpy()[1:] < g["memorization_ratio_lo"].to_numpy()[:-1]).sum())
+
+
+def windows(summ: pd.DataFrame, models: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Per sweep point: the measured window (their rule on the mean ratio), the predicted M*/N under
+    both weightings, whether the window holds the prediction within one coarse grid step, the
+    monotonicity check and the training cost at the largest M."""
+    ts = process.grid(settings["times"]["t_min"], settings["times"]["t_max"], settings["times"]["count"])
+    rows = []
+    for (d, k, n), g in summ.groupby(POINT, sort=True):
+        g = g.sort_values("m")
+        start, end = metrics.window(g["m"], g["memorization_ratio"], settings["delta"])
+        step = settings["coarse_step"]
+        pred = theory.crossover(ts, settings["component_var"], "eps")
+        largest = models[(models["d"] == d) & (models["k"] == k) & (models["n"] == n)]
+        largest = largest[largest["m"] == largest["m"].max()]
+        rows.append(
+            {
+                "d": d,
+                "k": k,
+                "n": n,
+                "window_start": start / n,
+                "window_end": end / n,
+                "grid_step": step,
+                "predicted": pred,
+                "predicted_x0": theory.crossover(ts, settings["component_var"], "x0"),
+                "predicted_m": pred * n,
+                "within_one_step": bool(start / n - step - 1e-12 <= pred <= end / n + step + 1e-12),
+                "monotone_violations": _violations(g),
+                "sizes": len(g),
+                "seconds_per_step": float(largest["batch_seconds_per_step"].mean()),
+                "batch_models": int(largest["batch_models"].max()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def losses(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-t losses averaged over seeds per (sweep point, model, M, split, t)."""
+    g = frame.groupby(POINT + ["model", "m", "split", "t"], sort=True)["loss"]
+    out = g.agg(loss="mean", seeds="count").reset_index()
+    out.insert(5, "m_over_n", out["m"] / out["n"])
+    return out
+
+
+def ablation(base: pd.DataFrame, doubled: pd.DataFrame, settings: dict, level: float) -> pd.DataFrame:
+    """The window with the configured steps against twice the steps, on the ablation's sweep point."""
+    rows = []
+    for label, frame in (("configured", base), ("doubled", doubled)):
+        frame = frame[frame["phase"] == "coarse"]
+        s = summary(frame, level)
+        start, end = metrics.window(s["m"], s["memorization_ratio"], settings["delta"])
+        n = int(s["n"].iloc[0])
+        rows.append(
+            {
+                "d": int(s["d"].iloc[0]),
+                "k": int(s["k"].iloc[0]),
+                "n": n,
+                "steps": int(frame["steps"].iloc[0]),
+                "run": label,
+                "window_start": start / n,
+                "window_end": end / n,
+                "mean_ratio": float(s["memorization_ratio"].mean()),
+            }
+        )
+    out = pd.DataFrame(rows)
+    step = settings["coarse_step"]
+    shift = (out[["window_start", "window_end"]].diff().iloc[1].abs() / step).max()
+    out["shift_grid_steps"] = float(np.round(shift, 10))
+    return out
+
+
+def templates(models: pd.DataFrame, level: float) -> pd.DataFrame:
+    """The template models' memorization ratio and colour std per size, mean over seeds with intervals."""
+    out = summarize_rows(
+        models, ["m"], ["memorization_ratio", "learned_std"], level, clip={"memorization_ratio": (0, 1)}
+    )
+    out.insert(1, "m_over_n", models.groupby("m")["m_over_n"].first().to_numpy())
+    return out
+
+
+FB_COLS = ["global_mem", "foreground_mem", "background_mem", "foreground_matches", "background_matches"]
+
+
+def fbmem(frame: pd.DataFrame, level: float) -> pd.DataFrame:
+    """FB-Mem per (M, before/after mitigation), and per M the falls and their paired difference."""
+    out = summarize_rows(frame, ["m", "mitigation"], FB_COLS + ["components"], level)
+    wide = frame.pivot_table(index=["m", "seed"], columns="mitigation", values=FB_COLS)
+    falls = pd.DataFrame(
+        {
+            "foreground_fall": wide[("foreground_mem", "before")] - wide[("foreground_mem", "after")],
+            "background_fall": wide[("background_mem", "before")] - wide[("background_mem", "after")],
+            "global_fall": wide[("global_mem", "before")] - wide[("global_mem", "after")],
+        }
+    ).reset_index()
+    falls["background_minus_foreground_fall"] = falls["background_fall"] - falls["foreground_fall"]
+    f = summarize_rows(
+        falls, ["m"], ["global_fall", "foreground_fall", "background_fall", "background_minus_foreground_fall"], level
+    )
+    f["mitigation"] = "fall"
+    out = pd.concat([out, f], ignore_index=True).sort_values(["m", "mitigation"], kind="stable")
+    out["level"] = level
+    return out.reset_index(drop=True)
