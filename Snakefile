@@ -59,6 +59,7 @@ wildcard_constraints:
     lab_audit="[a-z][a-z0-9_]*",
     ms_dataset="digits|digits_flipped|mixture",
     ms_learner="[a-z][a-z0-9_]*",
+    diff_point="d[0-9]+_k[0-9]+_n[0-9]+",
 
 
 include: "workflow/rules/sdpi.smk"
@@ -70,6 +71,7 @@ include: "workflow/rules/blackbox.smk"
 include: "workflow/rules/brown.smk"
 include: "workflow/rules/lab.smk"
 include: "workflow/rules/memscore.smk"
+include: "workflow/rules/diffusion.smk"
 include: "workflow/rules/claims.smk"
 
 

@@ -70,6 +70,26 @@ BAD = {
         lambda c: c["memscore"]["retro"].__setitem__("base", "knn1"),
         "memscore.retro.base",
     ),
+    "diffusion: ablation point out of range": (
+        lambda c: c["diffusion"]["ablation"].__setitem__("point", 5),
+        "diffusion.ablation.point",
+    ),
+    "diffusion: probe time outside the grid": (
+        lambda c: c["diffusion"]["templates"]["mitigation"].__setitem__("probe_index", 99),
+        "diffusion.templates.mitigation.probe_index",
+    ),
+    "diffusion: t_min above t_max": (
+        lambda c: c["diffusion"]["times"].__setitem__("t_min", 0.9999),
+        "diffusion.times",
+    ),
+    "diffusion: more templates than digit classes": (
+        lambda c: c["diffusion"]["templates"].__setitem__("k", 11),
+        "diffusion.templates.k",
+    ),
+    "diffusion: sweep point listed twice": (
+        lambda c: c["diffusion"]["points"].append(dict(c["diffusion"]["points"][0])),
+        "diffusion.points",
+    ),
     "lab: unknown model size key": (
         lambda c: c["lab"]["defences"].__setitem__("size", "huge"),
         "lab.defences.size",

@@ -90,6 +90,26 @@ def test_lab_paper_scale_overlay_plans_gpu_jobs_at_gpt2_small_scale(tmp_path):
     }
 
 
+def test_diffusion_paper_scale_overlay_plans_one_gpu_job_per_sweep_point(tmp_path):
+    """config/diffusion_paper_scale.yaml on top of config.yaml: their 64 sweep points, a GPU each, their steps."""
+    proc = snakemake(
+        tmp_path,
+        "--dry-run",
+        "--configfile",
+        str(ROOT / "config.yaml"),
+        str(ROOT / "config" / "diffusion_paper_scale.yaml"),
+        "--until",
+        "diffusion_point",
+    )
+    out = proc.stdout
+    assert re.search(r"^diffusion_point\s+64$", out, flags=re.M), out
+    jobs = [b for b in out.split("\n\n") if "rule diffusion_point" in b]
+    assert len(jobs) == 64 and all("gres=gpu:1" in b and "mem_mb=16000" in b for b in jobs), jobs[0]
+    assert any("points/d60_k12_n200.csv" in b for b in jobs)
+    overlay = yaml.safe_load((ROOT / "config" / "diffusion_paper_scale.yaml").read_text())["diffusion"]
+    assert overlay["accelerator"] == "cuda" and overlay["train"]["steps"] == 50000
+
+
 def test_quick_run_verdicts(quick_run):
     v = pd.read_csv(quick_run / "results" / "tables" / "claims.csv")
     assert list(v["id"]) == [c["id"] for c in CLAIMS]

@@ -43,7 +43,7 @@ def test_every_rule_declares_an_existing_env_and_a_log():
             name = body.split(":", 1)[0]
             assert "conda:" in body, f"rule {name} has no conda env"
             assert "log:" in body, f"rule {name} has no log"
-            if re.search(r"conda:\s*\n\s*LAB_ENV\n", body):  # the laboratory's CPU or CUDA env (common.smk)
+            if re.search(r"conda:\s*\n\s*(LAB|DIFFUSION)_ENV\n", body):  # the laboratories' CPU or CUDA env
                 envs_used |= {"lab", "lab-cuda"}
                 continue
             env = re.search(r'conda:\s*\n\s*"\.\./\.\./envs/([a-z-]+)\.yaml"', body).group(1)

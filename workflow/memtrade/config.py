@@ -82,6 +82,7 @@ def validate(config: dict, schema_path, estimator_cache: Path | None = None) -> 
             raise ConfigError(f"config key 'brown.d': the fixing probability r = {r:.4g} must lie in (0, 1)")
     _validate_lab(config.get("lab"))
     _validate_memscore(config.get("memscore"), estimator_cache)
+    _validate_diffusion(config.get("diffusion"))
     frontier_n = config["analysis"]["frontier_n"]
     for name, section in config["problems"].items():
         if frontier_n not in section["n"]:
@@ -119,6 +120,35 @@ def _validate_memscore(ms, estimator_cache: Path | None = None) -> None:
     missing = [d for d in ms["retro"]["datasets"] if d not in ms["datasets"]]
     if missing:
         raise ConfigError(f"config key 'memscore.retro.datasets': {missing} not in memscore.datasets {ms['datasets']}")
+
+
+def _validate_diffusion(df) -> None:
+    """Cross-field rules of the diffusion laboratory: an ordered time grid, the probe time and the
+    ablation's sweep point inside their lists, distinct sweep points, at least one model per pass."""
+    if df is None:
+        return
+    times = df["times"]
+    if times["t_min"] >= times["t_max"]:
+        raise ConfigError(f"config key 'diffusion.times': t_min {times['t_min']} must be below t_max {times['t_max']}")
+    probe = df["templates"]["mitigation"]["probe_index"]
+    if probe >= times["count"]:
+        raise ConfigError(
+            f"config key 'diffusion.templates.mitigation.probe_index': {probe} is outside the time grid "
+            f"(diffusion.times.count = {times['count']})"
+        )
+    if df["ablation"]["point"] >= len(df["points"]):
+        raise ConfigError(
+            f"config key 'diffusion.ablation.point': {df['ablation']['point']} is not an index of "
+            f"diffusion.points (length {len(df['points'])})"
+        )
+    keys = [(p["d"], p["k"], p["n"]) for p in df["points"]]
+    if len(set(keys)) != len(keys):
+        raise ConfigError(f"config key 'diffusion.points': a sweep point is listed twice: {keys}")
+    grids = [(f"diffusion.points[{i}].n", p["n"], df["coarse_step"]) for i, p in enumerate(df["points"])]
+    grids.append(("diffusion.templates.n", df["templates"]["n"], df["templates"]["coarse_step"]))
+    for key, n, step in grids:
+        if int(round(n * step)) < 1:
+            raise ConfigError(f"config key '{key}': {n} times the coarse step {step} rounds to no model size")
 
 
 def _validate_lab(lab) -> None:

@@ -26,12 +26,14 @@ BROWN_SEEDS = (
 )
 LAB = "lab" in config
 MEMSCORE = "memscore" in config
+DIFFUSION = "diffusion" in config
 GALLERY = (
     ["rates", "tightness", "gaussian_mem_vs_n", "sparse_mem_vs_n"]
     + (["mixture_frontier", "mixture_feldman"] if MIXTURE else [])
     + (["brown"] if BROWN else [])
     + (["lab_extraction", "lab_defences"] if LAB else [])
     + (["memscore_top", "memscore_frequency"] if MEMSCORE else [])
+    + (["diffusion_crossover", "diffusion_templates"] if DIFFUSION else [])
     + (
         ["blackbox_boolean"]
         if BLACKBOX and "boolean" in config["blackbox"]["problems"]
@@ -126,6 +128,9 @@ def claim_tables(wildcards):
     if MEMSCORE:
         for name in MEMSCORE_TABLES:
             tables[f"memscore_{name}"] = f"{RESULTS}/tables/memscore_{name}.csv"
+    if DIFFUSION:
+        for name in DIFFUSION_TABLES:
+            tables[f"diffusion_{name}"] = f"{RESULTS}/tables/diffusion_{name}.csv"
     if MIXTURE:
         tables["mixture_tradeoff"] = f"{RESULTS}/tables/mixture_tradeoff.csv"
         tables["mixture_feldman"] = f"{RESULTS}/tables/mixture_feldman.csv"
@@ -168,6 +173,12 @@ def all_outputs():
         out += expand(
             f"{RESULTS}/figures/memscore_{{f}}.{{ext}}",
             f=MEMSCORE_FIGURES,
+            ext=["pdf", "png"],
+        )
+    if DIFFUSION:
+        out += expand(
+            f"{RESULTS}/figures/diffusion_{{f}}.{{ext}}",
+            f=DIFFUSION_FIGURES,
             ext=["pdf", "png"],
         )
     if MIXTURE:
@@ -284,3 +295,43 @@ def memscore_learner(name):
     """The config entry of a memscore learner, as the estimator factory takes it."""
     spec = MS["learners"][name]
     return {"estimator": spec["estimator"], "params": spec.get("params", {})}
+
+
+# ------------------------------------------------------------------ diffusion laboratory
+DF = config.get("diffusion", {})
+DIFFUSION_POINTS = [f"d{p['d']}_k{p['k']}_n{p['n']}" for p in DF.get("points", [])]
+DIFFUSION_TABLES = [
+    "models",
+    "summary",
+    "window",
+    "losses",
+    "ablation",
+    "templates",
+    "fbmem",
+]
+DIFFUSION_FIGURES = ["crossover", "losses", "templates", "fbmem"]
+# the conda env of the JAX jobs: CPU jaxlib, or jax[cuda12] where diffusion.accelerator is cuda
+DIFFUSION_ENV = (
+    "../../envs/lab-cuda.yaml"
+    if DF.get("accelerator", "cpu") == "cuda"
+    else "../../envs/lab.yaml"
+)
+
+
+def diffusion_point(name):
+    """The sweep point (a dict d, k, n) a ``diff_point`` wildcard names."""
+    return DF["points"][DIFFUSION_POINTS.index(name)]
+
+
+def diffusion_settings():
+    """The ``diffusion`` settings a training job's results depend on (not points, resources, accelerator)."""
+    return {
+        k: v
+        for k, v in DF.items()
+        if k not in ("points", "resources", "accelerator", "ablation", "confidence")
+    }
+
+
+def diffusion_resources():
+    """Cluster resources of a diffusion training job (config ``diffusion.resources``)."""
+    return {"mem_mb": 4000, "runtime": 60, "gres": "", **DF.get("resources", {})}
