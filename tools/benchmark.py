@@ -69,6 +69,7 @@ def bench_config(label: str, config: Path, edit: tuple[str, str, object], brown:
             brown += brown_cost(work, yaml.safe_load(config.read_text()))
             brown += lab_cost(work, yaml.safe_load(config.read_text()))
             brown += memscore_cost(work, yaml.safe_load(config.read_text()))
+            brown += diffusion_cost(work, yaml.safe_load(config.read_text()))
         wall, out = run(work, config)
         assert "Nothing to be done" in out, out[-2000:]
         rows.append((f"{label}: no-op rerun", f"{wall:.2f} s"))
@@ -245,6 +246,50 @@ def memscore_cost(work: Path, config: dict) -> list[tuple[str, str]]:
             rows.append(
                 (f"memorization scores: {learner} on {dataset}", f"{models} models in {secs} s, {rate} models/s{note}")
             )
+    return rows
+
+
+def diffusion_cost(work: Path, config: dict) -> list[tuple[str, str]]:
+    """The diffusion stage in the full run: its jobs' seconds and, per sweep point, the seconds per
+    training step of the batch holding the largest M, with its arithmetic rate against one core's
+    matmul rate (about 12 rows x padded means x d operations per model-step: the two contractions of
+    the forward pass and their gradients)."""
+    import pandas as pd
+
+    if "diffusion" not in config:
+        return []
+    df = config["diffusion"]
+    files = sorted((work / "results" / "benchmarks" / "diffusion").glob("*.tsv"))
+    total = sum(float(pd.read_csv(f, sep="\t")["s"].iloc[0]) for f in files)
+    rows = [
+        (
+            "diffusion laboratory: job seconds in the full run (sum over its jobs)",
+            f"{total:.0f} s over {len(files)} single-threaded jobs: at least {total / 2:.0f} s of the 2-core "
+            "run's wall time (budget: 480 s)",
+        )
+    ]
+    one_core = float(
+        subprocess.run(
+            [sys.executable, "-c", MATMUL], cwd=ROOT / "workflow", check=True, capture_output=True, text=True
+        ).stdout.split()[-1]
+    )
+    per_time = df["times"]["count"] * df["train"]["draws"]
+    for path in sorted((work / "results" / "diffusion" / "points").glob("d*_k*_n*.csv")):
+        if path.stem.endswith("_losses"):
+            continue
+        m = pd.read_csv(path)
+        top = m[m["m"] == m["m"].max()]
+        d, n = int(top["d"].iloc[0]), int(top["n"].iloc[0])
+        step, models = float(top["batch_seconds_per_step"].mean()), int(top["batch_models"].max())
+        gflops = 12 * (n * per_time) * n * d * models / step / 1e9
+        rows.append(
+            (
+                f"diffusion laboratory: training step at the largest M, {path.stem}",
+                f"{step * 1000:.1f} ms per step of a batch of {models} models padded to {n} means "
+                f"({step / models * 1000:.2f} ms per model-step); {gflops:.2f} GFLOP/s = "
+                f"{100 * gflops / one_core:.0f} % of one core's matmul rate",
+            )
+        )
     return rows
 
 
