@@ -15,7 +15,17 @@ def test_fill_replaces_only_between_markers_and_requires_every_marker():
     with pytest.raises(MarkerError):
         fill(text, {"y": "new"})
     repo_markers = markers((ROOT / "docs" / "results.md").read_text())
-    assert set(repo_markers) == {"claims", "bounds", "ratios", "brown", "blackbox", "mixture", "lab", "memscore"}
+    assert set(repo_markers) == {
+        "claims",
+        "bounds",
+        "ratios",
+        "brown",
+        "blackbox",
+        "mixture",
+        "lab",
+        "memscore",
+        "diffusion",
+    }
     assert set(markers((ROOT / "README.md").read_text())) == {"claims"}
 
 

@@ -319,6 +319,59 @@ def memscore_section(tables: dict[str, pd.DataFrame]) -> str:
     )
 
 
+def diffusion_section(tables: dict[str, pd.DataFrame]) -> str:
+    """The diffusion laboratory: windows against the prediction per sweep point, the ablation, FB-Mem."""
+    w = tables["diffusion_window"]
+    windows = pd.DataFrame(
+        {
+            "d, K, N": [f"{r.d}, {r.k}, {r.n}" for r in w.itertuples()],
+            "measured window (M/N)": [f"[{r.window_start:.2f}, {r.window_end:.2f}]" for r in w.itertuples()],
+            "predicted M*/N (ε loss; x₀ units)": [f"{r.predicted:.5f}; {r.predicted_x0:.3f}" for r in w.itertuples()],
+            "within one step": ["yes" if v else "no" for v in w["within_one_step"]],
+            "monotonicity drops": w["monotone_violations"],
+            "s per step (batch of models)": [f"{r.seconds_per_step:.4f} ({r.batch_models})" for r in w.itertuples()],
+        }
+    )
+    a = tables["diffusion_ablation"]
+    ablation = pd.DataFrame(
+        {
+            "run": a["run"],
+            "steps": a["steps"],
+            "window (M/N)": [f"[{r.window_start:.2f}, {r.window_end:.2f}]" for r in a.itertuples()],
+            "mean ratio": [f"{v:.3f}" for v in a["mean_ratio"]],
+            "shift (grid steps)": [f"{v:g}" for v in a["shift_grid_steps"]],
+        }
+    )
+    f = tables["diffusion_fbmem"]
+    f = f[f["m"] == f["m"].max()]
+    fb = pd.DataFrame(
+        {
+            "M": f["m"],
+            "": f["mitigation"],
+            "components": [f"{v:.0f}" if pd.notna(v) else "" for v in f["components"]],
+            "whole image": [f"{v:.3f}" if pd.notna(v) else "" for v in f["global_mem"]],
+            "foreground": [f"{v:.3f}" if pd.notna(v) else "" for v in f["foreground_mem"]],
+            "background": [f"{v:.3f}" if pd.notna(v) else "" for v in f["background_mem"]],
+            "falls: fg / bg / bg - fg (95 %)": [
+                ""
+                if pd.isna(r.background_minus_foreground_fall)
+                else (
+                    f"{r.foreground_fall:+.3f} / {r.background_fall:+.3f} / {r.background_minus_foreground_fall:+.3f} "
+                    f"[{r.background_minus_foreground_fall_lo:+.3f}, {r.background_minus_foreground_fall_hi:+.3f}]"
+                )
+                for r in f.itertuples()
+            ],
+        }
+    )
+    return (
+        _table(windows)
+        + "\nSteps ablation (first pass only):\n\n"
+        + _table(ablation)
+        + "\nFB-Mem on the largest template model (memorized fraction of generations):\n\n"
+        + _table(fb)
+    )
+
+
 def results_fragments(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """Every generated section of docs/results.md, from a run's tables (keys as in the claims rule)."""
     sdpi = {k.split(":", 1)[1]: v for k, v in tables.items() if k.startswith("sdpi:")}
@@ -334,6 +387,7 @@ def results_fragments(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     out["mixture"] = mixture_section(tables["mixture_feldman"]) if "mixture_feldman" in tables else none
     out["lab"] = lab_section(tables) if "lab_models" in tables else none
     out["memscore"] = memscore_section(tables) if "memscore_summary" in tables else none
+    out["diffusion"] = diffusion_section(tables) if "diffusion_window" in tables else none
     return out
 
 
