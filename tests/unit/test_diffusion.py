@@ -290,3 +290,11 @@ def test_tables_and_claims_on_synthetic_rows():
     assert ok, msg
     with pytest.raises(claims.NotRun):
         claims.KINDS["diffusion_fbmem"]({"level": 0.9}, {"diffusion_fbmem": t})
+
+
+def test_sizes_train_in_padding_buckets():
+    from memtrade.diffusion.experiment import buckets
+
+    assert buckets(range(10, 101, 10), 100) == {50: [10, 20, 30, 40, 50], 100: [60, 70, 80, 90, 100]}
+    assert buckets([5, 10, 15, 20], 20) == {20: [5, 10, 15, 20]}  # small N: one compilation
+    assert buckets([10, 200, 300], 400) == {50: [10], 200: [200], 400: [300]}

@@ -323,13 +323,34 @@ def diffusion_point(name):
     return DF["points"][DIFFUSION_POINTS.index(name)]
 
 
-def diffusion_settings():
-    """The ``diffusion`` settings a training job's results depend on (not points, resources, accelerator)."""
-    return {
-        k: v
-        for k, v in DF.items()
-        if k not in ("points", "resources", "accelerator", "ablation", "confidence")
-    }
+def diffusion_settings(*keys):
+    """The ``diffusion`` entries ``keys`` (what a job's results depend on, so that editing another
+    section's value does not rerun it)."""
+    return {k: DF[k] for k in keys} if DIFFUSION else None
+
+
+DIFFUSION_POINT_KEYS = [
+    "seeds",
+    "n_val",
+    "component_var",
+    "init_var",
+    "samples",
+    "threshold",
+    "delta",
+    "coarse_step",
+    "coverage",
+    "eval_draws",
+    "times",
+    "train",
+]
+DIFFUSION_TEMPLATE_KEYS = [
+    "seeds",
+    "n_val",
+    "samples",
+    "threshold",
+    "times",
+    "templates",
+]
 
 
 def diffusion_resources():

@@ -22,7 +22,7 @@ rule diffusion_point:
         gres=lambda wc: diffusion_resources()["gres"],
     params:
         point=lambda wc: diffusion_point(wc.diff_point),
-        settings=diffusion_settings() if DIFFUSION else None,
+        settings=diffusion_settings(*DIFFUSION_POINT_KEYS),
         steps_factor=1,
         seed=config["seed"],
     script:
@@ -48,7 +48,11 @@ rule diffusion_ablation:
         gres=lambda wc: diffusion_resources()["gres"],
     params:
         point=DF["points"][DF["ablation"]["point"]] if DIFFUSION else None,
-        settings={**diffusion_settings(), "coverage": 0} if DIFFUSION else None,
+        settings=(
+            {**diffusion_settings(*DIFFUSION_POINT_KEYS), "coverage": 0}
+            if DIFFUSION
+            else None
+        ),
         steps_factor=DF["ablation"]["steps_factor"] if DIFFUSION else None,
         seed=config["seed"],
     script:
@@ -74,7 +78,7 @@ rule diffusion_templates:
         runtime=lambda wc: diffusion_resources()["runtime"],
         gres=lambda wc: diffusion_resources()["gres"],
     params:
-        settings=diffusion_settings() if DIFFUSION else None,
+        settings=diffusion_settings(*DIFFUSION_TEMPLATE_KEYS),
         seed=config["seed"],
     script:
         "../scripts/diffusion_templates.py"

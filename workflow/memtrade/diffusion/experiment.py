@@ -42,13 +42,17 @@ def coarse_sizes(n: int, fraction_step: float) -> list[int]:
     return list(range(step, n + 1, step))
 
 
+MIN_PAD = 32
+
+
 def buckets(sizes, n: int) -> dict[int, list[int]]:
-    """Sizes grouped by the padded size they train at: the smallest of N, N/2, N/4, ... holding them
-    (padding every model to N would cost up to twice the arithmetic)."""
+    """Sizes grouped by the padded size they train at: the smallest of N, N/2, N/4, ... (not below
+    ``MIN_PAD``, where a compilation costs more than the padding) that holds them. Padding every
+    model to N would cost up to twice the arithmetic."""
     out: dict[int, list[int]] = {}
     for m in sizes:
         pad = n
-        while pad // 2 >= m and pad // 2 >= 1:
+        while pad // 2 >= max(m, MIN_PAD):
             pad //= 2
         out.setdefault(pad, []).append(m)
     return out
