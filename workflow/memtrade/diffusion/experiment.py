@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import seeds
 from . import data, fbmem, metrics, models, process, theory
-from .train import Schedule, keys_from, train
+from .train import Schedule, train
 
 
 def schedule(settings: dict, steps_factor: int = 1) -> Schedule:
@@ -69,8 +69,8 @@ def _train_sizes(settings, mix, sizes, replicates, seed, point, phase, steps_fac
         rng = seeds.generator(seed, "diffusion", "init", *point, r, phase)
         for pad, group in sorted(buckets(sizes, x.shape[0]).items()):
             params, masks = models.gmm_pmem(rng, x, group, pad, settings["init_var"])
-            keys = keys_from([seeds.integer(seed, "diffusion", "noise", *point, r, m, steps_factor) for m in group])
-            out, last, seconds = train("gmm", params, masks, keys, x, ts, sched)
+            key = seeds.integer(seed, "diffusion", "noise", *point, r, phase, pad, steps_factor)
+            out, last, seconds = train("gmm", params, masks, key, x, ts, sched)
             trained.append((r, out, masks, last, seconds / sched.steps))
     return trained, sched
 
@@ -237,8 +237,8 @@ def templates_run(settings: dict, seed: int):
             params, masks = models.template_pmem(
                 rng, tpl.x_train, tpl.y_train, tpl.templates, group, pad, tset["init_var"]
             )
-            keys = keys_from([seeds.integer(seed, "diffusion", "templates", "noise", r, m) for m in group])
-            out, last, seconds = train("template", params, masks, keys, tpl.x_train, ts, sched)
+            key = seeds.integer(seed, "diffusion", "templates", "noise", r, pad)
+            out, last, seconds = train("template", params, masks, key, tpl.x_train, ts, sched)
             x_init = np.stack(
                 [
                     seeds.generator(seed, "diffusion", "templates", "samples", r, m).standard_normal(
