@@ -299,6 +299,7 @@ def memscore_learner(name):
 
 # ------------------------------------------------------------------ diffusion laboratory
 DF = config.get("diffusion", {})
+DIFFUSION_SEEDS = list(range(DF["seeds"])) if DIFFUSION else []
 DIFFUSION_POINTS = [f"d{p['d']}_k{p['k']}_n{p['n']}" for p in DF.get("points", [])]
 DIFFUSION_TABLES = [
     "models",

@@ -60,17 +60,17 @@ rule diffusion_ablation:
 
 
 rule diffusion_templates:
-    """Colored digit templates: the memorization ratio over sizes, FB-Mem before and after pruning."""
+    """Colored digit templates, one seed: the memorization ratio over sizes, FB-Mem before and after pruning."""
     input:
         lib=lib_for("../scripts/diffusion_templates.py"),
     output:
-        models=f"{RESULTS}/diffusion/templates/models.csv",
-        fbmem=f"{RESULTS}/diffusion/templates/fbmem.csv",
-        gallery=f"{RESULTS}/diffusion/templates/gallery.npz",
+        models=f"{RESULTS}/diffusion/templates/seed{{diff_seed}}.csv",
+        fbmem=f"{RESULTS}/diffusion/templates/seed{{diff_seed}}_fbmem.csv",
+        gallery=f"{RESULTS}/diffusion/templates/seed{{diff_seed}}_gallery.npz",
     log:
-        f"{RESULTS}/logs/diffusion/templates.log",
+        f"{RESULTS}/logs/diffusion/templates_seed{{diff_seed}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/diffusion/templates.tsv"
+        f"{RESULTS}/benchmarks/diffusion/templates_seed{{diff_seed}}.tsv"
     conda:
         DIFFUSION_ENV
     resources:
@@ -92,8 +92,12 @@ rule diffusion_tables:
             f"{RESULTS}/diffusion/points/{{p}}_losses.csv", p=DIFFUSION_POINTS
         ),
         ablation=f"{RESULTS}/diffusion/ablation/models.csv",
-        templates=f"{RESULTS}/diffusion/templates/models.csv",
-        fbmem=f"{RESULTS}/diffusion/templates/fbmem.csv",
+        templates=expand(
+            f"{RESULTS}/diffusion/templates/seed{{s}}.csv", s=DIFFUSION_SEEDS
+        ),
+        fbmem=expand(
+            f"{RESULTS}/diffusion/templates/seed{{s}}_fbmem.csv", s=DIFFUSION_SEEDS
+        ),
         lib=lib_for("../scripts/diffusion_tables.py"),
     output:
         **{
@@ -130,7 +134,7 @@ rule diffusion_figures:
             name: f"{RESULTS}/tables/diffusion_{name}.csv"
             for name in ("summary", "window", "losses", "templates", "fbmem")
         },
-        gallery=f"{RESULTS}/diffusion/templates/gallery.npz",
+        gallery=f"{RESULTS}/diffusion/templates/seed0_gallery.npz",
         style=str(
             Path(workflow.basedir) / "workflow" / "memtrade" / "memtrade.mplstyle"
         ),

@@ -26,8 +26,8 @@ out = {
         settings,
         level,
     ),
-    "templates": tables.templates(pd.read_csv(snakemake.input.templates), level),
-    "fbmem": tables.fbmem(pd.read_csv(snakemake.input.fbmem), level),
+    "templates": tables.templates(pd.concat([pd.read_csv(p) for p in snakemake.input.templates]), level),
+    "fbmem": tables.fbmem(pd.concat([pd.read_csv(p) for p in snakemake.input.fbmem]), level),
 }
 for name, frame in out.items():
     write_csv(frame, snakemake.output[name])

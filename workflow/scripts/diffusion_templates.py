@@ -1,4 +1,4 @@
-"""Rule diffusion_templates: the colored templates and FB-Mem."""
+"""Rule diffusion_templates: the colored templates and FB-Mem, one seed."""
 
 import sys
 from pathlib import Path
@@ -9,7 +9,9 @@ from memtrade.diffusion.experiment import templates_run
 from memtrade.io import open_log, write_csv, write_npz
 
 log = open_log(snakemake.log[0])
-models, fb, gallery = templates_run(snakemake.params.settings, snakemake.params.seed)
+models, fb, gallery = templates_run(
+    snakemake.params.settings, snakemake.params.seed, [int(snakemake.wildcards.diff_seed)]
+)
 write_csv(models, snakemake.output.models)
 write_csv(fb, snakemake.output.fbmem)
 write_npz(gallery, snakemake.output.gallery)

@@ -53,12 +53,10 @@ def gmm_x0(means, var, mask, x, a, s, xp=np):
     return (s**2 * (w @ means) + a * var * x) / vt
 
 
-def template_logits(templates, colors, var, mask, x, a, s, xp=np):
-    """log w_j(x_t) of the colored-template mixture; x [batch, C, P]; [batch, M]."""
-    a, s = _col(a, xp), _col(s, xp)  # [batch, 1]
-    n2 = (templates**2).sum(-1)  # [M]
+def _template_logits_from(y, n2, colors, var, mask, a, s, xp):
+    """The logits from the projections y = ⟨x_t, T_j⟩ per channel [batch, M, C] (see template_logits)."""
     norm = xp.sqrt(n2)
-    z = xp.einsum("bcp,mp->bmc", x, templates) / norm[None, :, None]  # [batch, M, C]
+    z = y / norm[None, :, None]
     v_along = (a**2 * var * n2)[..., None] + (s**2)[..., None]  # [batch, M, 1]
     mean = (a[..., None] * norm[None, :, None]) * colors[None]  # [batch, M, C]
     # log N(z; mean, v_along) minus log N(z; 0, s²) (the orthogonal part's j-free terms dropped)
@@ -67,15 +65,22 @@ def template_logits(templates, colors, var, mask, x, a, s, xp=np):
     return logits if mask is None else xp.where(mask, logits, -xp.inf)
 
 
+def template_logits(templates, colors, var, mask, x, a, s, xp=np):
+    """log w_j(x_t) of the colored-template mixture; x [batch, C, P]; [batch, M]."""
+    a, s = _col(a, xp), _col(s, xp)  # [batch, 1]
+    y = xp.einsum("bcp,mp->bmc", x, templates)
+    return _template_logits_from(y, (templates**2).sum(-1), colors, var, mask, a, s, xp)
+
+
 def template_x0(templates, colors, var, mask, x, a, s, xp=np):
     """E[x₀ | x_t] under the colored-template mixture; x [batch, C, P] -> [batch, C, P]."""
-    w = _softmax(template_logits(templates, colors, var, mask, x, a, s, xp), xp)
     a, s = _col(a, xp), _col(s, xp)
     n2 = (templates**2).sum(-1)
-    y = xp.einsum("bcp,mp->bmc", x, templates)  # ⟨x_t, T_j⟩ per channel
+    y = xp.einsum("bcp,mp->bmc", x, templates)  # ⟨x_t, T_j⟩ per channel, shared by weights and colours
+    w = _softmax(_template_logits_from(y, n2, colors, var, mask, a, s, xp), xp)
     denom = (a**2 * var * n2)[..., None] + (s**2)[..., None]
     c_hat = ((s**2)[..., None] * colors[None] + (a * var)[..., None] * y) / denom  # [batch, M, C]
-    return xp.einsum("bm,bmc,mp->bcp", w, c_hat, templates)
+    return xp.einsum("bmc,mp->bcp", w[..., None] * c_hat, templates)
 
 
 def responsibilities(logits, xp=np):

@@ -216,18 +216,19 @@ def _losses(settings, mix, trained, seed, point, d, k, n):
     return frame.drop_duplicates(["seed", "model", "m", "split", "t"]).reset_index(drop=True)
 
 
-def templates_run(settings: dict, seed: int):
-    """The colored templates: the memorization ratio over model sizes and FB-Mem with the mitigation.
+def templates_run(settings: dict, seed: int, replicates):
+    """The colored templates of the given replicates (seeds): the memorization ratio over model sizes
+    and FB-Mem with the mitigation.
 
     Returns (models, fbmem, gallery) where gallery holds generated samples and their nearest
-    training images of the largest model of the first seed (for the figure).
+    training images of the largest model of the first replicate given (for the figure).
     """
     tset = settings["templates"]
     ts = grid_of(settings)
     sched = schedule({"train": tset["train"]})
     sizes = coarse_sizes(tset["n"], tset["coarse_step"])
     rows, fb_rows, gallery = [], [], {}
-    for r in range(settings["seeds"]):
+    for r in replicates:
         tpl = data.colored_templates(
             data.stream(seed, "templates", r), tset["k"], tset["n"], settings["n_val"], tset["ink"]
         )
@@ -285,7 +286,7 @@ def templates_run(settings: dict, seed: int):
                             "background_matches": float(res["background_matches"].mean()),
                         }
                     )
-            if r == 0 and sizes[-1] in group:
+            if r == replicates[0] and sizes[-1] in group:
                 j = group.index(sizes[-1])
                 _, nearest = metrics.nn_ratio(gen[j], tpl.x_train)
                 _, nearest_after = metrics.nn_ratio(gen_after[j], tpl.x_train)

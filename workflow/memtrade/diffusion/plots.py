@@ -33,52 +33,57 @@ def crossover(summary, windows):
         ax.fill_between(
             s["m_over_n"], s["memorization_ratio_lo"], s["memorization_ratio_hi"], color="tab:green", alpha=0.2, lw=0
         )
-        ax.axvline(w["predicted"], color="tab:red", label=f"predicted M*/N (ε loss) {w['predicted']:.4f}")
+        ax.axvline(w["predicted"], color="tab:red", label=f"predicted M*/N (ε loss) {w['predicted']:.5f}")
         ax.axvline(w["predicted_x0"], color="tab:red", ls=":", label=f"x₀-unit reading {w['predicted_x0']:.2f}")
         ax.set_title(f"d = {d}, K = {k}, N = {n}")
         ax.set_xlabel("model size M/N (means per training point)")
         ax.set_xlim(0, 1.05)
     axes[0][0].set_ylabel("memorization ratio (fraction of samples)")
     axes[0][0].set_ylim(-0.02, 1.02)
-    axes[0][-1].legend(fontsize=7, loc="lower right")
+    axes[0][0].legend(fontsize=7, loc="upper left")
     fig.suptitle(f"Memorization transition of GMM denoisers ({NOTE})", fontsize=9)
     fig.tight_layout()
     return fig
 
 
 def losses(table, point, times):
-    """Per-t training (top) and validation (bottom) losses against M/N at a few grid times."""
+    """Per-t training (top) and validation (bottom) losses against M/N at a few grid times.
+
+    The memorizing denoiser's training loss (and the partly memorizing one's at M = N) is near 0 at
+    small t; the axis stops at 0.3 times the lowest trained or ground-truth loss, and a memorizing
+    value below it is written in the panel instead of stretching the axis over ten decades."""
     d, k, n = point
     t = table[(table["d"] == d) & (table["k"] == k) & (table["n"] == n)]
     grid = np.sort(t["t"].unique())
     chosen = [grid[i] for i in times]
-    fig, axes = plt.subplots(2, len(chosen), figsize=(3.2 * len(chosen), 6), squeeze=False)
+    fig, axes = plt.subplots(2, len(chosen), figsize=(3.2 * len(chosen), 6.4), squeeze=False)
     for row, split in enumerate(("train", "val")):
         for ax, tv in zip(axes[row], chosen, strict=True):
             sub = t[(t["split"] == split) & np.isclose(t["t"], tv)]
+            floor = 0.3 * sub[sub["model"].isin(["trained", "ground_truth", "ground_truth_approx"])]["loss"].min()
             for model, (color, ls, label) in MODEL_STYLE.items():
                 m = sub[sub["model"] == model].sort_values("m")
                 if m.empty:
                     continue
                 if model in ("memorizing", "ground_truth", "ground_truth_approx"):
-                    ax.axhline(m["loss"].iloc[0], color=color, ls=ls, label=label)
+                    value = m["loss"].iloc[0]
+                    if value < floor:
+                        ax.text(0.02, 0.03, f"memorizing: {value:.1e}", transform=ax.transAxes, fontsize=7)
+                        ax.plot([], [], color=color, ls=ls, label=label)
+                    else:
+                        ax.axhline(value, color=color, ls=ls, label=label)
                 else:
-                    ax.plot(
-                        m["m_over_n"],
-                        m["loss"],
-                        color=color,
-                        ls=ls,
-                        marker="o" if model == "trained" else None,
-                        ms=3,
-                        label=label,
-                    )
+                    marker = "o" if model == "trained" else None
+                    ax.plot(m["m_over_n"], m["loss"], color=color, ls=ls, marker=marker, ms=3, label=label)
             ax.set_yscale("log")
+            ax.set_ylim(bottom=floor)
             ax.set_title(f"{'training' if split == 'train' else 'validation'} loss, t = {tv:.3f}", fontsize=9)
             ax.set_xlabel("model size M/N")
-        axes[row][0].set_ylabel("ε-prediction loss (squared error, summed over d)")
-    axes[0][-1].legend(fontsize=6)
+        axes[row][0].set_ylabel("ε-loss (squared error, sum over d)")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=7, frameon=False)
     fig.suptitle(f"Per-t losses, d = {d}, K = {k}, N = {n} (mean over seeds; {NOTE})", fontsize=9)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 
