@@ -60,6 +60,7 @@ wildcard_constraints:
     ms_dataset="digits|digits_flipped|mixture",
     ms_learner="[a-z][a-z0-9_]*",
     diff_point="d[0-9]+_k[0-9]+_n[0-9]+",
+    diff_seed="[0-9]+",
 
 
 include: "workflow/rules/sdpi.smk"
