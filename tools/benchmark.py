@@ -253,7 +253,9 @@ def diffusion_cost(work: Path, config: dict) -> list[tuple[str, str]]:
     """The diffusion stage in the full run: its jobs' seconds and, per sweep point, the seconds per
     training step of the batch holding the largest M, with its arithmetic rate against one core's
     matmul rate (about 12 rows x padded means x d operations per model-step: the two contractions of
-    the forward pass and their gradients)."""
+    the forward pass and their gradients). The step times come from the jobs' logs."""
+    import re
+
     import pandas as pd
 
     if "diffusion" not in config:
@@ -274,17 +276,22 @@ def diffusion_cost(work: Path, config: dict) -> list[tuple[str, str]]:
         ).stdout.split()[-1]
     )
     per_time = df["times"]["count"] * df["train"]["draws"]
-    for path in sorted((work / "results" / "diffusion" / "points").glob("d*_k*_n*.csv")):
-        if path.stem.endswith("_losses"):
-            continue
-        m = pd.read_csv(path)
-        top = m[m["m"] == m["m"].max()]
-        d, n = int(top["d"].iloc[0]), int(top["n"].iloc[0])
-        step, models = float(top["batch_seconds_per_step"].mean()), int(top["batch_models"].max())
+    timing = re.compile(
+        r"timing (d(\d+)_k\d+_n(\d+)) seed \d+ \w+: (\d+) models padded to (\d+) means, ([0-9.]+) s per step"
+    )
+    largest: dict[str, list[tuple[int, int, float]]] = {}
+    for log in sorted((work / "results" / "logs" / "diffusion").glob("d*_k*_n*.log")):
+        for name, d, n, models, pad, step in timing.findall(log.read_text()):
+            if int(pad) == int(n):  # the batch holding the largest M
+                largest.setdefault(name, []).append((int(d), int(models), float(step)))
+    for name, runs in sorted(largest.items()):
+        d, models = runs[0][0], max(r[1] for r in runs)
+        n = int(name.rsplit("_n", 1)[1])
+        step = sum(r[2] for r in runs) / len(runs)
         gflops = 12 * (n * per_time) * n * d * models / step / 1e9
         rows.append(
             (
-                f"diffusion laboratory: training step at the largest M, {path.stem}",
+                f"diffusion laboratory: training step at the largest M, {name}",
                 f"{step * 1000:.1f} ms per step of a batch of {models} models padded to {n} means "
                 f"({step / models * 1000:.2f} ms per model-step); {gflops:.2f} GFLOP/s = "
                 f"{100 * gflops / one_core:.0f} % of one core's matmul rate",

@@ -247,7 +247,6 @@ def test_tables_and_claims_on_synthetic_rows():
                     "memorization_ratio": float(m >= 90) * (0.95 + 0.01 * seed),
                     "learned_std": 0.1,
                     "final_loss": 1.0,
-                    "batch_seconds_per_step": 0.01,
                     "batch_models": 10,
                     "m_over_n": m / 100,
                 }

@@ -329,7 +329,6 @@ def diffusion_section(tables: dict[str, pd.DataFrame]) -> str:
             "predicted M*/N (ε loss; x₀ units)": [f"{r.predicted:.5f}; {r.predicted_x0:.3f}" for r in w.itertuples()],
             "within one step": ["yes" if v else "no" for v in w["within_one_step"]],
             "monotonicity drops": w["monotone_violations"],
-            "s per step (batch of models)": [f"{r.seconds_per_step:.4f} ({r.batch_models})" for r in w.itertuples()],
         }
     )
     a = tables["diffusion_ablation"]

@@ -15,11 +15,4 @@ models, losses = crossover_point(
 )
 write_csv(models, snakemake.output.models)
 write_csv(losses, snakemake.output.losses)
-log.info(
-    "d=%d K=%d N=%d: %d models, %.4f s per batch step",
-    p["d"],
-    p["k"],
-    p["n"],
-    len(models),
-    models["batch_seconds_per_step"].max(),
-)
+log.info("d=%d K=%d N=%d: %d models", p["d"], p["k"], p["n"], len(models))

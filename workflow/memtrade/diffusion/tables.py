@@ -29,7 +29,8 @@ def _violations(g: pd.DataFrame) -> int:
 def windows(summ: pd.DataFrame, models: pd.DataFrame, settings: dict) -> pd.DataFrame:
     """Per sweep point: the measured window (their rule on the mean ratio), the predicted M*/N under
     both weightings, whether the window holds the prediction within one coarse grid step, the
-    monotonicity check and the training cost at the largest M."""
+    monotonicity check and the number of models trained beside the largest M (timings are in the
+    jobs' logs, not in tables)."""
     ts = process.grid(settings["times"]["t_min"], settings["times"]["t_max"], settings["times"]["count"])
     rows = []
     for (d, k, n), g in summ.groupby(POINT, sort=True):
@@ -53,7 +54,6 @@ def windows(summ: pd.DataFrame, models: pd.DataFrame, settings: dict) -> pd.Data
                 "within_one_step": bool(start / n - step - 1e-12 <= pred <= end / n + step + 1e-12),
                 "monotone_violations": _violations(g),
                 "sizes": len(g),
-                "seconds_per_step": float(largest["batch_seconds_per_step"].mean()),
                 "batch_models": int(largest["batch_models"].max()),
             }
         )
