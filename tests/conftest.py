@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 QUICK = ROOT / "config" / "quick.yaml"
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+# the generated sections of docs/results.md (markers filled from a run's tables)
+RESULTS_SECTIONS = {"claims", "bounds", "ratios", "brown", "blackbox", "mixture", "lab", "memscore", "diffusion"}
 
 
 def _git_status() -> str:

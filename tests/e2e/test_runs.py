@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 from bad_configs import BAD
-from conftest import QUICK, ROOT, copy_tree, snakemake, write_config
+from conftest import QUICK, RESULTS_SECTIONS, ROOT, copy_tree, snakemake, write_config
 from memtrade.docs import install_gallery, markers
 
 pytestmark = pytest.mark.workflow
@@ -138,17 +138,7 @@ def test_gallery_is_built_in_results_and_installed_outside_the_dag(quick_run, tm
         claims_rows = [line for line in sections["claims"].splitlines() if line.startswith("| ") and "`" in line]
         assert len(claims_rows) == len(CLAIMS)
     results = markers((repo / "docs" / "results.md").read_text())
-    assert set(results) == {
-        "claims",
-        "bounds",
-        "ratios",
-        "brown",
-        "blackbox",
-        "mixture",
-        "lab",
-        "memscore",
-        "diffusion",
-    }
+    assert set(results) == RESULTS_SECTIONS
     assert "digits_flipped" in results["memscore"] and "retro_parametric" in results["memscore"]
     assert "dedup_near" in results["lab"] and "Not yet generated" not in results["lab"]
     assert "faithful" in results["brown"] and "shared_labels_zipf (ablation)" in results["brown"]

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import RESULTS_SECTIONS, ROOT
 from memtrade.docs import MarkerError, fill, markers
 
 
@@ -15,17 +15,7 @@ def test_fill_replaces_only_between_markers_and_requires_every_marker():
     with pytest.raises(MarkerError):
         fill(text, {"y": "new"})
     repo_markers = markers((ROOT / "docs" / "results.md").read_text())
-    assert set(repo_markers) == {
-        "claims",
-        "bounds",
-        "ratios",
-        "brown",
-        "blackbox",
-        "mixture",
-        "lab",
-        "memscore",
-        "diffusion",
-    }
+    assert set(repo_markers) == RESULTS_SECTIONS
     assert set(markers((ROOT / "README.md").read_text())) == {"claims"}
 
 
