@@ -36,6 +36,11 @@ def _col(v, xp):
     return v[..., None] if v.ndim else v
 
 
+def _rows(v, n, xp):
+    """A per-row coefficient (or a scalar, the same for every row) as a column [n, 1]."""
+    return xp.broadcast_to(xp.asarray(v), (n,))[:, None]
+
+
 def gmm_logits(means, var, mask, x, a, s, xp=np):
     """log w_j(x_t) up to a constant per row: [batch, M] (padded means at -inf)."""
     a, s = _col(a, xp), _col(s, xp)
@@ -54,33 +59,38 @@ def gmm_x0(means, var, mask, x, a, s, xp=np):
 
 
 def _template_logits_from(y, n2, colors, var, mask, a, s, xp):
-    """The logits from the projections y = ⟨x_t, T_j⟩ per channel [batch, M, C] (see template_logits)."""
-    norm = xp.sqrt(n2)
-    z = y / norm[None, :, None]
-    v_along = (a**2 * var * n2)[..., None] + (s**2)[..., None]  # [batch, M, 1]
-    mean = (a[..., None] * norm[None, :, None]) * colors[None]  # [batch, M, C]
-    # log N(z; mean, v_along) minus log N(z; 0, s²) (the orthogonal part's j-free terms dropped)
-    ll = -((z - mean) ** 2) / (2 * v_along) - 0.5 * xp.log(v_along) + z**2 / (2 * (s**2)[..., None])
-    logits = ll.sum(-1)
+    """The logits from the projections y = ⟨x_t, T_j⟩ per channel, laid out [batch, C, M] (the
+    component axis last, where the compiled loops vectorise); see template_logits."""
+    c = y.shape[-2]
+    s2 = s[:, None]  # [batch, 1, 1] once squared below
+    v_along = a**2 * var * n2 + s**2  # [batch, M]
+    z = y / xp.sqrt(n2)
+    mean = (a[:, None] * xp.sqrt(n2)) * colors.T  # [batch, C, M]
+    # log N(z; mean, v_along) minus log N(z; 0, s²), summed over channels (the orthogonal part's
+    # j-free terms dropped)
+    ll = (-((z - mean) ** 2) / (2 * v_along[:, None]) + z**2 / (2 * s2**2)).sum(-2)
+    logits = ll - 0.5 * c * xp.log(v_along)
     return logits if mask is None else xp.where(mask, logits, -xp.inf)
 
 
 def template_logits(templates, colors, var, mask, x, a, s, xp=np):
     """log w_j(x_t) of the colored-template mixture; x [batch, C, P]; [batch, M]."""
-    a, s = _col(a, xp), _col(s, xp)  # [batch, 1]
-    y = xp.einsum("bcp,mp->bmc", x, templates)
+    a, s = _rows(a, x.shape[0], xp), _rows(s, x.shape[0], xp)  # [batch, 1]
+    y = xp.einsum("bcp,mp->bcm", x, templates)
     return _template_logits_from(y, (templates**2).sum(-1), colors, var, mask, a, s, xp)
 
 
 def template_x0(templates, colors, var, mask, x, a, s, xp=np):
     """E[x₀ | x_t] under the colored-template mixture; x [batch, C, P] -> [batch, C, P]."""
-    a, s = _col(a, xp), _col(s, xp)
+    a, s = _rows(a, x.shape[0], xp), _rows(s, x.shape[0], xp)  # [batch, 1]
     n2 = (templates**2).sum(-1)
-    y = xp.einsum("bcp,mp->bmc", x, templates)  # ⟨x_t, T_j⟩ per channel, shared by weights and colours
-    w = _softmax(_template_logits_from(y, n2, colors, var, mask, a, s, xp), xp)
-    denom = (a**2 * var * n2)[..., None] + (s**2)[..., None]
-    c_hat = ((s**2)[..., None] * colors[None] + (a * var)[..., None] * y) / denom  # [batch, M, C]
-    return xp.einsum("bmc,mp->bcp", w[..., None] * c_hat, templates)
+    y = xp.einsum("bcp,mp->bcm", x, templates)  # ⟨x_t, T_j⟩ per channel, shared by weights and colours
+    w = _softmax(_template_logits_from(y, n2, colors, var, mask, a, s, xp), xp)  # [batch, M]
+    denom = a**2 * var * n2 + s**2  # [batch, M]
+    # w_j ĉ_j per channel: (σ² μ_j + α v ⟨x_t, T_j⟩) w_j / denom_j, [batch, C, M]
+    r = (w / denom)[:, None]
+    u = r * ((s**2)[:, None] * colors.T + (a * var)[:, None] * y)
+    return xp.einsum("bcm,mp->bcp", u, templates)
 
 
 def responsibilities(logits, xp=np):

@@ -9,7 +9,7 @@ with a linear warm-up from 0 to the peak learning rate over ``warmup`` of the st
 decay to the final rate, followed by ``optax.ema`` on the updates, as in their code. Fresh noise
 every step, from a JAX key derived from :mod:`memtrade.seeds`, shared by the models of a batch.
 Models of different sizes train side by side: means beyond a model's size are padded and masked
-out, and the models are a vmapped batch in one ``lax.scan``.
+out, and the models of a batch take their steps in turn inside one ``lax.scan``.
 """
 
 from __future__ import annotations
@@ -122,8 +122,6 @@ def train(kind: str, params, masks, key: int, x_train, ts, sched: Schedule):
         updates, state = opt.update(grads, state, p)
         return optax.apply_updates(p, updates), state, value
 
-    batched = jax.vmap(one_step, in_axes=(0, 0, 0, None, None, None, None))
-
     @jax.jit
     def run(p, base, masks):
         state = jax.vmap(opt.init)(p)
@@ -131,7 +129,9 @@ def train(kind: str, params, masks, key: int, x_train, ts, sched: Schedule):
         def body(carry, i):
             p, state = carry
             x_t, eps, a, s = _noisy(jax.random.fold_in(base, i), x_train, ts, sched.draws)
-            p, state, value = batched(p, state, masks, x_t, eps, a, s)
+            # the models one after another (lax.map), not vmapped: on CPU the vmapped backward pass
+            # runs at a third of the speed of the same models in sequence (measured)
+            p, state, value = jax.lax.map(lambda m: one_step(*m, x_t, eps, a, s), (p, state, masks))
             return (p, state), value
 
         (p, _), values = jax.lax.scan(body, (p, state), jnp.arange(sched.steps))
