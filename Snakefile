@@ -63,6 +63,33 @@ wildcard_constraints:
     diff_seed="[0-9]+",
 
 
+# Aggregation, tables, figures and claims run where Snakemake itself runs (on a cluster, the
+# submitting host): each takes seconds, less than a queued job's own start-up and status polling.
+# The training and estimation rules are cluster jobs with their declared resources.
+localrules:
+    all,
+    table,
+    best_at_target,
+    combine,
+    ratios,
+    figure,
+    summary_figure,
+    claims,
+    report_landing,
+    blackbox_table,
+    blackbox_figure,
+    brown_table,
+    brown_figure,
+    mixture_tables,
+    mixture_figure,
+    lab_tables,
+    lab_figures,
+    memscore_tables,
+    memscore_figures,
+    diffusion_tables,
+    diffusion_figures,
+
+
 include: "workflow/rules/sdpi.smk"
 include: "workflow/rules/exact.smk"
 include: "workflow/rules/aggregate.smk"

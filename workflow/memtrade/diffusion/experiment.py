@@ -64,7 +64,8 @@ def buckets(sizes, n: int) -> dict[int, list[int]]:
 
 def _train_sizes(settings, mix, sizes, replicates, seed, point, phase, steps_factor):
     """Train every (replicate, size) of one pass: per replicate (its own data), the sizes of each
-    padding bucket as one vmapped batch. Returns [(replicate, params, masks, final loss, s per step)]."""
+    padding bucket as one training batch. Returns ([(replicate, params, masks, final loss)], schedule); the
+    seconds per step go to the log."""
     ts = grid_of(settings)
     sched = schedule(settings, steps_factor)
     trained = []
