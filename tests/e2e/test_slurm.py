@@ -1,4 +1,5 @@
-"""The quick config on a real single-node SLURM, through Snakemake's SLURM executor plugin.
+"""Every cluster rule of the quick config on a real single-node SLURM, through Snakemake's SLURM
+executor plugin.
 
 Runs when it can: as root, with the Debian packages slurmctld, slurmd, slurm-client and munge
 installed or installable. Otherwise it is skipped with the reason, unless
@@ -6,12 +7,13 @@ MEMTRADE_REQUIRE_SLURM=1 (set by .ci/run), which turns a skip into a failure.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 
 import pytest
-from conftest import QUICK, ROOT, tables, write_config
+from conftest import QUICK, ROOT, snakemake, tables, write_config
 
 pytestmark = pytest.mark.workflow
 HELPER = ROOT / "tools" / "slurm_local.sh"
@@ -77,13 +79,54 @@ def _run(workdir, env, config, *extra):
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=workdir, timeout=1500)
 
 
-def test_quick_config_on_slurm_is_byte_identical_to_local(slurm, quick_run, tmp_path):
-    proc = _run(tmp_path, slurm, QUICK)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "slurm" in (proc.stdout + proc.stderr).lower()
-    local, cluster = tables(quick_run), tables(tmp_path)
-    assert cluster.keys() == local.keys() and len(cluster) > 10
-    assert [k for k in local if local[k] != cluster[k]] == []
+# One output of every cluster rule of the quick config, with the least upstream work, and one
+# localrule (diffusion_tables) on top of cluster jobs. The whole quick DAG on SLURM costs about five
+# seconds of job start-up and polling per job (about 80 cluster jobs: six minutes on two cores);
+# what can differ on a cluster is per rule (its resources, environment and paths), so every cluster
+# rule runs here at least once, and the test fails when a rule is added without a target below.
+SLICE = [
+    "results/exact/sparse/store_all/d100.csv",
+    "results/sdpi/sparse.csv",
+    "results/tables/sparse_targets.csv",
+    "results/blackbox/sparse/knn.csv",
+    "results/brown/shared_labels_zipf/logistic/chunk0.csv",
+    "results/mixture/prior/zipf_0.75_tradeoff.csv",
+    "results/mixture/curves.csv",
+    "results/lab/measure/tiny/none/chunk0_records.csv",
+    "results/memscore/removal/logistic.csv",
+    "results/memscore/retro/digits.csv",
+    "results/diffusion/ablation/models.csv",
+    "results/tables/diffusion_models.csv",
+]
+
+
+def _local_rules() -> set[str]:
+    """The names under the Snakefile's ``localrules:`` directive."""
+    text = (ROOT / "Snakefile").read_text()
+    block = re.search(r"^localrules:\n((?:[ \t]+\w+,?\n)+)", text, re.M)
+    assert block, "the Snakefile has no localrules block"
+    return set(re.findall(r"\w+", block.group(1)))
+
+
+def _dag_rules(workdir, config) -> set[str]:
+    """The rules of the config's whole DAG (a dry run's job statistics)."""
+    proc = snakemake(workdir, "-n", "--forceall", config=config)
+    stats = proc.stdout.split("Job stats:", 1)[1].split("total", 1)[0]
+    return set(re.findall(r"^(\w+)\s+\d+$", stats, re.M))
+
+
+def test_every_cluster_rule_on_slurm_is_byte_identical_to_local(slurm, quick_run, tmp_path):
+    proc = _run(tmp_path, slurm, QUICK, *SLICE)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-6000:]
+    submitted = set(re.findall(r"has been submitted with SLURM jobid \d+ \(log: \S*/rule_(\w+)/", out))
+    local = _local_rules()
+    expected = _dag_rules(tmp_path, QUICK) - local - {"all"}
+    assert submitted == expected, f"cluster rules without a SLICE target: {expected - submitted}"
+    assert "diffusion_tables" in local and (tmp_path / "results/tables/diffusion_models.csv").exists()
+    local_tables, cluster = tables(quick_run), tables(tmp_path)
+    assert cluster.keys() <= local_tables.keys() and len(cluster) > 20
+    assert [k for k in cluster if local_tables[k] != cluster[k]] == []
 
 
 def test_failed_cluster_job_is_reported_and_a_rerun_recovers(slurm, quick_config, tmp_path):
