@@ -106,6 +106,14 @@ BAD = {
         lambda c: c["lab"]["extraction"].__setitem__("prefix_tokens", 200),
         "lab.extraction.prefix_tokens",
     ),
+    "lab: edit layer out of range": (
+        lambda c: c["lab"]["editing"].__setitem__("layer", 3),
+        "lab.editing.layer",
+    ),
+    "lab: edited size unknown": (
+        lambda c: c["lab"]["editing"].__setitem__("size", "huge"),
+        "lab.editing.size",
+    ),
     "lab: checkpoint directory without model.safetensors": (
         lambda c: c["lab"].__setitem__("audit", {"gpt2": {"checkpoint": "tests", "samples": "README.md"}}),
         "lab.audit.gpt2.checkpoint",

@@ -93,6 +93,7 @@ SLICE = [
     "results/mixture/prior/zipf_0.75_tradeoff.csv",
     "results/mixture/curves.csv",
     "results/lab/measure/tiny/none/chunk0_records.csv",
+    "results/lab/editing/chunk0_records.csv",
     "results/memscore/removal/logistic.csv",
     "results/memscore/retro/digits.csv",
     "results/diffusion/ablation/models.csv",

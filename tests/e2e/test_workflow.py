@@ -138,6 +138,8 @@ def test_columns_are_documented(quick_run):
         "lab_defences.csv",
         "lab_bits.csv",
         "lab_models.csv",
+        "lab_editing.csv",
+        "lab_editing_models.csv",
     ]:
         for col in pd.read_csv(quick_run / "results" / "tables" / name).columns:
             assert f"`{col}`" in doc, f"column {col} of {name} is not documented in docs/outputs.md"

@@ -44,12 +44,10 @@ def test_every_figure_caption_says_what_to_look_at_and_names_a_claim():
     claims.yaml and says what to look at."""
     claims = {c["id"] for c in yaml.safe_load((ROOT / "claims.yaml").read_text())}
     rules = "\n".join(p.read_text() for p in sorted((ROOT / "workflow" / "rules").glob("*.smk")))
-    lists = {
-        name: yaml.safe_load(value)
-        for name, value in re.findall(
-            r"^(\w*FIGURES) = (\[.*\])$", (ROOT / "workflow" / "rules" / "common.smk").read_text(), re.M
-        )
-    }
+    lists: dict[str, list] = {}
+    common = (ROOT / "workflow" / "rules" / "common.smk").read_text()
+    for name, op, value in re.findall(r"^\s*(\w*FIGURES) (\+?=) (\[.*\])$", common, re.M):  # optional ones: +=
+        lists[name] = (lists.get(name, []) if op == "+=" else []) + yaml.safe_load(value)
     files = set()
     pattern = r'report\(\s*f?"[^"]*\.png",\s*caption=f?"\.\./report/([^"]+)"(?:[^\]]*?\)\s*for f in (\w+))?'
     for caption, over in re.findall(pattern, rules):

@@ -303,6 +303,30 @@ def _lab_bits(t, tables):
     return ok, msg, "0 <= certified <= planted everywhere; largest undefended > 0"
 
 
+def _lab_edit_leakage(t, tables):
+    e = _need(tables, "lab_editing").set_index("group")
+    if "edited" not in e.index:
+        raise NotRun("no record leaked, so none was edited")
+    r = e.loc["edited"]
+    ok = bool(r["extraction_after"] <= t["max_extraction"])
+    before, after = 100 * r["extraction_before"], 100 * r["extraction_after"]
+    msg = f"edited records: extraction {before:.1f} % before, {after:.1f} % after"
+    if "leaking_not_edited" in e.index:
+        o = e.loc["leaking_not_edited"]
+        msg += f"; leaking, not edited: {100 * o['extraction_before']:.1f} % -> {100 * o['extraction_after']:.1f} %"
+    return ok, msg, f"edited records' extraction after the edit <= {100 * t['max_extraction']:g} %"
+
+
+def _lab_edit_utility(t, tables):
+    m = _need(tables, "lab_editing_models").iloc[0]
+    ok = bool(m["heldout_loss_change"] <= t["max_loss_increase"])
+    msg = (
+        f"held-out loss {m['heldout_bits_per_word_before']:.3f} -> {m['heldout_bits_per_word_after']:.3f} bits per "
+        f"word ({100 * m['heldout_loss_change']:+.2f} %); edit at layer {m['layer']:.0f}, rank {m['edit_rank']:.0f}"
+    )
+    return ok, msg, f"mean relative held-out loss increase <= {100 * t['max_loss_increase']:g} %"
+
+
 def _memscore_flipped(t, tables):
     s = _need(tables, "memscore_summary")
     s = s[(s["dataset"] == "digits_flipped") & (s["head"] == "model")]
@@ -421,6 +445,8 @@ KINDS = {
     "lab_defences_utility": _lab_defences_utility,
     "lab_dpsgd": _lab_dpsgd,
     "lab_bits": _lab_bits,
+    "lab_edit_leakage": _lab_edit_leakage,
+    "lab_edit_utility": _lab_edit_utility,
     "memscore_flipped": _memscore_flipped,
     "memscore_removal": _memscore_removal,
     "memscore_frequency": _memscore_frequency,

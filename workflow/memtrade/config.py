@@ -177,6 +177,18 @@ def _validate_lab(lab) -> None:
             f"config key 'lab.perturbation.tokens': {max(lab['perturbation']['tokens'])} replaced tokens "
             f"leave no prompt token of the prefix of {k} (lab.extraction.prefix_tokens)"
         )
+    editing = lab.get("editing")
+    if editing is not None:
+        if editing["size"] not in sizes:
+            raise ConfigError(
+                f"config key 'lab.editing.size': {editing['size']!r} is not a key of lab.sizes {list(sizes)}"
+            )
+        layers = sizes[editing["size"]]["n_layer"]
+        if editing["layer"] != "auto" and editing["layer"] >= layers:
+            raise ConfigError(
+                f"config key 'lab.editing.layer': layer {editing['layer']} is out of range for size "
+                f"{editing['size']!r} with {layers} layers (0 to {layers - 1}, or auto)"
+            )
     if lab["corpus"]["tokenizer_vocab"] <= 257:
         raise ConfigError("config key 'lab.corpus.tokenizer_vocab': must exceed the 256 bytes and <|endoftext|>")
     for name, entry in lab.get("audit", {}).items():

@@ -209,6 +209,12 @@ LAB_TABLES = [
     "models",
 ]
 LAB_FIGURES = ["extraction", "exposure", "redundancy", "defences"]
+# Private Memorization Editing (lab.editing, optional): one job per chunk of the edited size
+LAB_EDIT = LAB and "editing" in config["lab"]
+LAB_EDIT_SIZE = config["lab"]["editing"]["size"] if LAB_EDIT else None
+if LAB_EDIT:
+    LAB_TABLES += ["editing", "editing_models"]
+    LAB_FIGURES += ["editing"]
 
 
 def lab_jobs():
@@ -246,6 +252,15 @@ def lab_measurements(name):
         f"{RESULTS}/lab/measure/{size}/{variant}/chunk{c}_{name}.csv"
         for size, variant in lab_jobs()
         for c in range(len(lab_chunks()))
+    ]
+
+
+def lab_editing(name):
+    """One table (records or edits) of every editing job (none without lab.editing)."""
+    if not LAB_EDIT:
+        return []
+    return [
+        f"{RESULTS}/lab/editing/chunk{c}_{name}.csv" for c in range(len(lab_chunks()))
     ]
 
 

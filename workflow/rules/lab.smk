@@ -121,12 +121,44 @@ rule lab_measure:
         "../scripts/lab_measure.py"
 
 
+rule lab_edit:
+    """Private Memorization Editing of a chunk's fine-tuned models (lab.editing): detect, edit one MLP, measure."""
+    input:
+        models=f"{RESULTS}/lab/models/{LAB_EDIT_SIZE}/none/chunk{{lab_chunk}}",
+        records=lab_corpus_files("records.csv"),
+        heldout=lab_corpus_files("heldout.csv"),
+        lib=lib_for("../scripts/lab_edit.py"),
+    output:
+        records=f"{RESULTS}/lab/editing/chunk{{lab_chunk}}_records.csv",
+        edits=f"{RESULTS}/lab/editing/chunk{{lab_chunk}}_edits.csv",
+    log:
+        f"{RESULTS}/logs/lab/edit_chunk{{lab_chunk}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/lab/edit_chunk{{lab_chunk}}.tsv"
+    conda:
+        LAB_ENV
+    resources:
+        mem_mb=lambda wc: lab_resources()["mem_mb"],
+        runtime=lambda wc: lab_resources()["runtime"],
+        gres=lambda wc: lab_resources()["gres"],
+    params:
+        seeds=lab_chunk_seeds,
+        settings=config["lab"]["editing"] if LAB_EDIT else None,
+        extraction=config["lab"]["extraction"] if LAB_EDIT else None,
+        words_per_doc=config["lab"]["corpus"]["words_per_doc"] if LAB_EDIT else None,
+        seed=config["seed"],
+    script:
+        "../scripts/lab_edit.py"
+
+
 rule lab_tables:
     """Means and 95 % intervals over seeds: extraction, exposure, redundancy, defences, certified bits, models."""
     input:
         records=lab_measurements("records"),
         perturbation=lab_measurements("perturbation"),
         models=lab_measurements("model"),
+        editing_records=lab_editing("records"),
+        editing_edits=lab_editing("edits"),
         lib=lib_for("../scripts/lab_tables.py"),
     output:
         **{

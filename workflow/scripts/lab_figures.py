@@ -25,6 +25,10 @@ figures = {
     "redundancy": plots.redundancy(t["redundancy"], t["redundancy_share"]),
     "defences": plots.defences(t["defences"]),
 }
+if "editing_pdf" in out.keys():  # lab.editing is configured
+    figures["editing"] = plots.editing(
+        pd.read_csv(snakemake.input.editing), pd.read_csv(snakemake.input.editing_models)
+    )
 for name, fig in figures.items():
     save_figure(fig, [out[f"{name}_pdf"], out[f"{name}_png"]])
 log.info("saved %d figures", len(figures))

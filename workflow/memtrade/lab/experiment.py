@@ -406,3 +406,92 @@ def save_model(directory, params, cfg, tokenizer_json: str, log: dict) -> None:
     save_checkpoint(directory, params, cfg, tokenizer_json)
     with atomic_path(Path(directory) / "train.json") as tmp:
         Path(tmp).write_text(json.dumps(log, indent=1, sort_keys=True) + "\n")
+
+
+def edit_study(
+    params,
+    cfg,
+    tok,
+    records: pd.DataFrame,
+    heldout,
+    settings: dict,
+    k: int,
+    m: int,
+    words_per_doc: int,
+    seed: int,
+    index: int,
+):
+    """Private Memorization Editing (docs/science.md section 8) on one fine-tuned model.
+
+    Detects the records the model leaks (extraction), edits the MLP of the layer with the largest
+    measured contribution so that a random ``edit_fraction`` of them yield ``placeholder`` instead,
+    and measures every record's extraction before and after and the held-out loss on background
+    documents not used for the edit's preservation term. ``settings``: the config's ``lab.editing``.
+
+    Returns (records frame: one row per record, edit dict: one row per model).
+    """
+    from . import editing as E
+
+    rng = seeds.generator(seed, "lab", "editing", index)
+    layout = record_layout(tok, records, k, m)
+    prompts = layout["prompts"]
+    gen, _ = M.greedy(params, cfg, prompts, m)
+    _, extracted = M.match_scores(gen, layout["targets"])
+    sec = layout["secret_in_target"]
+    leaking = np.flatnonzero(extracted)
+    edited = np.sort(rng.permutation(leaking)[: int(round(settings["edit_fraction"] * len(leaking)))])
+    placeholder = tok.token_to_id(settings["placeholder"])
+    if placeholder is None:
+        raise ValueError(f"lab.editing.placeholder {settings['placeholder']!r} is not one token of the tokenizer")
+
+    # background documents: the first half fixes the preservation term, the second measures utility
+    ids, mask = T.pack(tok, heldout, limit=cfg.n_positions)
+    half = len(ids) // 2
+    before_nll = sequence_nll(params, cfg, ids[half:], mask[half:])
+    out = records[["record", "repetitions", "motif_length"]].copy()
+    out["group"] = np.where(extracted, "leaking_not_edited", "not_leaking")
+    out.loc[out.index[edited], "group"] = "edited"
+    out["extracted_before"] = extracted
+    out["secret_digits"] = sec.sum(axis=1)
+    out["secret_digits_correct_before"] = ((gen == layout["targets"]) & sec).sum(axis=1)
+    summary = {
+        "leaking": len(leaking),
+        "edited": len(edited),
+        "heldout_bits_per_word_before": S.bits_per_word(before_nll, words_per_doc),
+    }
+    if len(edited) == 0:  # nothing leaks: no edit (the tables report the counts)
+        out["extracted_after"] = extracted
+        out["secret_digits_correct_after"] = out["secret_digits_correct_before"]
+        out["placeholder_first"] = False
+        nan = float("nan")
+        return out, summary | {
+            "layer": -1, "preservation_weight": nan, "edit_rank": 0, "edit_norm": 0.0,
+            "edit_relative_norm": 0.0, "value_fit": nan, "placeholder_logprob": nan,
+            "heldout_bits_per_word_after": summary["heldout_bits_per_word_before"],
+        }  # fmt: skip
+
+    p_ids, p_valid, p_starts = prompts.ids[edited], prompts.valid()[edited], prompts.starts[edited]
+    moments, means = E.background_statistics(params, cfg, ids[:half], mask[:half])
+    contrib = E.layer_contributions(params, cfg, p_ids, p_valid, p_starts, layout["targets"][edited, 0], means)
+    layer = int(np.argmax(contrib)) if settings["layer"] == "auto" else int(settings["layer"])
+    residuals, lp = E.target_deltas(
+        params, cfg, p_ids, p_valid, p_starts, layer, placeholder,
+        settings["value_steps"], settings["value_lr"], settings["value_decay"],
+    )  # fmt: skip
+    _, keys, _ = E.prompt_pass(params, cfg, p_ids, p_valid, p_starts, layer)
+    delta, weight, _ = E.calibrated_edit(
+        np.asarray(keys), residuals, moments[layer], settings["preservation_weights"], settings["min_value_fit"]
+    )
+    edited_params = E.apply_edit(params, layer, delta)
+
+    gen_after, _ = M.greedy(edited_params, cfg, prompts, m)
+    _, extracted_after = M.match_scores(gen_after, layout["targets"])
+    out["extracted_after"] = extracted_after
+    out["secret_digits_correct_after"] = ((gen_after == layout["targets"]) & sec).sum(axis=1)
+    out["placeholder_first"] = gen_after[:, 0] == placeholder
+    after_nll = sequence_nll(edited_params, cfg, ids[half:], mask[half:])
+    summary |= {"layer": layer, "preservation_weight": weight, "placeholder_logprob": float(np.mean(lp))}
+    summary |= E.edit_summary(keys, residuals, delta, params[f"h.{layer}.mlp.c_proj.weight"])
+    summary |= {f"contribution_layer{i}": float(c) for i, c in enumerate(contrib)}
+    summary["heldout_bits_per_word_after"] = S.bits_per_word(after_nll, words_per_doc)
+    return out, summary

@@ -105,6 +105,62 @@ def _heads(x, n_head):
     return x.reshape(b, t, n_head, d // n_head).transpose(0, 2, 1, 3)
 
 
+def causal_mask(t: int, width: int, offset: int = 0, valid=None):
+    """Which key slots each query may attend to: [T, W] causal over the buffer slots, or
+    [B, 1, T, W] with ``valid`` [B, W] (1 on real tokens) folded in."""
+    slots = jnp.arange(width)
+    mask = slots[None, :] <= (offset + jnp.arange(t))[:, None]
+    if valid is not None:
+        mask = mask[None, None] & (valid[:, None, None, :] > 0)
+    return mask
+
+
+def block(params, cfg: GPT2Config, i: int, x, mask, kv=None, offset: int = 0, mlp_gate=None, mlp_delta=None):
+    """Transformer block ``i`` on the residual stream x [B, T, D].
+
+    ``kv``: this layer's (keys, values) buffers [B, H, W, D/H] (the new ones are written at
+    ``offset``). ``mlp_gate`` (broadcast to [B, T, 1]) multiplies the MLP's output and ``mlp_delta``
+    [B, T, D] is added to it: the interventions of the editing study (memtrade.lab.editing).
+    Returns (x, (keys, values), mlp_keys) where ``mlp_keys`` [B, T, 4D] is the input of the MLP's
+    output projection ``mlp.c_proj``, the "keys" of its key-value reading.
+    """
+    b, t, _ = x.shape
+    eps = cfg.layer_norm_epsilon
+    hd = cfg.n_embd // cfg.n_head
+    p = f"h.{i}."
+    h = _layer_norm(x, params[p + "ln_1.weight"], params[p + "ln_1.bias"], eps)
+    qkv = h @ params[p + "attn.c_attn.weight"] + params[p + "attn.c_attn.bias"]
+    q, k, v = (_heads(z, cfg.n_head) for z in jnp.split(qkv, 3, axis=-1))
+    if kv is not None:
+        ck, cv = kv
+        k = jax.lax.dynamic_update_slice(ck, k.astype(ck.dtype), (0, 0, offset, 0))
+        v = jax.lax.dynamic_update_slice(cv, v.astype(cv.dtype), (0, 0, offset, 0))
+    att = (q @ k.transpose(0, 1, 3, 2)) / np.sqrt(hd)
+    att = jnp.where(mask, att, jnp.finfo(att.dtype).min)
+    y = jax.nn.softmax(att, axis=-1) @ v
+    y = y.transpose(0, 2, 1, 3).reshape(b, t, cfg.n_embd)
+    x = x + y @ params[p + "attn.c_proj.weight"] + params[p + "attn.c_proj.bias"]
+    h = _layer_norm(x, params[p + "ln_2.weight"], params[p + "ln_2.bias"], eps)
+    keys = jax.nn.gelu(h @ params[p + "mlp.c_fc.weight"] + params[p + "mlp.c_fc.bias"], approximate=True)
+    out = keys @ params[p + "mlp.c_proj.weight"] + params[p + "mlp.c_proj.bias"]
+    if mlp_gate is not None:
+        out = out * mlp_gate
+    if mlp_delta is not None:
+        out = out + mlp_delta
+    return x + out, (k, v), keys
+
+
+def embed(params, ids, pos):
+    """Token plus position embeddings [B, T, D]."""
+    return params["wte.weight"][ids] + params["wpe.weight"][pos]
+
+
+def unembed(params, cfg: GPT2Config, x):
+    """Final LayerNorm and the tied output embedding: logits [B, T, V]."""
+    x = _layer_norm(x, params["ln_f.weight"], params["ln_f.bias"], cfg.layer_norm_epsilon)
+    return x @ params["wte.weight"].T
+
+
 def forward(params, cfg: GPT2Config, ids, pos=None, valid=None, cache=None, offset=0):
     """Logits [B, T, V] for token ids [B, T].
 
@@ -118,35 +174,14 @@ def forward(params, cfg: GPT2Config, ids, pos=None, valid=None, cache=None, offs
     b, t = ids.shape
     if pos is None:
         pos = jnp.broadcast_to(offset + jnp.arange(t), (b, t))
-    x = params["wte.weight"][ids] + params["wpe.weight"][pos]
-    eps = cfg.layer_norm_epsilon
-    hd = cfg.n_embd // cfg.n_head
+    x = embed(params, ids, pos)
     width = t if cache is None else cache[0][0].shape[2]
-    slots = jnp.arange(width)
-    mask = slots[None, :] <= (offset + jnp.arange(t))[:, None]  # [T, W] causal over buffer slots
-    if valid is not None:
-        mask = mask[None, None] & (valid[:, None, None, :] > 0)
+    mask = causal_mask(t, width, offset, valid)
     new_cache = []
     for i in range(cfg.n_layer):
-        p = f"h.{i}."
-        h = _layer_norm(x, params[p + "ln_1.weight"], params[p + "ln_1.bias"], eps)
-        qkv = h @ params[p + "attn.c_attn.weight"] + params[p + "attn.c_attn.bias"]
-        q, k, v = (_heads(z, cfg.n_head) for z in jnp.split(qkv, 3, axis=-1))
-        if cache is not None:
-            ck, cv = cache[i]
-            k = jax.lax.dynamic_update_slice(ck, k.astype(ck.dtype), (0, 0, offset, 0))
-            v = jax.lax.dynamic_update_slice(cv, v.astype(cv.dtype), (0, 0, offset, 0))
-        new_cache.append((k, v))
-        att = (q @ k.transpose(0, 1, 3, 2)) / np.sqrt(hd)
-        att = jnp.where(mask, att, jnp.finfo(att.dtype).min)
-        y = jax.nn.softmax(att, axis=-1) @ v
-        y = y.transpose(0, 2, 1, 3).reshape(b, t, cfg.n_embd)
-        x = x + y @ params[p + "attn.c_proj.weight"] + params[p + "attn.c_proj.bias"]
-        h = _layer_norm(x, params[p + "ln_2.weight"], params[p + "ln_2.bias"], eps)
-        h = jax.nn.gelu(h @ params[p + "mlp.c_fc.weight"] + params[p + "mlp.c_fc.bias"], approximate=True)
-        x = x + h @ params[p + "mlp.c_proj.weight"] + params[p + "mlp.c_proj.bias"]
-    x = _layer_norm(x, params["ln_f.weight"], params["ln_f.bias"], eps)
-    return x @ params["wte.weight"].T, new_cache
+        x, kv, _ = block(params, cfg, i, x, mask, None if cache is None else cache[i], offset)
+        new_cache.append(kv)
+    return unembed(params, cfg, x), new_cache
 
 
 def empty_cache(cfg: GPT2Config, batch: int, width: int):

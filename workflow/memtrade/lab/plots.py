@@ -180,3 +180,60 @@ def defences(table):
         f"Defences at size {table['size'].iloc[0]}: leakage against utility (95 % intervals)\n{LAB_NOTE}", fontsize=10
     )
     return fig
+
+
+EDIT_LABELS = {
+    "edited": "edited records",
+    "leaking_not_edited": "leaking, not edited",
+    "not_leaking": "not leaking",
+}
+
+
+def editing(table, models):
+    """Private Memorization Editing: extraction before and after the edit per record group, and the
+    measured contribution of each layer's MLP that chose the edited layer."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [3, 2]})
+    x = np.arange(len(table))
+    width = 0.38
+    for off, stage, color in ((-width / 2, "before", "0.55"), (width / 2, "after", "tab:red")):
+        col = f"extraction_{stage}"
+        axes[0].bar(
+            x + off,
+            table[col],
+            width,
+            yerr=[
+                table[col] - table[f"{col}_lo"].fillna(table[col]),
+                table[f"{col}_hi"].fillna(table[col]) - table[col],
+            ],
+            color=color,
+            capsize=3,
+            label=f"{stage} the edit",
+        )
+    axes[0].set_xticks(
+        x,
+        [
+            f"{EDIT_LABELS.get(g, g)}\n({n:.1f} per model)"
+            for g, n in zip(table["group"], table["records"], strict=True)
+        ],
+    )
+    axes[0].set_ylabel("extraction rate (fraction of records)")
+    axes[0].set_ylim(0, 1.05)
+    axes[0].axhline(0.05, color="0.4", linestyle=":", linewidth=1)
+    axes[0].legend(fontsize=8)
+    row = models.iloc[0]
+    layers = sorted(c for c in models.columns if c.startswith("contribution_layer") and not c.endswith(("_lo", "_hi")))
+    vals = np.array([row[c] for c in layers])
+    axes[1].bar(np.arange(len(layers)), vals, color="tab:blue")
+    axes[1].set_xticks(np.arange(len(layers)), [c.removeprefix("contribution_layer") for c in layers])
+    axes[1].set_xlabel("layer (its MLP mean-ablated at the leaking position)")
+    axes[1].set_ylabel("drop in log p(first leaked token) (nats)")
+    axes[1].set_title(
+        f"edited at layer {row['layer']:.0f}: rank {row['edit_rank']:.0f}, ‖Δ‖/‖W‖ = {row['edit_relative_norm']:.2f},\n"
+        f"held-out loss change {100 * row['heldout_loss_change']:+.2f} %",
+        fontsize=9,
+    )
+    fig.suptitle(
+        f"Private Memorization Editing at size {row['size']} (means over seeds, 95 % intervals)\n{LAB_NOTE}",
+        fontsize=10,
+    )
+    return fig

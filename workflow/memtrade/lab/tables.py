@@ -190,3 +190,55 @@ def model_table(models: pd.DataFrame, records: pd.DataFrame, level: float) -> pd
     floor = m.groupby(["size", "params", "variant"])["document_entropy_bits_per_word"].mean()
     out["document_entropy_bits_per_word"] = floor.to_numpy()
     return out.sort_values(["variant", "params"]).reset_index(drop=True)
+
+
+EDIT_GROUPS = ("edited", "leaking_not_edited", "not_leaking")
+
+
+def editing_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Private Memorization Editing, per record group (edited; leaking but not edited; not leaking):
+    extraction rate and secret-digit recall before and after the edit, and how often the edited
+    model's first token is the placeholder. Rates per seed, then means and intervals over seeds."""
+    r = records.copy()
+    for c in ("extracted_before", "extracted_after", "placeholder_first"):
+        r[c] = r[c].astype(float)
+    digits = r["secret_digits"].where(r["secret_digits"] > 0)
+    r["secret_recall_before"] = r["secret_digits_correct_before"] / digits
+    r["secret_recall_after"] = r["secret_digits_correct_after"] / digits
+    cols = {
+        "extracted_before": "extraction_before",
+        "extracted_after": "extraction_after",
+        "secret_recall_before": "secret_recall_before",
+        "secret_recall_after": "secret_recall_after",
+        "placeholder_first": "placeholder_first",
+    }
+    per = _per_seed(r, ["group"], cols)
+    counts = r.groupby(["seed", "group"]).size().rename("records").reset_index()
+    per = per.merge(counts, on=["seed", "group"])
+    names = list(cols.values())
+    out = summarize_rows(per, ["group"], names + ["records"], level, dict.fromkeys(names, RATE))
+    order = {g: i for i, g in enumerate(EDIT_GROUPS)}
+    return out.sort_values("group", key=lambda s: s.map(order), kind="stable", ignore_index=True)
+
+
+def editing_models_table(edits: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Per edited model size: the edit (layer, preservation weight, rank, norms, value fit), the
+    records it found and edited, and the held-out loss before and after with its relative change."""
+    e = edits.copy()
+    e["heldout_loss_change"] = e["heldout_bits_per_word_after"] / e["heldout_bits_per_word_before"] - 1.0
+    cols = [
+        "leaking",
+        "edited",
+        "layer",
+        "preservation_weight",
+        "edit_rank",
+        "edit_norm",
+        "edit_relative_norm",
+        "value_fit",
+        "placeholder_logprob",
+        "heldout_bits_per_word_before",
+        "heldout_bits_per_word_after",
+        "heldout_loss_change",
+    ]
+    cols += sorted(c for c in e.columns if c.startswith("contribution_layer"))
+    return summarize_rows(e, ["size"], cols, level)

@@ -1,0 +1,205 @@
+"""Private Memorization Editing (Ruzzetti, Xompero, Venditti & Zanzotto, ACL 2025) on the
+laboratory's GPT-2 models.
+
+Their method, as built here:
+
+1. **Detect** the personal data the model has memorized by extraction: the records whose greedy
+   continuation reproduces the target (:func:`memtrade.lab.measure.greedy`).
+2. **Choose the layer** by measured contribution: for each layer, the drop in the log-probability
+   of the first leaked token when that layer's MLP output at the prompt's last position is zeroed,
+   averaged over the leaking records (:func:`layer_contributions`).
+3. **Read the MLP as a key-value memory** (Geva et al. 2021): the keys are the inputs of the
+   output projection ``mlp.c_proj`` at the leaking position (:func:`prompt_pass`); a target value
+   adds to the layer's output the vector that makes the placeholder token the model's choice
+   (found by gradient steps on that vector alone, as ROME and MEMIT find theirs:
+   :func:`target_deltas`).
+4. **Edit** ``mlp.c_proj`` in closed form, the MEMIT least-squares update
+   ``Δ = (KᵀK + λ C)⁻¹ Kᵀ R`` that maps the keys K to the value changes R while keeping the
+   output on background keys (second-moment matrix C of keys over held-out text) unchanged
+   (:func:`least_squares_edit`). Its rank is at most the number of edited records.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from .gpt2 import GPT2Config, block, causal_mask, embed, unembed
+
+
+def _positions(valid, starts):
+    """Position ids of left-padded rows whose first real token sits at ``starts``: [N, P]."""
+    p = valid.shape[1]
+    lengths = valid.sum(axis=1).astype(jnp.int32)
+    return starts[:, None] + jnp.clip(jnp.arange(p)[None, :] - (p - lengths)[:, None], 0)
+
+
+@partial(jax.jit, static_argnames=("cfg", "layer"))
+def prompt_pass(params, cfg: GPT2Config, ids, valid, starts, layer: int, gate=None, delta=None):
+    """Left-padded prompts [N, P] through the model, with layer ``layer``'s MLP output at the last
+    position multiplied by ``gate`` [N] and shifted by ``delta`` [N, D] (both optional).
+
+    Returns (log-probabilities of the next token [N, V], that layer's MLP keys at the last position
+    [N, 4D], its MLP output there before the intervention [N, D]).
+    """
+    n, p = ids.shape
+    x = embed(params, ids, _positions(valid, starts))
+    mask = causal_mask(p, p, 0, valid)
+    last = jnp.arange(p) == p - 1
+    g = None if gate is None else jnp.where(last[None, :, None], gate[:, None, None], 1.0)
+    d = None if delta is None else jnp.where(last[None, :, None], delta[:, None, :], 0.0)
+    keys_at = None
+    for i in range(cfg.n_layer):
+        x, _, keys = block(
+            params, cfg, i, x, mask, mlp_gate=g if i == layer else None, mlp_delta=d if i == layer else None
+        )
+        if i == layer:
+            keys_at = keys[:, -1]
+    w = params[f"h.{layer}.mlp.c_proj.weight"]
+    b = params[f"h.{layer}.mlp.c_proj.bias"]
+    return jax.nn.log_softmax(unembed(params, cfg, x)[:, -1], axis=-1), keys_at, keys_at @ w + b
+
+
+def layer_contributions(params, cfg: GPT2Config, ids, valid, starts, first, means) -> np.ndarray:
+    """Per layer: mean drop (nats) in log p(first leaked token) when that layer's MLP output at the
+    prompt's last position is mean-ablated (replaced by ``means[layer]``, its mean over background
+    tokens: what the layer writes whatever the input, so that only the input-specific part is
+    removed). ``first`` [N] token ids. Returns [n_layer]."""
+    ids, valid, starts = jnp.asarray(ids), jnp.asarray(valid), jnp.asarray(starts, jnp.int32)
+    rows = jnp.arange(len(first))
+    zero = jnp.zeros(len(first))
+    out = []
+    for layer in range(cfg.n_layer):  # one pass per layer (a handful), each over every record
+        clean, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer)
+        mean = jnp.broadcast_to(jnp.asarray(means[layer], jnp.float32), (len(first), cfg.n_embd))
+        ablated, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer, gate=zero, delta=mean)
+        out.append(float(jnp.mean(clean[rows, first] - ablated[rows, first])))
+    return np.array(out)
+
+
+def target_deltas(
+    params, cfg: GPT2Config, ids, valid, starts, layer: int, placeholder: int, steps: int, lr: float, decay: float
+):
+    """The value changes R [N, D]: vectors added to layer ``layer``'s MLP output at each prompt's
+    last position that make ``placeholder`` the next token, found by ``steps`` Adam steps on
+    -log p(placeholder) + ``decay`` ‖δ‖² (all records at once, the model fixed).
+
+    Returns (R [N, D] float64, log p(placeholder) after the steps [N]).
+    """
+    ids, valid, starts = jnp.asarray(ids), jnp.asarray(valid), jnp.asarray(starts, jnp.int32)
+    n = ids.shape[0]
+    opt = optax.adam(lr)
+
+    def loss(delta):
+        lp, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer, delta=delta)
+        return -lp[:, placeholder].sum() + decay * (delta**2).sum()
+
+    @jax.jit
+    def run(delta):
+        def step(carry, _):
+            delta, state = carry
+            grads = jax.grad(loss)(delta)
+            updates, state = opt.update(grads, state, delta)
+            return (optax.apply_updates(delta, updates), state), None
+
+        (delta, _), _ = jax.lax.scan(step, (delta, opt.init(delta)), None, length=steps)
+        return delta
+
+    delta = run(jnp.zeros((n, cfg.n_embd), jnp.float32))
+    lp, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer, delta=delta)
+    return np.asarray(delta, np.float64), np.asarray(lp[:, placeholder], np.float64)
+
+
+@partial(jax.jit, static_argnames=("cfg",))
+def _sequence_keys(params, cfg: GPT2Config, ids):
+    """Every layer's MLP keys on full rows [B, T] (positions from 0): [L, B, T, 4D]."""
+    p = ids.shape[1]
+    x = embed(params, ids, jnp.broadcast_to(jnp.arange(p), ids.shape))
+    mask = causal_mask(p, p)
+    out = []
+    for i in range(cfg.n_layer):
+        x, _, keys = block(params, cfg, i, x, mask)
+        out.append(keys)
+    return jnp.stack(out)
+
+
+def background_statistics(params, cfg: GPT2Config, ids, mask, batch: int = 64):
+    """Over the real tokens of background rows (ids, mask [N, T]), per layer: the second moment
+    C = mean k kᵀ of the MLP keys [L, 4D, 4D] (what the edit must leave alone) and the mean MLP
+    output [L, D] (for mean ablation). Both float64."""
+    ids, mask = np.asarray(ids), np.asarray(mask, bool)
+    width = 4 * cfg.n_embd
+    total = np.zeros((cfg.n_layer, width, width))
+    key_sum = np.zeros((cfg.n_layer, width))
+    count = 0
+    for s in range(0, len(ids), batch):  # fixed-size chunks: one compilation; the last is padded
+        x, m = ids[s : s + batch], mask[s : s + batch]
+        pad = batch - len(x)
+        if pad:
+            x = np.concatenate([x, np.repeat(x[-1:], pad, 0)])
+            m = np.concatenate([m, np.zeros((pad, m.shape[1]), bool)])
+        k = np.asarray(_sequence_keys(params, cfg, jnp.asarray(x)), np.float64)[:, m]  # [L, tokens, 4D]
+        total += np.einsum("lti,ltj->lij", k, k)
+        key_sum += k.sum(axis=1)
+        count += k.shape[1]
+    w = np.stack([np.asarray(params[f"h.{i}.mlp.c_proj.weight"], np.float64) for i in range(cfg.n_layer)])
+    b = np.stack([np.asarray(params[f"h.{i}.mlp.c_proj.bias"], np.float64) for i in range(cfg.n_layer)])
+    count = max(count, 1)
+    means = np.einsum("li,lid->ld", key_sum / count, w) + b
+    return total / count, means
+
+
+def least_squares_edit(keys: np.ndarray, residuals: np.ndarray, moment: np.ndarray, weight: float) -> np.ndarray:
+    """MEMIT's closed form: Δ = argmin ‖KΔ − R‖² + weight · tr(Δᵀ C Δ) = (KᵀK + weight·C)⁻¹ KᵀR.
+
+    ``keys`` K [N, 4D], ``residuals`` R [N, D], ``moment`` C [4D, 4D] (background keys' second
+    moment). Returns Δ [4D, D] (float64), added to ``mlp.c_proj.weight`` (Conv1D (in, out) layout).
+    """
+    k = np.asarray(keys, np.float64)
+    a = k.T @ k + weight * np.asarray(moment, np.float64)
+    return np.linalg.solve(a, k.T @ np.asarray(residuals, np.float64))
+
+
+def calibrated_edit(keys, residuals, moment, weights, min_fit: float):
+    """The edit at the first preservation weight of ``weights`` (tried in the order given, MEMIT's
+    own first) whose edit delivers at least ``min_fit`` of the requested value change on the edited
+    keys (:func:`edit_summary`'s ``value_fit``), else at the last. A method-level rule fixed before
+    any run: the weight's scale depends on the key dimension and the background sample, so a value
+    tuned for GPT-J's 16,384-dimensional keys need not deliver the edit at 4 x 96.
+
+    Returns (Δ, the weight used, its value fit).
+    """
+    for weight in weights:
+        delta = least_squares_edit(keys, residuals, moment, weight)
+        fit = edit_summary(keys, residuals, delta, np.ones((1, 1)))["value_fit"]
+        if fit >= min_fit:
+            break
+    return delta, float(weight), fit
+
+
+def apply_edit(params, layer: int, delta: np.ndarray):
+    """A copy of ``params`` with Δ added to layer ``layer``'s ``mlp.c_proj.weight``."""
+    name = f"h.{layer}.mlp.c_proj.weight"
+    out = dict(params)
+    out[name] = jnp.asarray(np.asarray(params[name], np.float64) + delta, jnp.float32)
+    return out
+
+
+def edit_summary(keys, residuals, delta, weight_matrix) -> dict:
+    """The edit's numerical rank, Frobenius norm (absolute and relative to the weight) and how much
+    of the requested value change it delivers on the edited keys (1 - ‖KΔ − R‖/‖R‖)."""
+    k, r = np.asarray(keys, np.float64), np.asarray(residuals, np.float64)
+    w = np.asarray(weight_matrix, np.float64)
+    sv = np.linalg.svd(delta, compute_uv=False)
+    rank = int((sv > sv[0] * max(delta.shape) * np.finfo(np.float32).eps).sum()) if sv.size and sv[0] > 0 else 0
+    norm = float(np.linalg.norm(delta))
+    return {
+        "edit_rank": rank,
+        "edit_norm": norm,
+        "edit_relative_norm": norm / float(np.linalg.norm(w)),
+        "value_fit": 1.0 - float(np.linalg.norm(k @ delta - r) / max(np.linalg.norm(r), 1e-300)),
+    }
