@@ -256,7 +256,26 @@ def lab_section(tables: dict[str, pd.DataFrame]) -> str:
         }
     )
     size = d["size"].iloc[0]
-    return _table(pd.DataFrame(rows)) + f"\nDefences at size {size}:\n\n" + _table(defences)
+    out = _table(pd.DataFrame(rows)) + f"\nDefences at size {size}:\n\n" + _table(defences)
+    if "lab_editing" in tables:  # Private Memorization Editing (lab.editing)
+        e, m = tables["lab_editing"], tables["lab_editing_models"].iloc[0]
+        editing = pd.DataFrame(
+            {
+                "records": e["group"].str.replace("_", " "),
+                "per model": [f"{v:.1f}" for v in e["records"]],
+                "extraction before -> after": [
+                    f"{100 * a:.1f} % -> {100 * b:.1f} %"
+                    for a, b in zip(e["extraction_before"], e["extraction_after"], strict=True)
+                ],
+                "placeholder first": [f"{100 * v:.1f} %" for v in e["placeholder_first"]],
+            }
+        )
+        out += (
+            f"\nPrivate Memorization Editing at size {m['size']}: layer {m['layer']:.0f}, rank "
+            f"{m['edit_rank']:.0f}, relative norm {m['edit_relative_norm']:.2f}, held-out loss "
+            f"{100 * m['heldout_loss_change']:+.2f} %:\n\n" + _table(editing)
+        )
+    return out
 
 
 def memscore_section(tables: dict[str, pd.DataFrame]) -> str:

@@ -241,4 +241,6 @@ def editing_models_table(edits: pd.DataFrame, level: float) -> pd.DataFrame:
         "heldout_loss_change",
     ]
     cols += sorted(c for c in e.columns if c.startswith("contribution_layer"))
-    return summarize_rows(e, ["size"], cols, level)
+    counts = ("leaking", "edited", "layer", "preservation_weight", "edit_rank", "edit_norm", "edit_relative_norm")
+    clip = dict.fromkeys(counts + ("heldout_bits_per_word_before", "heldout_bits_per_word_after"), NONNEGATIVE)
+    return summarize_rows(e, ["size"], cols, level, clip | {"value_fit": (-np.inf, 1.0)})
