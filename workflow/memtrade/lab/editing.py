@@ -6,8 +6,8 @@ Their method, as built here:
 1. **Detect** the personal data the model has memorized by extraction: the records whose greedy
    continuation reproduces the target (:func:`memtrade.lab.measure.greedy`).
 2. **Choose the layer** by measured contribution: for each layer, the drop in the log-probability
-   of the first leaked token when that layer's MLP output at the prompt's last position is zeroed,
-   averaged over the leaking records (:func:`layer_contributions`).
+   of the first leaked token when that layer's MLP output at the prompt's last position is
+   mean-ablated, averaged over the edited records (:func:`layer_contributions`).
 3. **Read the MLP as a key-value memory** (Geva et al. 2021): the keys are the inputs of the
    output projection ``mlp.c_proj`` at the leaking position (:func:`prompt_pass`); a target value
    adds to the layer's output the vector that makes the placeholder token the model's choice
@@ -29,13 +29,7 @@ import numpy as np
 import optax
 
 from .gpt2 import GPT2Config, block, causal_mask, embed, unembed
-
-
-def _positions(valid, starts):
-    """Position ids of left-padded rows whose first real token sits at ``starts``: [N, P]."""
-    p = valid.shape[1]
-    lengths = valid.sum(axis=1).astype(jnp.int32)
-    return starts[:, None] + jnp.clip(jnp.arange(p)[None, :] - (p - lengths)[:, None], 0)
+from .measure import left_padded_positions
 
 
 @partial(jax.jit, static_argnames=("cfg", "layer"))
@@ -47,7 +41,7 @@ def prompt_pass(params, cfg: GPT2Config, ids, valid, starts, layer: int, gate=No
     [N, 4D], its MLP output there before the intervention [N, D]).
     """
     n, p = ids.shape
-    x = embed(params, ids, _positions(valid, starts))
+    x = embed(params, ids, left_padded_positions(valid, starts))
     mask = causal_mask(p, p, 0, valid)
     last = jnp.arange(p) == p - 1
     g = None if gate is None else jnp.where(last[None, :, None], gate[:, None, None], 1.0)
@@ -175,7 +169,7 @@ def calibrated_edit(keys, residuals, moment, weights, min_fit: float):
     """
     for weight in weights:
         delta = least_squares_edit(keys, residuals, moment, weight)
-        fit = edit_summary(keys, residuals, delta, np.ones((1, 1)))["value_fit"]
+        fit = value_fit(keys, residuals, delta)
         if fit >= min_fit:
             break
     return delta, float(weight), fit
@@ -189,10 +183,15 @@ def apply_edit(params, layer: int, delta: np.ndarray):
     return out
 
 
+def value_fit(keys, residuals, delta) -> float:
+    """1 - ‖KΔ − R‖/‖R‖: the share of the requested value change R the edit Δ delivers on the keys K."""
+    k, r = np.asarray(keys, np.float64), np.asarray(residuals, np.float64)
+    return 1.0 - float(np.linalg.norm(k @ delta - r) / max(np.linalg.norm(r), 1e-300))
+
+
 def edit_summary(keys, residuals, delta, weight_matrix) -> dict:
     """The edit's numerical rank, Frobenius norm (absolute and relative to the weight) and how much
     of the requested value change it delivers on the edited keys (1 - ‖KΔ − R‖/‖R‖)."""
-    k, r = np.asarray(keys, np.float64), np.asarray(residuals, np.float64)
     w = np.asarray(weight_matrix, np.float64)
     sv = np.linalg.svd(delta, compute_uv=False)
     rank = int((sv > sv[0] * max(delta.shape) * np.finfo(np.float32).eps).sum()) if sv.size and sv[0] > 0 else 0
@@ -201,5 +200,5 @@ def edit_summary(keys, residuals, delta, weight_matrix) -> dict:
         "edit_rank": rank,
         "edit_norm": norm,
         "edit_relative_norm": norm / float(np.linalg.norm(w)),
-        "value_fit": 1.0 - float(np.linalg.norm(k @ delta - r) / max(np.linalg.norm(r), 1e-300)),
+        "value_fit": value_fit(keys, residuals, delta),
     }

@@ -17,6 +17,7 @@ import pandas as pd
 from .. import seeds
 from ..io import atomic_path, write_csv
 from . import corpus as C
+from . import editing as E
 from . import measure as M
 from . import stats as S
 from . import tokenizer as T
@@ -430,8 +431,6 @@ def edit_study(
 
     Returns (records frame: one row per record, edit dict: one row per model).
     """
-    from . import editing as E
-
     rng = seeds.generator(seed, "lab", "editing", index)
     layout = record_layout(tok, records, k, m)
     prompts = layout["prompts"]

@@ -61,11 +61,19 @@ class Prompts:
         return (np.arange(width)[None, :] >= (width - self.lengths)[:, None]).astype(np.float32)
 
 
+def left_padded_positions(valid, starts):
+    """Position ids [N, P] of left-padded rows (``valid`` [N, P]) whose first real token sits at
+    position ``starts`` [N]; padding slots repeat the first position (they are masked out)."""
+    p = valid.shape[1]
+    lengths = valid.sum(axis=1).astype(jnp.int32)
+    return starts[:, None] + jnp.clip(jnp.arange(p)[None, :] - (p - lengths)[:, None], 0)
+
+
 @partial(jax.jit, static_argnames=("cfg", "m"))
 def _greedy(params, cfg: GPT2Config, ids, valid, starts, m: int):
     n, p = ids.shape
     lengths = valid.sum(axis=1).astype(jnp.int32)
-    pos = starts[:, None] + jnp.clip(jnp.arange(p)[None, :] - (p - lengths)[:, None], 0)
+    pos = left_padded_positions(valid, starts)
     keys_valid = jnp.concatenate([valid, jnp.ones((n, m), valid.dtype)], axis=1)
     cache = empty_cache(cfg, n, p + m)
     logits, cache = forward(params, cfg, ids, pos=pos, valid=keys_valid, cache=cache, offset=0)
