@@ -114,6 +114,26 @@ BAD = {
         lambda c: c["lab"]["editing"].__setitem__("size", "huge"),
         "lab.editing.size",
     ),
+    "lab: distillation student larger than its teacher": (
+        lambda c: c["lab"]["distillation"].update(teacher="tiny", student="small"),
+        "lab.distillation.student",
+    ),
+    "lab: distillation without the direct student": (
+        lambda c: c["lab"]["distillation"].__setitem__("methods", ["word_kd", "seq_kd"]),
+        "lab.distillation.methods",
+    ),
+    "lab: unknown distillation method": (
+        lambda c: c["lab"]["distillation"].__setitem__("methods", ["direct", "dark_knowledge"]),
+        "lab.distillation.methods[1]",
+    ),
+    "lab: STIM alternatives beyond the vocabulary": (
+        lambda c: c["lab"]["stim"].__setitem__("alternatives", 5000),
+        "lab.stim.alternatives",
+    ),
+    "lab: STIM size unknown": (
+        lambda c: c["lab"]["stim"].__setitem__("size", "huge"),
+        "lab.stim.size",
+    ),
     "lab: checkpoint directory without model.safetensors": (
         lambda c: c["lab"].__setitem__("audit", {"gpt2": {"checkpoint": "tests", "samples": "README.md"}}),
         "lab.audit.gpt2.checkpoint",

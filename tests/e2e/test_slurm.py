@@ -94,6 +94,8 @@ SLICE = [
     "results/mixture/curves.csv",
     "results/lab/measure/tiny/none/chunk0_records.csv",
     "results/lab/editing/chunk0_records.csv",
+    "results/lab/distillation/chunk0_records.csv",
+    "results/lab/stim/chunk0_tokens.csv",
     "results/memscore/removal/logistic.csv",
     "results/memscore/retro/digits.csv",
     "results/diffusion/ablation/models.csv",

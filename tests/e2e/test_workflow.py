@@ -140,6 +140,11 @@ def test_columns_are_documented(quick_run):
         "lab_models.csv",
         "lab_editing.csv",
         "lab_editing_models.csv",
+        "lab_distillation.csv",
+        "lab_distillation_repetition.csv",
+        "lab_stim_sources.csv",
+        "lab_stim_tail.csv",
+        "lab_stim_precision.csv",
     ]:
         for col in pd.read_csv(quick_run / "results" / "tables" / name).columns:
             assert f"`{col}`" in doc, f"column {col} of {name} is not documented in docs/outputs.md"

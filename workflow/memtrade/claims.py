@@ -327,6 +327,63 @@ def _lab_edit_utility(t, tables):
     return ok, msg, f"mean relative held-out loss increase <= {100 * t['max_loss_increase']:g} %"
 
 
+def _lab_distillation(t, tables):
+    d = _need(tables, "lab_distillation").set_index("method")
+    students = [m for m in d.index if m not in ("teacher", "direct")]
+    if "direct" not in d.index or not students:
+        raise NotRun("no directly fine-tuned or no distilled student")
+    base = d.loc["direct", "extraction_rate"]
+    parts, ok = [], True
+    for m in students:
+        r = d.loc[m]
+        ok &= bool(r["extraction_rate"] < base and abs(r["heldout_change_vs_direct"]) <= t["max_loss_change"])
+        parts.append(f"{m} {100 * r['extraction_rate']:.1f} % ({100 * r['heldout_change_vs_direct']:+.1f} % loss)")
+    msg = f"direct {100 * base:.1f} %; " + "; ".join(parts)
+    return (
+        ok,
+        msg,
+        (
+            f"every distilled student below direct's extraction rate, held-out loss within "
+            f"{100 * t['max_loss_change']:g} % of direct's"
+        ),
+    )
+
+
+def _lab_stim_local(t, tables):
+    d = _need(tables, "lab_stim_sources")
+    w = d[d["token_class"] == "wrong"].set_index("source")["share"]
+    if w.empty:
+        raise NotRun("no wrong token was scored")
+    ok = bool(w.get("local", 0.0) > max(w.get("mid", 0.0), w.get("long", 0.0)))
+    msg = "wrong tokens' dominant source: " + ", ".join(
+        f"{s} {100 * w.get(s, 0.0):.1f} %" for s in ("local", "mid", "long")
+    )
+    return ok, msg, "local's share above mid-range's and long-range's"
+
+
+def _lab_stim_tail(t, tables):
+    d = _need(tables, "lab_stim_tail").set_index("inputs")
+    if not {"long_tail", "head"} <= set(d.index):
+        raise NotRun("no long-tail or no frequent inputs")
+    tail, head = d.loc["long_tail", "score_wrong"], d.loc["head", "score_wrong"]
+    ok = bool(tail > head)
+    msg = f"wrong tokens' mean score: long-tail {tail:.3f}, frequent {head:.3f}"
+    return ok, msg, "long-tail above frequent"
+
+
+def _lab_stim_precision(t, tables):
+    d = _need(tables, "lab_stim_precision").set_index("k")
+    k = t["k"] if t["k"] in d.index else int(d.index.min())
+    r = d.loc[k]
+    ok = bool(r["precision_minus_base_lo"] > 0)
+    msg = (
+        f"precision@{k} {100 * r['precision']:.1f} % (interval {100 * r['precision_lo']:.1f} to "
+        f"{100 * r['precision_hi']:.1f}), base rate {100 * r['base_rate']:.1f} %; difference interval "
+        f"{100 * r['precision_minus_base_lo']:+.1f} to {100 * r['precision_minus_base_hi']:+.1f}"
+    )
+    return ok, msg, f"lower end of precision@{k} minus the base rate above 0"
+
+
 def _memscore_flipped(t, tables):
     s = _need(tables, "memscore_summary")
     s = s[(s["dataset"] == "digits_flipped") & (s["head"] == "model")]
@@ -447,6 +504,10 @@ KINDS = {
     "lab_bits": _lab_bits,
     "lab_edit_leakage": _lab_edit_leakage,
     "lab_edit_utility": _lab_edit_utility,
+    "lab_distillation": _lab_distillation,
+    "lab_stim_local": _lab_stim_local,
+    "lab_stim_tail": _lab_stim_tail,
+    "lab_stim_precision": _lab_stim_precision,
     "memscore_flipped": _memscore_flipped,
     "memscore_removal": _memscore_removal,
     "memscore_frequency": _memscore_frequency,

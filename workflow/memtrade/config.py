@@ -151,6 +151,38 @@ def _validate_diffusion(df) -> None:
             raise ConfigError(f"config key '{key}': {n} times the coarse step {step} rounds to no model size")
 
 
+def gpt2_params(size: dict, vocab: int, context: int) -> int:
+    """The parameter count of a GPT-2 of ``size`` (n_embd, n_layer) with the output embedding tied."""
+    d, layers = size["n_embd"], size["n_layer"]
+    return vocab * d + context * d + layers * (12 * d * d + 13 * d) + 2 * d
+
+
+def _validate_distillation(distillation, sizes, lab) -> None:
+    for role in ("teacher", "student"):
+        if distillation[role] not in sizes:
+            raise ConfigError(
+                f"config key 'lab.distillation.{role}': {distillation[role]!r} is not a key of lab.sizes {list(sizes)}"
+            )
+    vocab, context = lab["corpus"]["tokenizer_vocab"], lab["context"]
+    teacher = gpt2_params(sizes[distillation["teacher"]], vocab, context)
+    student = gpt2_params(sizes[distillation["student"]], vocab, context)
+    if student >= teacher:
+        raise ConfigError(
+            f"config key 'lab.distillation.student': {distillation['student']!r} has {student} parameters, "
+            f"not fewer than the teacher {distillation['teacher']!r} with {teacher}"
+        )
+    if "direct" not in distillation["methods"]:
+        raise ConfigError(
+            "config key 'lab.distillation.methods': must include direct, the directly fine-tuned student "
+            "the distilled ones are compared with"
+        )
+    if distillation["prompt_tokens"] >= context - 1:
+        raise ConfigError(
+            f"config key 'lab.distillation.prompt_tokens': {distillation['prompt_tokens']} leaves nothing to "
+            f"sample within lab.context = {context}"
+        )
+
+
 def _validate_lab(lab) -> None:
     """Cross-field rules of the language-model laboratory: known size keys, the prompt and the
     continuation inside the context, head counts dividing widths, audited checkpoints present."""
@@ -188,6 +220,19 @@ def _validate_lab(lab) -> None:
             raise ConfigError(
                 f"config key 'lab.editing.layer': layer {editing['layer']} is out of range for size "
                 f"{editing['size']!r} with {layers} layers (0 to {layers - 1}, or auto)"
+            )
+    distillation = lab.get("distillation")
+    if distillation is not None:
+        _validate_distillation(distillation, sizes, lab)
+    stim = lab.get("stim")
+    if stim is not None:
+        if stim["size"] not in sizes:
+            raise ConfigError(f"config key 'lab.stim.size': {stim['size']!r} is not a key of lab.sizes {list(sizes)}")
+        vocab = lab["corpus"]["tokenizer_vocab"]
+        if stim["alternatives"] > vocab:
+            raise ConfigError(
+                f"config key 'lab.stim.alternatives': {stim['alternatives']} alternative tokens, more than the "
+                f"vocabulary of {vocab} tokens (lab.corpus.tokenizer_vocab)"
             )
     if lab["corpus"]["tokenizer_vocab"] <= 257:
         raise ConfigError("config key 'lab.corpus.tokenizer_vocab': must exceed the 256 bytes and <|endoftext|>")

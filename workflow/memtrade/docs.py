@@ -275,6 +275,24 @@ def lab_section(tables: dict[str, pd.DataFrame]) -> str:
             f"{m['edit_rank']:.0f}, relative norm {m['edit_relative_norm']:.2f}, held-out loss "
             f"{100 * m['heldout_loss_change']:+.2f} %:\n\n" + _table(editing)
         )
+    if "lab_distillation" in tables:  # distillation (lab.distillation)
+        d = tables["lab_distillation"]
+
+        def ci(r, col, scale=100.0, fmt=".1f"):
+            lo, hi = r[f"{col}_lo"], r[f"{col}_hi"]
+            span = "" if pd.isna(lo) else f" ({scale * lo:{fmt}} to {scale * hi:{fmt}})"
+            return f"{scale * r[col]:{fmt}}{span}"
+
+        distill = pd.DataFrame(
+            {
+                "model (size)": [f"{r['method'].replace('_', ' ')} ({r['size']})" for _, r in d.iterrows()],
+                "extraction rate, %": [ci(r, "extraction_rate") for _, r in d.iterrows()],
+                "pin exposure (bits)": [f"{v:.2f}" for v in d["pin_exposure"]],
+                "held-out bits/word": [f"{v:.3f}" for v in d["heldout_bits_per_word"]],
+                "held-out loss vs direct, %": [ci(r, "heldout_change_vs_direct", fmt="+.2f") for _, r in d.iterrows()],
+            }
+        )
+        out += "\nDistillation of the fine-tuned teacher (95 % intervals over seeds):\n\n" + _table(distill)
     return out
 
 

@@ -32,6 +32,11 @@ GALLERY = (
     + (["mixture_frontier", "mixture_feldman"] if MIXTURE else [])
     + (["brown"] if BROWN else [])
     + (["lab_extraction", "lab_defences"] if LAB else [])
+    + (
+        ["lab_distillation", "lab_stim"]
+        if LAB and {"distillation", "stim"} <= set(config["lab"])
+        else []
+    )
     + (["memscore_top", "memscore_frequency"] if MEMSCORE else [])
     + (["diffusion_crossover", "diffusion_templates"] if DIFFUSION else [])
     + (
@@ -215,6 +220,16 @@ LAB_EDIT_SIZE = config["lab"]["editing"]["size"] if LAB_EDIT else None
 if LAB_EDIT:
     LAB_TABLES += ["editing", "editing_models"]
     LAB_FIGURES += ["editing"]
+# Distillation of a fine-tuned teacher into smaller students (lab.distillation, optional)
+LAB_DISTILL = LAB and "distillation" in config["lab"]
+if LAB_DISTILL:
+    LAB_TABLES += ["distillation", "distillation_repetition"]
+    LAB_FIGURES += ["distillation"]
+# STIM's token-level memorization sources on a reasoning task (lab.stim, optional)
+LAB_STIM = LAB and "stim" in config["lab"]
+if LAB_STIM:
+    LAB_TABLES += ["stim_sources", "stim_tail", "stim_precision"]
+    LAB_FIGURES += ["stim"]
 
 
 def lab_jobs():
@@ -262,6 +277,29 @@ def lab_editing(name):
     return [
         f"{RESULTS}/lab/editing/chunk{c}_{name}.csv" for c in range(len(lab_chunks()))
     ]
+
+
+def lab_distillation(name):
+    """One table (records or models) of every distillation job (none without lab.distillation)."""
+    if not LAB_DISTILL:
+        return []
+    return [
+        f"{RESULTS}/lab/distillation/chunk{c}_{name}.csv"
+        for c in range(len(lab_chunks()))
+    ]
+
+
+def lab_stim(name):
+    """One table (tokens, questions or models) of every STIM job (none without lab.stim)."""
+    if not LAB_STIM:
+        return []
+    return [f"{RESULTS}/lab/stim/chunk{c}_{name}.csv" for c in range(len(lab_chunks()))]
+
+
+def lab_distill_model(role, variant):
+    """The model directory of a distillation job's teacher or student size, fine-tuned or pretrained."""
+    size = config["lab"]["distillation"][role] if LAB_DISTILL else "none"
+    return f"{RESULTS}/lab/models/{size}/{variant}/chunk{{lab_chunk}}"
 
 
 def lab_defence_settings(variant):

@@ -151,6 +151,71 @@ rule lab_edit:
         "../scripts/lab_edit.py"
 
 
+rule lab_distill:
+    """Distil a chunk's fine-tuned teacher into students of a smaller size (lab.distillation) and measure them."""
+    input:
+        teacher=lab_distill_model("teacher", "none"),
+        student_init=lab_distill_model("student", "pretrained"),
+        direct=lab_distill_model("student", "none"),
+        finetune=lab_corpus_files("finetune.csv"),
+        records=lab_corpus_files("records.csv"),
+        heldout=lab_corpus_files("heldout.csv"),
+        lib=lib_for("../scripts/lab_distill.py"),
+    output:
+        records=f"{RESULTS}/lab/distillation/chunk{{lab_chunk}}_records.csv",
+        models=f"{RESULTS}/lab/distillation/chunk{{lab_chunk}}_models.csv",
+    log:
+        f"{RESULTS}/logs/lab/distill_chunk{{lab_chunk}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/lab/distill_chunk{{lab_chunk}}.tsv"
+    conda:
+        LAB_ENV
+    resources:
+        mem_mb=lambda wc: lab_resources()["mem_mb"],
+        runtime=lambda wc: lab_resources()["runtime"],
+        gres=lambda wc: lab_resources()["gres"],
+    params:
+        seeds=lab_chunk_seeds,
+        settings=config["lab"]["distillation"] if LAB_DISTILL else None,
+        training=config["lab"]["finetune"] if LAB_DISTILL else None,
+        extraction=config["lab"]["extraction"] if LAB_DISTILL else None,
+        candidates=config["lab"]["exposure"]["candidates"] if LAB_DISTILL else None,
+        words_per_doc=config["lab"]["corpus"]["words_per_doc"] if LAB_DISTILL else None,
+        seed=config["seed"],
+    script:
+        "../scripts/lab_distill.py"
+
+
+rule lab_stim:
+    """STIM on a reasoning task in the corpus (lab.stim): train, answer, score each step token by source."""
+    input:
+        background=lab_corpus_files("pretrain.csv"),
+        lib=lib_for("../scripts/lab_stim.py"),
+    output:
+        tokens=f"{RESULTS}/lab/stim/chunk{{lab_chunk}}_tokens.csv",
+        questions=f"{RESULTS}/lab/stim/chunk{{lab_chunk}}_questions.csv",
+        models=f"{RESULTS}/lab/stim/chunk{{lab_chunk}}_models.csv",
+    log:
+        f"{RESULTS}/logs/lab/stim_chunk{{lab_chunk}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/lab/stim_chunk{{lab_chunk}}.tsv"
+    conda:
+        LAB_ENV
+    resources:
+        mem_mb=lambda wc: lab_resources()["mem_mb"],
+        runtime=lambda wc: lab_resources()["runtime"],
+        gres=lambda wc: lab_resources()["gres"],
+    params:
+        seeds=lab_chunk_seeds,
+        settings=config["lab"]["stim"] if LAB_STIM else None,
+        size=config["lab"]["sizes"][config["lab"]["stim"]["size"]] if LAB_STIM else None,
+        context=config["lab"]["context"] if LAB_STIM else None,
+        vocab=config["lab"]["corpus"]["tokenizer_vocab"] if LAB_STIM else None,
+        seed=config["seed"],
+    script:
+        "../scripts/lab_stim.py"
+
+
 rule lab_tables:
     """Means and 95 % intervals over seeds: extraction, exposure, redundancy, defences, certified bits, models."""
     input:
@@ -159,6 +224,9 @@ rule lab_tables:
         models=lab_measurements("model"),
         editing_records=lab_editing("records"),
         editing_edits=lab_editing("edits"),
+        distillation_records=lab_distillation("records"),
+        distillation_models=lab_distillation("models"),
+        stim_tokens=lab_stim("tokens"),
         lib=lib_for("../scripts/lab_tables.py"),
     output:
         **{
@@ -175,6 +243,7 @@ rule lab_tables:
         "../../envs/compute.yaml"
     params:
         defence_size=config["lab"]["defences"]["size"] if LAB else None,
+        precision_k=config["lab"]["stim"]["precision_k"] if LAB_STIM else None,
         confidence=config["lab"]["confidence"] if LAB else None,
     script:
         "../scripts/lab_tables.py"

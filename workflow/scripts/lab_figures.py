@@ -29,6 +29,16 @@ if "editing_pdf" in out.keys():  # lab.editing is configured
     figures["editing"] = plots.editing(
         pd.read_csv(snakemake.input.editing), pd.read_csv(snakemake.input.editing_models)
     )
+if "distillation_pdf" in out.keys():  # lab.distillation is configured
+    figures["distillation"] = plots.distillation(
+        pd.read_csv(snakemake.input.distillation), pd.read_csv(snakemake.input.distillation_repetition)
+    )
+if "stim_pdf" in out.keys():  # lab.stim is configured
+    figures["stim"] = plots.stim(
+        pd.read_csv(snakemake.input.stim_sources),
+        pd.read_csv(snakemake.input.stim_tail),
+        pd.read_csv(snakemake.input.stim_precision),
+    )
 for name, fig in figures.items():
     save_figure(fig, [out[f"{name}_pdf"], out[f"{name}_png"]])
 log.info("saved %d figures", len(figures))

@@ -28,4 +28,14 @@ if snakemake.input.editing_records:  # lab.editing is configured
     edits = pd.concat([pd.read_csv(p) for p in snakemake.input.editing_edits], ignore_index=True)
     write_csv(tables.editing_table(editing, level), out.editing)
     write_csv(tables.editing_models_table(edits, level), out.editing_models)
+if snakemake.input.distillation_records:  # lab.distillation is configured
+    distilled = pd.concat([pd.read_csv(p) for p in snakemake.input.distillation_records], ignore_index=True)
+    distill_models = pd.concat([pd.read_csv(p) for p in snakemake.input.distillation_models], ignore_index=True)
+    write_csv(tables.distillation_table(distilled, distill_models, level), out.distillation)
+    write_csv(tables.distillation_repetition_table(distilled, level), out.distillation_repetition)
+if snakemake.input.stim_tokens:  # lab.stim is configured
+    stim = pd.concat([pd.read_csv(p) for p in snakemake.input.stim_tokens], ignore_index=True)
+    write_csv(tables.stim_sources_table(stim, level), out.stim_sources)
+    write_csv(tables.stim_tail_table(stim, level), out.stim_tail)
+    write_csv(tables.stim_precision_table(stim, snakemake.params.precision_k, level), out.stim_precision)
 log.info("wrote %d laboratory tables", len(out))

@@ -19,9 +19,14 @@ Modules:
 - :mod:`memtrade.lab.train`: pretraining, fine-tuning and DP-SGD (optax, dp-accounting).
 - :mod:`memtrade.lab.measure`: extraction, memorization score, prefix perturbation, exposure,
   output filters.
+- :mod:`memtrade.lab.editing`: Private Memorization Editing (MEMIT-style closed-form MLP edits).
+- :mod:`memtrade.lab.distill`: distillation objectives (word-level and on-policy reverse KL) and
+  teacher sampling for sequence-level distillation.
+- :mod:`memtrade.lab.stim`: STIM's token-level memorization sources: the reasoning task, exact
+  n-gram and co-occurrence counts, gradient × input saliency, Spearman scores.
 - :mod:`memtrade.lab.stats`: intervals over seeds, certified bits, loss units (no JAX).
 - :mod:`memtrade.lab.experiment`: the rules' jobs as library calls (corpus, pretrain, fine-tune,
-  measure).
+  measure, edit, distil, STIM).
 - :mod:`memtrade.lab.tables`: per-seed rows to tables with 95 % intervals over seeds (no JAX).
 - :mod:`memtrade.lab.plots`: the laboratory's figures (no JAX).
 - :mod:`memtrade.lab.audit`: the measures on any GPT-2 checkpoint and the user's samples

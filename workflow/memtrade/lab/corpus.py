@@ -19,6 +19,7 @@ removes. Redundancy is measured by :func:`redundancy` (docs/science.md section 8
 
 from __future__ import annotations
 
+import re
 import string
 import zlib
 
@@ -28,6 +29,8 @@ from scipy.special import entr
 
 LN2 = np.log(2.0)
 LETTERS = np.array(list(string.ascii_lowercase))
+#: a record's two secrets in its text: (pin, account number)
+SECRET_PATTERN = re.compile(r"pin (\d+) acct (\d+)")
 
 
 def zipf_weights(n: int, exponent: float) -> np.ndarray:

@@ -11,15 +11,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
 from .. import seeds
 from ..io import atomic_path, write_csv
 from . import corpus as C
+from . import distill as D
 from . import editing as E
 from . import measure as M
 from . import stats as S
+from . import stim as ST
 from . import tokenizer as T
 from .gpt2 import GPT2Config, init_params, load_checkpoint, n_params, save_checkpoint
 from .train import dp_epsilon, sequence_nll, train, train_dp
@@ -186,8 +190,6 @@ def finetune(
     rng = seeds.generator(seed, "lab", name, index, variant, "finetune")
     extra = {"rows": len(rows), "record_rows": int((rows["record"] >= 0).sum())}
     if variant == "dpsgd":
-        import jax
-
         dp = defences["dpsgd"]
         key = jax.random.PRNGKey(seeds.integer(seed, "lab", name, index, variant, "noise"))
         params, log, q, steps = train_dp(
@@ -494,3 +496,235 @@ def edit_study(
     summary |= {f"contribution_layer{i}": float(c) for i, c in enumerate(contrib)}
     summary["heldout_bits_per_word_after"] = S.bits_per_word(after_nll, words_per_doc)
     return out, summary
+
+
+def _memorization(params, cfg, tok, records: pd.DataFrame, layout: dict, held: tuple, m: int, candidates: int, rng):
+    """Extraction, memorization score, secret digits recalled and exposures of every record, and the
+    held-out loss (total NLL per document, nats) of one model."""
+    gen, _ = M.greedy(params, cfg, layout["prompts"], m)
+    score, extracted = M.match_scores(gen, layout["targets"])
+    sec = layout["secret_in_target"]
+    out = records[["record", "repetitions", "motif_length"]].copy()
+    out["extracted"] = extracted
+    out["mem_score"] = score
+    out["secret_digits"] = sec.sum(axis=1)
+    out["secret_digits_correct"] = ((gen == layout["targets"]) & sec).sum(axis=1)
+    ex = exposures(params, cfg, tok, records, layout, candidates, rng)
+    out = out.merge(
+        ex[["record", "pin_exposure_exact", "acct_exposure_extrapolated"]], on="record", validate="one_to_one"
+    )
+    return out, sequence_nll(params, cfg, *held)
+
+
+def sampled_secrets(texts, records: pd.DataFrame) -> int:
+    """How many records' pin and account number appear together, verbatim, in ``texts``."""
+    planted = set(zip(records["pin"], records["acct"], strict=True))
+    found = {pair for t in texts for pair in C.SECRET_PATTERN.findall(t)}
+    return len(planted & found)
+
+
+def distill_study(
+    teacher,
+    student_init,
+    direct,
+    tok,
+    finetune: pd.DataFrame,
+    records: pd.DataFrame,
+    heldout,
+    settings: dict,
+    training: dict,
+    k: int,
+    m: int,
+    candidates: int,
+    words_per_doc: int,
+    seed: int,
+    index: int,
+):
+    """Distillation of a fine-tuned teacher into students of a smaller size (docs/science.md section 8.6).
+
+    ``teacher``, ``student_init`` and ``direct`` are (params, cfg, train log dict) of the fine-tuned
+    teacher, the student size's pretrained checkpoint and that size fine-tuned directly (the
+    ``direct`` method, trained by the laboratory's fine-tuning job). Each other method in
+    ``settings['methods']`` trains a copy of ``student_init`` on the fine-tuning rows with the
+    AdamW settings ``training`` (the config's ``lab.finetune``, as the direct student had). Every
+    model, the teacher included, is then measured: extraction, exposure, held-out loss.
+
+    Returns (records frame: one row per method and record, models frame: one row per method).
+    """
+    t_params, t_cfg, t_log = teacher
+    s_init, s_cfg, _ = student_init
+    if t_cfg.vocab_size != s_cfg.vocab_size:
+        raise ValueError(f"teacher vocabulary {t_cfg.vocab_size} differs from the student's {s_cfg.vocab_size}")
+    eot = T.eot_id(tok)
+    layout = record_layout(tok, records, k, m)
+    held = T.pack(tok, heldout, limit=t_cfg.n_positions)
+    ids, mask = T.pack(tok, finetune["text"].tolist(), limit=t_cfg.n_positions)
+    temperature, prompt_tokens = settings["temperature"], settings["prompt_tokens"]
+    adamw = _adamw(training)
+    models = {"teacher": (t_params, t_cfg, t_log), "direct": direct}
+    for method in settings["methods"]:
+        if method == "direct":
+            continue
+        rng = seeds.generator(seed, "lab", "distill", index, method, "batches")
+        key = jax.random.PRNGKey(seeds.integer(seed, "lab", "distill", index, method, "sample"))
+        extra = {}
+        if method == "word_kd":
+            objective = D.word_kd_objective(s_cfg, t_cfg, temperature)
+            params, log = train(s_init, s_cfg, ids, mask, rng, objective=objective, aux=t_params, **adamw)
+        elif method == "seq_kd":
+            x, xm = D.teacher_rows(t_params, t_cfg, ids, prompt_tokens, key, 1.0, eot)
+            texts = tok.decode_batch([row[: int(n)].tolist() for row, n in zip(x, xm.sum(axis=1), strict=True)])
+            extra = {
+                "sampled_secrets": sampled_secrets(texts, records),
+                "sampled_tokens_per_row": float(xm.sum(1).mean()),
+            }
+            params, log = train(s_init, s_cfg, x, xm, rng, **adamw)
+        elif method == "reverse_kl":
+            objective = D.reverse_kl_objective(s_cfg, t_cfg, prompt_tokens, 1.0, eot)
+            params, log = train(s_init, s_cfg, ids, mask, rng, objective=objective, key=key, aux=t_params, **adamw)
+        else:
+            raise ValueError(f"unknown distillation method {method!r}; known: {D.METHODS}")
+        models[method] = (params, s_cfg, _train_log(log, **extra))
+
+    rows, summaries = [], []
+    for method, (params, cfg, log) in models.items():
+        rng = seeds.generator(seed, "lab", "distill", index, method, "measure")
+        out, nll = _memorization(params, cfg, tok, records, layout, held, m, candidates, rng)
+        out.insert(0, "method", method)
+        rows.append(out)
+        keep = ("steps", "tokens", "final_loss", "sampled_secrets", "sampled_tokens_per_row")  # no wall-clock
+        summaries.append(
+            {"method": method, "params": n_params(cfg), "heldout_bits_per_word": S.bits_per_word(nll, words_per_doc)}
+            | {k: log.get(k, np.nan) for k in keep}
+        )
+    return pd.concat(rows, ignore_index=True), pd.DataFrame(summaries)
+
+
+def _chunked(fn, rows: np.ndarray, chunk: int):
+    """``fn`` on fixed-size chunks of ``rows`` (the last padded by repeating its final row), concatenated."""
+    out = []
+    for s in range(0, len(rows), chunk):
+        x = rows[s : s + chunk]
+        pad = chunk - len(x)
+        if pad:
+            x = np.concatenate([x, np.repeat(x[-1:], pad, 0)])
+        keep = chunk - pad
+        out.append(jax.tree.map(lambda a, keep=keep: np.asarray(a)[:keep], fn(jnp.asarray(x))))
+    return jax.tree.map(lambda *a: np.concatenate(a), *out)
+
+
+def stim_study(background, size: dict, context: int, vocab: int, settings: dict, seed: int, index: int):
+    """STIM (docs/science.md section 8.7) on one seed: build the reasoning corpus, train a model on
+    it, let it answer fresh questions, and score every result token of its steps by source.
+
+    ``background``: background documents of the laboratory corpus (the first
+    ``settings['background_docs']`` are mixed with the task rows); ``size``: the model's entry of
+    ``lab.sizes``; ``vocab``: the tokenizer size; ``settings``: the config's ``lab.stim``.
+
+    Returns (tokens frame: one row per scored token; questions frame: one row per test question;
+    model dict).
+    """
+    law = ST.operand_law(
+        seeds.generator(seed, "lab", "stim", index, "law"), settings["max_operand"], settings["zipf_exponent"]
+    )
+    train_q = ST.questions(
+        seeds.generator(seed, "lab", "stim", index, "train"), law, settings["train_questions"], settings["operands"]
+    )
+    test_q = ST.questions(
+        seeds.generator(seed, "lab", "stim", index, "test"), law, settings["test_questions"], settings["operands"]
+    )
+    texts = list(background[: settings["background_docs"]]) + [ST.chain_text(q) for q in train_q]
+    tok = T.train(texts, vocab)
+    cfg = model_config(size, context, tok.get_vocab_size())
+    k = settings["alternatives"]
+    if k > cfg.vocab_size:
+        raise ValueError(f"lab.stim.alternatives = {k} exceeds the tokenizer's {cfg.vocab_size} tokens")
+    ids, mask = T.pack(tok, texts, limit=context)
+    params = init_params(cfg, seeds.generator(seed, "lab", "stim", index, "init"))
+    params, log = train(
+        params, cfg, ids, mask, seeds.generator(seed, "lab", "stim", index, "batches"), **_adamw(settings["train"])
+    )
+
+    # the model answers fresh questions (greedy), then its steps are parsed and checked
+    eot = T.eot_id(tok)
+    prompts = [[eot, *p] for p in T.encode(tok, [ST.question_text(q) for q in test_q])]
+    p_len = np.array([len(p) for p in prompts])
+    width = int(ids.shape[1])
+    gen, _ = M.greedy(params, cfg, M.Prompts.from_lists(prompts, eot), width - int(p_len.max()))
+    rows = np.full((len(prompts), width), eot, np.int32)
+    for i, (p, g) in enumerate(zip(prompts, gen, strict=True)):  # ragged rows: one copy each
+        rows[i, : len(p)] = p
+        rows[i, len(p) : len(p) + len(g)] = g[: width - len(p)]
+    sep = tok.encode("1 |", add_special_tokens=False).ids[-1]
+    scored = []
+    for i, g in enumerate(gen):  # string parsing, one chain at a time
+        stop = np.flatnonzero(g == eot)
+        g = g[: stop[0]] if len(stop) else g
+        for t in ST.step_tokens(tok, g, test_q[i], sep):
+            scored.append(t | {"question": i, "index": int(p_len[i] + t["position"])})
+    tokens = pd.DataFrame(scored, columns=["question", "step", "position", "index", "token", "wrong"])
+    if tokens.empty:
+        raise ValueError(
+            f"seed {index}: the model wrote no step of the task that could be scored (lab.stim: train longer "
+            "or a larger size)"
+        )
+    q_of, at = tokens["question"].to_numpy(), tokens["index"].to_numpy()
+
+    # the model's alternatives and saliency at the scored positions
+    top, prob = _chunked(lambda x: ST.alternatives(params, cfg, x, k), rows, 64)
+    cand, cprob = top[q_of, at - 1], prob[q_of, at - 1]
+    sal = np.abs(_chunked(lambda x: ST.saliency(params, cfg, x), rows, 16))[q_of, at - 1]  # [T, W]
+    pos = np.arange(width)[None, :]
+    s = settings["salient_tokens"]
+    question_region = (pos >= 1) & (pos < p_len[q_of][:, None])
+    prefix_region = (pos >= p_len[q_of][:, None]) & (pos < at[:, None])
+
+    def salient(region):
+        score = np.where(region, sal, -np.inf)
+        best = np.argsort(-score, axis=1, kind="stable")[:, :s]
+        ok = np.take_along_axis(region, best, axis=1)
+        return rows[q_of[:, None], best], ok
+
+    # corpus counts under the three sources
+    corpus_rows = [r[: int(n)] for r, n in zip(ids, mask.sum(axis=1), strict=True)]
+    index_ = ST.NgramIndex(corpus_rows, settings["max_ngram"])
+    co = ST.cooccurrence(corpus_rows, cfg.vocab_size, settings["window"])
+    ctx_w = settings["max_ngram"] - 1
+    ctx_pos = at[:, None] - ctx_w + np.arange(ctx_w)[None, :]
+    contexts = np.where(ctx_pos >= 0, rows[q_of[:, None], np.maximum(ctx_pos, 0)], -1)
+    local, ell = ST.local_counts(index_, contexts, cand)
+    counts = {"local": local}
+    for name, region in (("mid", prefix_region), ("long", question_region)):
+        toks_, ok = salient(region)
+        c = (co[toks_[:, :, None], cand[:, None, :]] * ok[:, :, None]).sum(axis=1)  # [T, K]
+        counts[name] = np.where(ok.any(axis=1)[:, None], c, 0)
+    scores = np.stack([ST.spearman_rows(cprob, counts[name]) for name in ST.SOURCES], axis=1)
+    scores[~prefix_region.any(axis=1), 1] = np.nan  # no generated prefix before the first result token
+    score, dom = ST.dominant(scores)
+
+    # inputs: rare when their rarest operand is rare in the training questions
+    freq = np.bincount(train_q.ravel(), minlength=len(law))
+    rarity = freq[test_q].min(axis=1)
+    long_tail = np.zeros(len(test_q), bool)
+    long_tail[np.argsort(rarity, kind="stable")[: len(test_q) // 2]] = True
+    tokens["prob"] = cprob[:, 0]  # greedy: the generated token is the most likely one
+    for j, name in enumerate(ST.SOURCES):
+        tokens[f"score_{name}"] = scores[:, j]
+    tokens["score"] = score
+    tokens["dominant"] = dom
+    tokens["local_context"] = ell
+    tokens["long_tail"] = long_tail[q_of]
+    steps = tokens.groupby("question").agg(steps=("step", "nunique"), wrong_steps=("wrong", "sum"))
+    questions_ = pd.DataFrame(
+        {
+            "question": np.arange(len(test_q)),
+            "operands": [" ".join(map(str, q)) for q in test_q],
+            "rarity": rarity,
+            "long_tail": long_tail,
+        }
+    ).merge(steps, left_on="question", right_index=True, how="left")
+    questions_[["steps", "wrong_steps"]] = questions_[["steps", "wrong_steps"]].fillna(0).astype(int)
+    model = _train_log(log, params=n_params(cfg), vocab=cfg.vocab_size)
+    for wall_clock in ("seconds", "tokens_per_second"):  # tables stay byte-identical run to run
+        model.pop(wall_clock)
+    return tokens, questions_, model

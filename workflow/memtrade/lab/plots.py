@@ -237,3 +237,103 @@ def editing(table, models):
         fontsize=10,
     )
     return fig
+
+
+DISTILL_LABELS = {
+    "teacher": "teacher (fine-tuned)",
+    "direct": "student, direct fine-tuning",
+    "word_kd": "student, word-level KD",
+    "seq_kd": "student, sequence-level KD",
+    "reverse_kl": "student, on-policy reverse KL",
+}
+
+
+def distillation(table, by_repetition):
+    """Distillation: extraction rate against repetition count per model, and each student's
+    extraction rate against its held-out loss (the memorization and utility it trades)."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    methods = [m for m in DISTILL_LABELS if m in set(table["method"])]
+    pal = dict(zip(methods, ["0.25", *sns.color_palette("colorblind", len(methods) - 1)], strict=True))
+    marks = dict(zip(methods, "s^ovDP", strict=False))
+    for method in methods:
+        t = by_repetition[by_repetition["method"] == method]
+        _band(axes[0], t["repetitions"], t, "extraction_rate", pal[method], DISTILL_LABELS[method], marks[method])
+    axes[0].set_xscale("log", base=2)
+    axes[0].set_xlabel("repetitions of the record in the fine-tuning data")
+    axes[0].set_ylabel("extraction rate (fraction of records)")
+    axes[0].set_ylim(-0.02, 1.02)
+    axes[0].legend(fontsize=8)
+    for r in table.itertuples():
+        axes[1].errorbar(
+            r.heldout_bits_per_word,
+            r.extraction_rate,
+            xerr=[
+                [r.heldout_bits_per_word - r.heldout_bits_per_word_lo],
+                [r.heldout_bits_per_word_hi - r.heldout_bits_per_word],
+            ],
+            yerr=[[r.extraction_rate - r.extraction_rate_lo], [r.extraction_rate_hi - r.extraction_rate]],
+            marker=marks[r.method],
+            color=pal[r.method],
+            capsize=3,
+            linestyle="none",
+            label=f"{DISTILL_LABELS[r.method]} ({r.size})",
+        )
+    direct = table[table["method"] == "direct"]
+    if len(direct):
+        h = float(direct["heldout_bits_per_word"].iloc[0])
+        axes[1].axvspan(0.95 * h, 1.05 * h, color="0.85", zorder=0, label="within 5 % of direct's held-out loss")
+    axes[1].set_xlabel("held-out loss (bits per word)")
+    axes[1].set_ylabel("extraction rate (fraction of records)")
+    axes[1].legend(fontsize=7)
+    fig.suptitle(f"Distillation of a fine-tuned teacher (means over seeds, 95 % intervals)\n{LAB_NOTE}", fontsize=10)
+    return fig
+
+
+STIM_LABELS = {
+    "local": "local\n(n-gram)",
+    "mid": "mid-range\n(generated prefix)",
+    "long": "long-range\n(question)",
+    "none": "none\n(undefined)",
+}
+
+
+def _bars(ax, x, t, col, color, label, width):
+    lo, hi = t[f"{col}_lo"].fillna(t[col]), t[f"{col}_hi"].fillna(t[col])
+    ax.bar(x, t[col], width, yerr=[t[col] - lo, hi - t[col]], color=color, capsize=3, label=label)
+
+
+def stim(sources, tail, precision):
+    """STIM: the dominant memorization source of wrong and right tokens, the scores on long-tail
+    and frequent inputs, and precision@k of the scores at finding wrong tokens."""
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.2))
+    names = [s for s in STIM_LABELS if s in set(sources["source"])]
+    x = np.arange(len(names))
+    for off, cls, color in ((-0.2, "wrong", "tab:red"), (0.2, "right", "0.6")):
+        t = sources[sources["token_class"] == cls].set_index("source").reindex(names)
+        n = t["tokens"].max() if t["tokens"].notna().any() else 0
+        _bars(axes[0], x + off, t, "share", color, f"{cls} tokens ({n:.0f} per seed)", 0.38)
+    axes[0].set_xticks(x, [STIM_LABELS[s] for s in names], fontsize=8)
+    axes[0].set_ylabel("share of tokens with this dominant source")
+    axes[0].set_ylim(0, 1.05)
+    axes[0].legend(fontsize=8)
+    t = tail.set_index("inputs").reindex(["head", "long_tail"])
+    xi = np.arange(2)
+    _bars(axes[1], xi - 0.2, t, "score_wrong", "tab:red", "wrong tokens", 0.38)
+    _bars(axes[1], xi + 0.2, t, "score_all", "0.6", "all scored tokens", 0.38)
+    axes[1].set_xticks(xi, ["frequent inputs", "long-tail inputs"])
+    axes[1].set_ylabel("STIM score (max Spearman ρ over sources)")
+    axes[1].axhline(0, color="0.3", linewidth=0.8)
+    axes[1].legend(fontsize=8)
+    _band(axes[2], precision["k"], precision, "precision", "tab:red", "precision@k")
+    _band(axes[2], precision["k"], precision, "recall", "tab:blue", "recall@k", marker="s")
+    _band(axes[2], precision["k"], precision, "base_rate", "0.4", "base rate (share wrong)", marker="x")
+    axes[2].set_xscale("log")
+    axes[2].set_xlabel("k (top-scored tokens)")
+    axes[2].set_ylabel("fraction")
+    axes[2].set_ylim(0, 1.05)
+    axes[2].legend(fontsize=8)
+    fig.suptitle(
+        f"STIM: token-level memorization sources in step-wise reasoning (means over seeds, 95 % intervals)\n{LAB_NOTE}",
+        fontsize=10,
+    )
+    return fig

@@ -244,3 +244,122 @@ def editing_models_table(edits: pd.DataFrame, level: float) -> pd.DataFrame:
     counts = ("leaking", "edited", "layer", "preservation_weight", "edit_rank", "edit_norm", "edit_relative_norm")
     clip = dict.fromkeys(counts + ("heldout_bits_per_word_before", "heldout_bits_per_word_after"), NONNEGATIVE)
     return summarize_rows(e, ["size"], cols, level, clip | {"value_fit": (-np.inf, 1.0)})
+
+
+#: the distillation table's row order: the teacher, the direct student, then the distilled ones
+DISTILL_ORDER = ("teacher", "direct", "word_kd", "seq_kd", "reverse_kl")
+
+
+def _distill_per_seed(records: pd.DataFrame) -> pd.DataFrame:
+    r = records.copy()
+    r["extracted"] = r["extracted"].astype(float)
+    r["secret_recall"] = r["secret_digits_correct"] / r["secret_digits"].where(r["secret_digits"] > 0)
+    cols = {
+        "extracted": "extraction_rate",
+        "mem_score": "mem_score",
+        "secret_recall": "secret_recall",
+        "pin_exposure_exact": "pin_exposure",
+        "acct_exposure_extrapolated": "acct_exposure",
+    }
+    return _per_seed(r, ["method"], cols)
+
+
+def distillation_table(records: pd.DataFrame, models: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Per model of the distillation study (teacher, direct student, distilled students): extraction
+    rate, memorization score, secret-digit recall, exact pin and extrapolated account exposure,
+    held-out loss, and, paired by seed with the direct student, the extraction difference and the
+    relative held-out loss change. Means and intervals over seeds."""
+    per = _distill_per_seed(records).merge(models, on=["seed", "method"], validate="one_to_one")
+    direct = per[per["method"] == "direct"].set_index("seed")
+    per["extraction_vs_direct"] = per["extraction_rate"] - per["seed"].map(direct["extraction_rate"])
+    per["heldout_change_vs_direct"] = (
+        per["heldout_bits_per_word"] / per["seed"].map(direct["heldout_bits_per_word"]) - 1
+    )
+    rates = ("extraction_rate", "mem_score", "secret_recall")
+    cols = [*rates, "pin_exposure", "acct_exposure", "heldout_bits_per_word", "extraction_vs_direct"]
+    cols += ["heldout_change_vs_direct", "sampled_secrets", "steps"]
+    clip = dict.fromkeys(rates, RATE) | dict.fromkeys(
+        ("heldout_bits_per_word", "sampled_secrets", "steps"), NONNEGATIVE
+    )
+    out = summarize_rows(per, ["method", "size", "params"], cols, level, clip)
+    order = {m: i for i, m in enumerate(DISTILL_ORDER)}
+    return out.sort_values("method", key=lambda s: s.map(order), kind="stable", ignore_index=True)
+
+
+def distillation_repetition_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Extraction rate against the records' repetition count, per model of the distillation study."""
+    r = records.copy()
+    r["extracted"] = r["extracted"].astype(float)
+    per = _per_seed(r, ["method", "repetitions"], {"extracted": "extraction_rate"})
+    out = summarize_rows(per, ["method", "repetitions"], ["extraction_rate"], level, {"extraction_rate": RATE})
+    order = {m: i for i, m in enumerate(DISTILL_ORDER)}
+    return out.sort_values(["method", "repetitions"], key=lambda s: s.map(order) if s.name == "method" else s,
+                           kind="stable", ignore_index=True)  # fmt: skip
+
+
+STIM_SOURCES = ("local", "mid", "long")
+
+
+def stim_sources_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
+    """STIM, per token class (``wrong``, ``right``) and source (``local``, ``mid``, ``long``, and
+    ``none`` where no source is defined): the share of the class's tokens whose dominant source it
+    is and the mean score under it. Shares per seed, then means and intervals over seeds."""
+    t = tokens.assign(token_class=np.where(tokens["wrong"].astype(bool), "wrong", "right"))
+    parts = []
+    for source in (*STIM_SOURCES, "none"):
+        part = t.assign(source=source, share=(t["dominant"] == source).astype(float))
+        part["source_score"] = t[f"score_{source}"] if source != "none" else np.nan
+        parts.append(part)
+    long = pd.concat(parts, ignore_index=True)
+    per = _per_seed(long, ["token_class", "source"], {"share": "share", "source_score": "mean_score"})
+    counts = t.groupby(["seed", "token_class"]).size().rename("tokens").reset_index()
+    per = per.merge(counts, on=["seed", "token_class"])
+    out = summarize_rows(per, ["token_class", "source"], ["share", "mean_score", "tokens"], level, {"share": RATE})
+    order = {s: i for i, s in enumerate((*STIM_SOURCES, "none"))}
+    return out.sort_values(
+        ["token_class", "source"], key=lambda s: s.map(order) if s.name == "source" else s, ignore_index=True
+    )
+
+
+def stim_tail_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
+    """STIM by input (``long_tail``: the half of the test questions whose rarest operand is rarest
+    in the training questions; ``head``: the other half): the mean score of the wrong tokens and of
+    all scored tokens, the share of scored tokens that are wrong, and the wrong tokens per seed."""
+    t = tokens.assign(
+        inputs=np.where(tokens["long_tail"].astype(bool), "long_tail", "head"),
+        wrong_score=tokens["score"].where(tokens["wrong"].astype(bool)),
+        wrong_f=tokens["wrong"].astype(float),
+    )
+    per = _per_seed(t, ["inputs"], {"wrong_score": "score_wrong", "score": "score_all", "wrong_f": "wrong_share"})
+    counts = t.groupby(["seed", "inputs"])["wrong_f"].sum().rename("wrong_tokens").reset_index()
+    per = per.merge(counts, on=["seed", "inputs"])
+    cols = ["score_wrong", "score_all", "wrong_share", "wrong_tokens"]
+    return summarize_rows(per, ["inputs"], cols, level, {"wrong_share": RATE, "wrong_tokens": NONNEGATIVE})
+
+
+def stim_precision_table(tokens: pd.DataFrame, ks, level: float) -> pd.DataFrame:
+    """Precision@k and recall@k of the STIM scores at finding wrong tokens: per seed, the scored
+    tokens ranked by score (highest first; undefined scores last; ties in the order of the
+    questions and positions), the share of the top k that are wrong, the share of all wrong tokens
+    in the top k, the base rate (share of all scored tokens that are wrong) and precision minus it."""
+    rows = []
+    for seed, t in tokens.groupby("seed", sort=True):
+        order = t.sort_values(["question", "index"], kind="stable")
+        order = order.iloc[np.argsort(-order["score"].fillna(-np.inf).to_numpy(), kind="stable")]
+        wrong = order["wrong"].astype(bool).to_numpy()
+        base = float(wrong.mean()) if len(wrong) else np.nan
+        for k in ks:
+            hits = float(wrong[:k].sum())
+            rows.append(
+                {
+                    "seed": seed,
+                    "k": int(k),
+                    "precision": hits / min(k, len(wrong)) if len(wrong) else np.nan,
+                    "recall": hits / wrong.sum() if wrong.sum() else np.nan,
+                    "base_rate": base,
+                }
+            )
+    per = pd.DataFrame(rows)
+    per["precision_minus_base"] = per["precision"] - per["base_rate"]
+    cols = ["precision", "recall", "base_rate", "precision_minus_base"]
+    return summarize_rows(per, ["k"], cols, level, dict.fromkeys(cols[:3], RATE))

@@ -63,19 +63,45 @@ def _batches(rng: np.random.Generator, n: int, batch: int, epochs: int) -> np.nd
     return perms.reshape(epochs * per, batch)
 
 
-def train(params, cfg: GPT2Config, ids, mask, rng, *, epochs, batch, lr, warmup_fraction, weight_decay):
-    """AdamW on rows ``ids``/``mask`` for ``epochs`` epochs of shuffled batches. Returns (params, TrainLog)."""
+def mean_nll(params, cfg: GPT2Config, x, m, key=None, aux=None):
+    """The default training objective: mean next-token NLL (nats) over the real target tokens."""
+    return token_nll(params, cfg, x, m).sum() / jnp.maximum(m[:, 1:].sum(), 1.0)
+
+
+def train(
+    params,
+    cfg: GPT2Config,
+    ids,
+    mask,
+    rng,
+    *,
+    epochs,
+    batch,
+    lr,
+    warmup_fraction,
+    weight_decay,
+    objective=None,
+    key=None,
+    aux=None,
+):
+    """AdamW on rows ``ids``/``mask`` for ``epochs`` epochs of shuffled batches. Returns (params, TrainLog).
+
+    ``objective(params, x, m, key, aux)`` is the scalar minimised on each batch (default
+    :func:`mean_nll`): ``key`` is step ``t``'s JAX key, ``fold_in(key, t)`` (for objectives that
+    sample, such as on-policy distillation), and ``aux`` is passed through unchanged (a teacher's
+    parameters, say), as an argument of the compiled step rather than a constant baked into it.
+    """
     batch = min(batch, len(ids))
     order = _batches(rng, len(ids), batch, epochs)
     opt = optimizer(lr, len(order), warmup_fraction, weight_decay)
     state = opt.init(params)
+    if objective is None:
+        objective = partial(mean_nll, cfg=cfg)
+    key = jax.random.PRNGKey(0) if key is None else key
 
     @jax.jit
-    def step(params, state, x, m):
-        def loss(p):
-            return token_nll(p, cfg, x, m).sum() / jnp.maximum(m[:, 1:].sum(), 1.0)
-
-        value, grads = jax.value_and_grad(loss)(params)
+    def step(params, state, x, m, k, aux):
+        value, grads = jax.value_and_grad(lambda p: objective(p, x=x, m=m, key=k, aux=aux))(params)
         updates, state = opt.update(grads, state, params)
         return optax.apply_updates(params, updates), state, value
 
@@ -83,8 +109,8 @@ def train(params, cfg: GPT2Config, ids, mask, rng, *, epochs, batch, lr, warmup_
     log = TrainLog()
     start = time.perf_counter()
     value = jnp.nan
-    for rows in order:
-        params, state, value = step(params, state, ids[rows], mask[rows])
+    for t, rows in enumerate(order):
+        params, state, value = step(params, state, ids[rows], mask[rows], jax.random.fold_in(key, t), aux)
         log.tokens += int(mask[rows, 1:].sum())
     log.final_loss = float(value)
     log.steps = len(order)

@@ -1,0 +1,148 @@
+"""Knowledge distillation of a fine-tuned teacher into a smaller student (the study of *From Teacher
+to Student: Tracking Memorization Through Model Distillation*, L2M2 workshop at ACL 2025), on the
+laboratory's GPT-2 models (docs/science.md section 8.6).
+
+The teacher is a laboratory model fine-tuned on the records mixture. Every student starts from the
+same pretrained checkpoint of a smaller size and sees the same fine-tuning rows, with the same
+optimiser and steps; only what it is trained to match differs:
+
+- ``direct``: the rows' own next tokens (ordinary fine-tuning; the reference);
+- ``word_kd``: word-level distillation (Hinton et al. 2015; Kim & Rush 2016): the forward KL
+  ``KL(p_T || p_S)`` to the teacher's next-token distribution at every position of the rows
+  (:func:`forward_kl`), at temperature τ with the usual τ² scaling;
+- ``seq_kd``: sequence-level distillation (Kim & Rush 2016): the rows replaced by the teacher's own
+  samples, each continuing the first tokens of a row (:func:`teacher_rows`), then the NLL on those;
+- ``reverse_kl``: on-policy reverse KL (GKD, Agarwal et al. 2024, with λ = 1; MiniLLM's
+  objective): at every step the student samples continuations of the batch rows' first tokens, and
+  the loss is ``KL(p_S || p_T)`` at each sampled position (:func:`reverse_kl_objective`).
+
+Sampling is ancestral, at temperature 1 unless configured, with a key/value cache
+(:func:`sample_continuations`); it runs inside the compiled training step for the on-policy
+objective. KL divergences are computed from log-probabilities (``p (log p - log q)``), never from
+ratios of probabilities.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .gpt2 import GPT2Config, empty_cache, forward
+
+METHODS = ("direct", "word_kd", "seq_kd", "reverse_kl")
+
+
+def forward_kl(student_logits, teacher_logits, temperature: float = 1.0):
+    """``τ² KL(softmax(t/τ) || softmax(s/τ))`` at each position: [..., V] logits -> [...] nats."""
+    lt = jax.nn.log_softmax(teacher_logits / temperature, axis=-1)
+    ls = jax.nn.log_softmax(student_logits / temperature, axis=-1)
+    return temperature**2 * jnp.sum(jnp.exp(lt) * (lt - ls), axis=-1)
+
+
+def reverse_kl(student_logits, teacher_logits):
+    """``KL(softmax(s) || softmax(t))`` at each position: [..., V] logits -> [...] nats."""
+    ls = jax.nn.log_softmax(student_logits, axis=-1)
+    lt = jax.nn.log_softmax(teacher_logits, axis=-1)
+    return jnp.sum(jnp.exp(ls) * (ls - lt), axis=-1)
+
+
+def sample_continuations(params, cfg: GPT2Config, prompt, n_new: int, key, temperature: float = 1.0):
+    """``n_new`` tokens sampled after each prompt [B, P] (no padding; the prompts start the rows at
+    position 0): [B, n_new]. Token ``s`` is drawn with ``fold_in(key, s)``. Traceable: it runs inside
+    a compiled training step as well as on its own (:func:`sample_rows`)."""
+    b, p = prompt.shape
+    cache = empty_cache(cfg, b, p + n_new)
+    logits, cache = forward(params, cfg, prompt, cache=cache, offset=0)
+
+    def step(carry, s):
+        lg, cache = carry
+        tok = jax.random.categorical(jax.random.fold_in(key, s), lg / temperature, axis=-1).astype(jnp.int32)
+        out, cache = forward(params, cfg, tok[:, None], cache=cache, offset=p + s)
+        return (out[:, 0], cache), tok
+
+    _, toks = jax.lax.scan(step, (logits[:, -1], cache), jnp.arange(n_new))
+    return toks.T
+
+
+def sampled_mask(new, eot: int, prompt_len: int):
+    """The mask [B, P + n] of rows made of a prompt of ``prompt_len`` real tokens and sampled tokens
+    ``new`` [B, n]: 1 up to and including the first sampled ``<|endoftext|>`` (a row ends there,
+    as the training rows do), 0 after it; a row that never samples it runs to the width."""
+    is_eot = (new == eot).astype(jnp.int32)
+    before = (jnp.cumsum(is_eot, axis=1) - is_eot) == 0
+    ones = jnp.ones((new.shape[0], prompt_len), jnp.float32)
+    return jnp.concatenate([ones, before.astype(jnp.float32)], axis=1)
+
+
+@partial(jax.jit, static_argnames=("cfg", "n_new", "eot"))
+def _sample_rows(params, cfg: GPT2Config, prompt, n_new: int, key, temperature, eot: int):
+    new = sample_continuations(params, cfg, prompt, n_new, key, temperature)
+    return jnp.concatenate([prompt, new], axis=1), sampled_mask(new, eot, prompt.shape[1])
+
+
+def teacher_rows(params, cfg: GPT2Config, ids, prompt_tokens: int, key, temperature: float, eot: int, chunk: int = 64):
+    """Sequence-level distillation data: each row ``ids`` [N, L] (``<|endoftext|>`` first) keeps its
+    first ``1 + prompt_tokens`` tokens and the rest is the teacher's sample, up to the width ``L``.
+
+    Returns (ids [N, L], mask [N, L]) in the layout of :func:`memtrade.lab.tokenizer.pack`. Rows go
+    in chunks of ``chunk`` (the last padded), so one compilation serves them all; chunk ``c`` samples
+    with ``fold_in(key, c)``.
+    """
+    ids = np.asarray(ids)
+    n, width = ids.shape
+    p = 1 + prompt_tokens
+    if p >= width:
+        raise ValueError(f"a prompt of {p} tokens leaves nothing to sample in rows of {width} tokens")
+    out_ids, out_mask = [], []
+    for c, s in enumerate(range(0, n, chunk)):
+        x = ids[s : s + chunk, :p]
+        pad = chunk - len(x)
+        if pad:
+            x = np.concatenate([x, np.repeat(x[-1:], pad, 0)])
+        rows, mask = _sample_rows(
+            params, cfg, jnp.asarray(x), width - p, jax.random.fold_in(key, c), jnp.float32(temperature), eot
+        )
+        out_ids.append(np.asarray(rows)[: chunk - pad])
+        out_mask.append(np.asarray(mask)[: chunk - pad])
+    return np.concatenate(out_ids), np.concatenate(out_mask)
+
+
+def word_kd_objective(cfg: GPT2Config, teacher_cfg: GPT2Config, temperature: float):
+    """Word-level distillation: the mean over real target positions of ``τ² KL(p_T || p_S)``.
+
+    The objective of :func:`memtrade.lab.train.train`; ``aux`` holds the teacher's parameters.
+    """
+
+    def objective(params, x, m, key, aux):
+        s, _ = forward(params, cfg, x[:, :-1])
+        t, _ = forward(aux, teacher_cfg, x[:, :-1])
+        kl = forward_kl(s, jax.lax.stop_gradient(t), temperature)
+        w = m[:, 1:]
+        return jnp.sum(kl * w) / jnp.maximum(w.sum(), 1.0)
+
+    return objective
+
+
+def reverse_kl_objective(cfg: GPT2Config, teacher_cfg: GPT2Config, prompt_tokens: int, temperature: float, eot: int):
+    """On-policy reverse KL: the student samples continuations of each batch row's first
+    ``1 + prompt_tokens`` tokens (with the step's key, without gradient through the sampling) and
+    the loss is the mean of ``KL(p_S || p_T)`` over the sampled positions up to the first
+    ``<|endoftext|>``. ``aux`` holds the teacher's parameters."""
+    p = 1 + prompt_tokens
+
+    def objective(params, x, m, key, aux):
+        width = x.shape[1]
+        prompt = x[:, :p]
+        new = sample_continuations(jax.lax.stop_gradient(params), cfg, prompt, width - p, key, temperature)
+        y = jnp.concatenate([prompt, new], axis=1)
+        ym = sampled_mask(new, eot, p)
+        s, _ = forward(params, cfg, y[:, :-1])
+        t, _ = forward(aux, teacher_cfg, y[:, :-1])
+        kl = reverse_kl(s, jax.lax.stop_gradient(t))
+        w = ym[:, 1:] * (jnp.arange(width - 1) >= p - 1)  # the targets that were sampled
+        return jnp.sum(kl * w) / jnp.maximum(w.sum(), 1.0)
+
+    return objective

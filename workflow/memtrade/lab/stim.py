@@ -1,0 +1,249 @@
+"""STIM: token-level memorization sources in step-wise reasoning (Li et al., EMNLP 2025,
+*Diagnosing Memorization in Chain-of-Thought Reasoning, One Token at a Time*), on a laboratory
+model trained on a corpus with a synthetic reasoning task (docs/science.md section 8.7).
+
+The task: sum ``operands`` numbers step by step. A row reads
+``sum 7 52 9 | 7+52=59 | 59+9=68 | answer 68``; the question is the text up to the first ``|``,
+and every step ``a+b=r`` is exactly right or wrong (:func:`chain_text`). Operands are drawn from a
+long-tailed (Zipf) law over ``0..max_operand`` in a random order, so some operands are frequent in
+the corpus and most are rare (:func:`operand_law`).
+
+STIM's score of a generated token, for each of three sources: the Spearman correlation, over the
+model's top-``alternatives`` tokens at that position, between their probabilities and their corpus
+counts:
+
+- **local**: the count of the longest preceding context that occurs in the corpus, followed by
+  the candidate (an exact n-gram index, :class:`NgramIndex`, in place of their web-scale count
+  service);
+- **mid-range**: the co-occurrence of the candidate with the salient tokens of the generated
+  prefix;
+- **long-range**: its co-occurrence with the salient tokens of the question.
+
+Co-occurrence is counted exactly: how often the candidate follows the salient token within
+``window`` tokens of the same row (:func:`cooccurrence`). Saliency is gradient × input on the
+token embeddings (:func:`saliency`), in place of their LERG. The token's score is the maximum over
+the sources, and the source attaining it is its dominant source.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy.stats import rankdata
+
+from .corpus import zipf_weights
+from .gpt2 import GPT2Config, block, causal_mask, unembed
+
+SOURCES = ("local", "mid", "long")
+_STEP = re.compile(r"^\s*(\d+)\+(\d+)=(\d+)\s*$")
+
+
+# ---------------------------------------------------------------------------------------------
+# the task
+
+
+def operand_law(rng: np.random.Generator, max_operand: int, exponent: float) -> np.ndarray:
+    """Probabilities of the operands 0..max_operand: Zipf weights assigned in a random order."""
+    p = np.empty(max_operand + 1)
+    p[rng.permutation(max_operand + 1)] = zipf_weights(max_operand + 1, exponent)
+    return p
+
+
+def questions(rng: np.random.Generator, law: np.ndarray, n: int, operands: int) -> np.ndarray:
+    """``n`` questions of ``operands`` operands each, drawn independently from ``law``: [n, operands]."""
+    return rng.choice(len(law), size=(n, operands), p=law)
+
+
+def chain_text(ops) -> str:
+    """The reasoning row of one question: ``sum a b c | a+b=s | s+c=t | answer t``."""
+    steps, total = [], int(ops[0])
+    for x in ops[1:]:
+        steps.append(f"{total}+{int(x)}={total + int(x)}")
+        total += int(x)
+    return " | ".join([f"sum {' '.join(str(int(x)) for x in ops)}", *steps, f"answer {total}"])
+
+
+def question_text(ops) -> str:
+    """The prompt of a question: the row up to and including its first ``|``."""
+    return f"sum {' '.join(str(int(x)) for x in ops)} |"
+
+
+# ---------------------------------------------------------------------------------------------
+# exact corpus counts
+
+
+def _rows_as_keys(grams: np.ndarray) -> np.ndarray:
+    """n-grams [Q, n] of token ids as one fixed-width byte string each (exact, comparable keys)."""
+    a = np.ascontiguousarray(grams, dtype=">i4")
+    return a.view(np.dtype((np.void, 4 * a.shape[1])))[:, 0]
+
+
+class NgramIndex:
+    """Exact counts of every n-gram (n = 1..max_n) of a tokenized corpus, within rows.
+
+    Rows are joined with a separator no n-gram may contain; per n, the distinct n-grams are kept
+    sorted with their counts, and a query is a binary search (:meth:`count`).
+    """
+
+    def __init__(self, rows, max_n: int):
+        seq = np.concatenate([np.append(np.asarray(r, np.int64), -1) for r in rows])
+        self.max_n = max_n
+        self.keys, self.counts = {}, {}
+        for n in range(1, max_n + 1):
+            w = sliding_window_view(seq, n)
+            w = w[(w >= 0).all(axis=1)]
+            self.keys[n], self.counts[n] = np.unique(_rows_as_keys(w), return_counts=True)
+
+    def count(self, grams) -> np.ndarray:
+        """Corpus counts of n-grams [Q, n] (all of one length n, 1 <= n <= max_n): [Q]."""
+        grams = np.asarray(grams)
+        n = grams.shape[1]
+        keys, counts = self.keys[n], self.counts[n]
+        if len(grams) == 0 or len(keys) == 0:
+            return np.zeros(len(grams), np.int64)
+        q = _rows_as_keys(grams)
+        i = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+        return np.where(keys[i] == q, counts[i], 0).astype(np.int64)
+
+
+def local_counts(index: NgramIndex, contexts: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """STIM's local source: for each position, the longest suffix of its context (at most
+    ``max_n - 1`` tokens) that occurs in the corpus, and the count of that suffix followed by each
+    candidate.
+
+    ``contexts`` [T, max_n - 1]: the preceding tokens, right-aligned, -1 where the row is shorter;
+    ``candidates`` [T, K]. Returns (counts [T, K], suffix length [T]; 0 means unigram counts).
+    """
+    t, width = contexts.shape
+    length = np.zeros(t, np.int64)
+    for ell in range(width, 0, -1):  # longest first; a position keeps the first length found
+        todo = (length == 0) & (contexts[:, width - ell :] >= 0).all(axis=1)
+        if todo.any():
+            hit = index.count(contexts[todo, width - ell :]) > 0
+            length[np.flatnonzero(todo)[hit]] = ell
+    out = np.zeros(candidates.shape, np.int64)
+    for ell in np.unique(length):
+        rows = np.flatnonzero(length == ell)
+        k = candidates.shape[1]
+        ctx = np.repeat(contexts[rows, width - ell :], k, axis=0) if ell else np.zeros((len(rows) * k, 0), np.int64)
+        grams = np.concatenate([ctx, candidates[rows].reshape(-1, 1)], axis=1)
+        out[rows] = index.count(grams).reshape(len(rows), k)
+    return out, length
+
+
+def cooccurrence(rows, vocab: int, window: int) -> np.ndarray:
+    """[V, V] exact counts: entry (a, b) is how often token b follows token a within ``window``
+    tokens of the same row."""
+    seq = np.concatenate([np.asarray(r, np.int64) for r in rows])
+    rid = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+    out = np.zeros(vocab * vocab, np.int64)
+    for offset in range(1, window + 1):  # one vectorised pass per offset
+        same = rid[:-offset] == rid[offset:]
+        out += np.bincount(seq[:-offset][same] * vocab + seq[offset:][same], minlength=vocab * vocab)
+    return out.reshape(vocab, vocab)
+
+
+# ---------------------------------------------------------------------------------------------
+# the model's side: saliency and alternatives
+
+
+def _target_logprobs(params, cfg: GPT2Config, emb, ids):
+    """log p(ids[i+1] | ids[:i+1]) [T-1] of one row, from its token embeddings ``emb`` [T, D]."""
+    t = ids.shape[0]
+    x = (emb + params["wpe.weight"][jnp.arange(t)])[None]
+    mask = causal_mask(t, t)
+    for i in range(cfg.n_layer):
+        x, _, _ = block(params, cfg, i, x, mask)
+    lp = jax.nn.log_softmax(unembed(params, cfg, x)[0], axis=-1)
+    return jnp.take_along_axis(lp[:-1], ids[1:, None], axis=-1)[:, 0]
+
+
+@partial(jax.jit, static_argnames=("cfg",))
+def saliency(params, cfg: GPT2Config, ids):
+    """Gradient × input of each next-token log-probability on each input token: [B, T-1, T].
+
+    Entry (b, i, j) is ``sum_d d log p(ids[b, i+1]) / d e[b, j, d] * e[b, j, d]`` with ``e`` the
+    token embeddings (zero for j > i, by causality).
+    """
+
+    def one(row):
+        emb = params["wte.weight"][row]
+        jac = jax.jacrev(_target_logprobs, argnums=2)(params, cfg, emb, row)  # [T-1, T, D]
+        return jnp.einsum("itd,td->it", jac, emb)
+
+    return jax.vmap(one)(ids)
+
+
+@partial(jax.jit, static_argnames=("cfg", "k"))
+def alternatives(params, cfg: GPT2Config, ids, k: int):
+    """The model's top-``k`` next tokens at every position and their probabilities: ([B, T, k], [B, T, k])."""
+    from .gpt2 import forward
+
+    logits, _ = forward(params, cfg, ids)
+    p, top = jax.lax.top_k(jax.nn.softmax(logits, axis=-1), k)
+    return top, p
+
+
+# ---------------------------------------------------------------------------------------------
+# scoring
+
+
+def spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Spearman correlation of each row of x with the same row of y ([T, K] each): [T]; NaN where
+    either row is constant (no ranking to correlate)."""
+    rx = rankdata(x, axis=1)
+    ry = rankdata(y, axis=1)
+    rx = rx - rx.mean(axis=1, keepdims=True)
+    ry = ry - ry.mean(axis=1, keepdims=True)
+    den = np.sqrt((rx**2).sum(axis=1) * (ry**2).sum(axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, (rx * ry).sum(axis=1) / np.where(den > 0, den, 1.0), np.nan)
+
+
+def dominant(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """STIM score (max over the sources, NaN ignored) and the dominant source's name per row of
+    ``scores`` [T, 3] (``none`` where every source is undefined)."""
+    defined = ~np.isnan(scores).all(axis=1)
+    filled = np.where(np.isnan(scores), -np.inf, scores)
+    best = filled.argmax(axis=1)
+    score = np.where(defined, filled.max(axis=1), np.nan)
+    return score, np.where(defined, np.array(SOURCES)[best], "none")
+
+
+def step_tokens(tok, generated: np.ndarray, ops, sep: int) -> list[dict]:
+    """The digit tokens of every step of one generated chain, each marked right or wrong.
+
+    ``generated``: the tokens after the question ``ops``. Step k is right when it reads
+    ``" {a}+{b}={a+b} |"`` with b the question's operand k + 1 and a the question's first operand
+    (k = 0) or the result the model wrote in its previous step; its tokens are compared with those
+    token by token. The first differing token is the step's wrong token (a miscopied operand or a
+    wrong result digit) and the tokens after it, conditioned on the error, are not scored. Only
+    digit positions are scored (the correct or the generated token is a digit): the format tokens
+    (spaces, ``+``, ``=``, ``|``) are fixed by the task. Stops where the text is not a step.
+    Returns dicts (position in ``generated``, token, wrong, step).
+    """
+    gen = list(map(int, generated))
+    is_digit = {t: tok.decode([t]).strip().isdigit() for t in set(gen)}
+    out, pos, a = [], 0, int(ops[0])
+    for k, b in enumerate(ops[1:]):
+        want = tok.encode(f" {a}+{int(b)}={a + int(b)} |", add_special_tokens=False).ids
+        for j, w in enumerate(want):
+            if pos + j >= len(gen):
+                return out
+            got = gen[pos + j]
+            digit = tok.decode([w]).strip().isdigit() or is_digit[got]
+            if digit:
+                out.append({"position": pos + j, "token": got, "wrong": got != w, "step": k})
+            if got != w:
+                break
+        end = next((i for i in range(pos, len(gen)) if gen[i] == sep), None)
+        m = _STEP.match(tok.decode(gen[pos:end])) if end is not None else None
+        if m is None:
+            break
+        a, pos = int(m.group(3)), end + 1  # the next step starts from the model's own result
+    return out
