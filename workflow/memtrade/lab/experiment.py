@@ -9,6 +9,7 @@ Streams: ("lab", "corpus", seed_index, part), ("lab", size, seed_index, "init"|"
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import jax
@@ -29,6 +30,7 @@ from .gpt2 import GPT2Config, init_params, load_checkpoint, n_params, save_check
 from .train import dp_epsilon, sequence_nll, train, train_dp
 
 VARIANTS = ("none", "dedup_exact", "dedup_near", "dpsgd")
+logger = logging.getLogger(__name__)
 
 
 def model_config(size: dict, context: int, vocab_size: int) -> GPT2Config:
@@ -523,6 +525,15 @@ def sampled_secrets(texts, records: pd.DataFrame) -> int:
     return len(planted & found)
 
 
+def _log_throughput(what: str, train_log, cfg) -> None:
+    """Log a training run's wall-clock throughput (kept out of the tables, which are byte-identical)."""
+    gflops = 6 * n_params(cfg) * train_log.tokens / max(train_log.seconds, 1e-9) / 1e9  # forward + backward
+    logger.info(
+        "%s: %d steps, %d tokens in %.1f s (%.0f tokens/s, %.2f GFLOP/s of the 6 N per token model matmuls)",
+        what, train_log.steps, train_log.tokens, train_log.seconds, train_log.tokens_per_second, gflops,
+    )  # fmt: skip
+
+
 def distill_study(
     teacher,
     student_init,
@@ -585,6 +596,7 @@ def distill_study(
         else:
             raise ValueError(f"unknown distillation method {method!r}; known: {D.METHODS}")
         models[method] = (params, s_cfg, _train_log(log, **extra))
+        _log_throughput(f"distillation {method}", log, s_cfg)
 
     rows, summaries = [], []
     for method, (params, cfg, log) in models.items():
@@ -641,9 +653,10 @@ def stim_study(background, size: dict, context: int, vocab: int, settings: dict,
         raise ValueError(f"lab.stim.alternatives = {k} exceeds the tokenizer's {cfg.vocab_size} tokens")
     ids, mask = T.pack(tok, texts, limit=context)
     params = init_params(cfg, seeds.generator(seed, "lab", "stim", index, "init"))
-    params, log = train(
+    params, train_log = train(
         params, cfg, ids, mask, seeds.generator(seed, "lab", "stim", index, "batches"), **_adamw(settings["train"])
     )
+    _log_throughput(f"STIM seed {index}", train_log, cfg)
 
     # the model answers fresh questions (greedy), then its steps are parsed and checked
     eot = T.eot_id(tok)
@@ -724,7 +737,7 @@ def stim_study(background, size: dict, context: int, vocab: int, settings: dict,
         }
     ).merge(steps, left_on="question", right_index=True, how="left")
     questions_[["steps", "wrong_steps"]] = questions_[["steps", "wrong_steps"]].fillna(0).astype(int)
-    model = _train_log(log, params=n_params(cfg), vocab=cfg.vocab_size)
+    model = _train_log(train_log, params=n_params(cfg), vocab=cfg.vocab_size)
     for wall_clock in ("seconds", "tokens_per_second"):  # tables stay byte-identical run to run
         model.pop(wall_clock)
     return tokens, questions_, model
