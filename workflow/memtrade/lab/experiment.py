@@ -327,6 +327,16 @@ def exposures(params, cfg, tok, records: pd.DataFrame, layout: dict, candidates:
     return pd.DataFrame(rows)
 
 
+def extract(params, cfg, layout: dict, m: int) -> dict:
+    """Extraction of every record of ``layout`` (:func:`record_layout`): the greedy continuations
+    [N, m] and their predictive entropies, the memorization scores, which records are extracted, and
+    how many of the secret digits inside each target the continuation gets right."""
+    gen, ent = M.greedy(params, cfg, layout["prompts"], m)
+    score, extracted = M.match_scores(gen, layout["targets"])
+    correct = ((gen == layout["targets"]) & layout["secret_in_target"]).sum(axis=1)
+    return {"generated": gen, "entropy": ent, "score": score, "extracted": extracted, "digits_correct": correct}
+
+
 def measure(
     params,
     cfg,
@@ -350,17 +360,15 @@ def measure(
     m = settings["extraction"]["suffix_tokens"]
     rng = seeds.generator(seed, "lab", name, index, variant, "measure")
     layout = record_layout(tok, records, k, m)
-    gen, ent = M.greedy(params, cfg, layout["prompts"], m)
-    score, extracted = M.match_scores(gen, layout["targets"])
-    sec = layout["secret_in_target"]
-    texts = tok.decode_batch(gen.tolist())
+    x = extract(params, cfg, layout, m)
+    texts = tok.decode_batch(x["generated"].tolist())
     out = records[["record", "repetitions", "motif_length", "redundancy"]].copy()
     out["prompt_tokens"] = layout["prompts"].lengths
-    out["mem_score"] = score
-    out["extracted"] = extracted
-    out["secret_digits"] = sec.sum(axis=1)
-    out["secret_digits_correct"] = ((gen == layout["targets"]) & sec).sum(axis=1)
-    out["mean_entropy_bits"] = ent.mean(axis=1)
+    out["mem_score"] = x["score"]
+    out["extracted"] = x["extracted"]
+    out["secret_digits"] = layout["secret_in_target"].sum(axis=1)
+    out["secret_digits_correct"] = x["digits_correct"]
+    out["mean_entropy_bits"] = x["entropy"].mean(axis=1)
     defences = filters
     out["regex_blocked"] = M.regex_blocked(texts, defences["regex"])
 
@@ -438,9 +446,8 @@ def edit_study(
     rng = seeds.generator(seed, "lab", "editing", index)
     layout = record_layout(tok, records, k, m)
     prompts = layout["prompts"]
-    gen, _ = M.greedy(params, cfg, prompts, m)
-    _, extracted = M.match_scores(gen, layout["targets"])
-    sec = layout["secret_in_target"]
+    before = extract(params, cfg, layout, m)
+    extracted = before["extracted"]
     leaking = np.flatnonzero(extracted)
     edited = np.sort(rng.permutation(leaking)[: int(round(settings["edit_fraction"] * len(leaking)))])
     placeholder = tok.token_to_id(settings["placeholder"])
@@ -455,8 +462,8 @@ def edit_study(
     out["group"] = np.where(extracted, "leaking_not_edited", "not_leaking")
     out.loc[out.index[edited], "group"] = "edited"
     out["extracted_before"] = extracted
-    out["secret_digits"] = sec.sum(axis=1)
-    out["secret_digits_correct_before"] = ((gen == layout["targets"]) & sec).sum(axis=1)
+    out["secret_digits"] = layout["secret_in_target"].sum(axis=1)
+    out["secret_digits_correct_before"] = before["digits_correct"]
     summary = {
         "leaking": len(leaking),
         "edited": len(edited),
@@ -487,11 +494,10 @@ def edit_study(
     )
     edited_params = E.apply_edit(params, layer, delta)
 
-    gen_after, _ = M.greedy(edited_params, cfg, prompts, m)
-    _, extracted_after = M.match_scores(gen_after, layout["targets"])
-    out["extracted_after"] = extracted_after
-    out["secret_digits_correct_after"] = ((gen_after == layout["targets"]) & sec).sum(axis=1)
-    out["placeholder_first"] = gen_after[:, 0] == placeholder
+    after = extract(edited_params, cfg, layout, m)
+    out["extracted_after"] = after["extracted"]
+    out["secret_digits_correct_after"] = after["digits_correct"]
+    out["placeholder_first"] = after["generated"][:, 0] == placeholder
     after_nll = sequence_nll(edited_params, cfg, ids[half:], mask[half:])
     summary |= {"layer": layer, "preservation_weight": weight, "placeholder_logprob": float(np.mean(lp))}
     summary |= E.edit_summary(keys, residuals, delta, params[f"h.{layer}.mlp.c_proj.weight"])
@@ -503,14 +509,12 @@ def edit_study(
 def _memorization(params, cfg, tok, records: pd.DataFrame, layout: dict, held: tuple, m: int, candidates: int, rng):
     """Extraction, memorization score, secret digits recalled and exposures of every record, and the
     held-out loss (total NLL per document, nats) of one model."""
-    gen, _ = M.greedy(params, cfg, layout["prompts"], m)
-    score, extracted = M.match_scores(gen, layout["targets"])
-    sec = layout["secret_in_target"]
+    x = extract(params, cfg, layout, m)
     out = records[["record", "repetitions", "motif_length"]].copy()
-    out["extracted"] = extracted
-    out["mem_score"] = score
-    out["secret_digits"] = sec.sum(axis=1)
-    out["secret_digits_correct"] = ((gen == layout["targets"]) & sec).sum(axis=1)
+    out["extracted"] = x["extracted"]
+    out["mem_score"] = x["score"]
+    out["secret_digits"] = layout["secret_in_target"].sum(axis=1)
+    out["secret_digits_correct"] = x["digits_correct"]
     ex = exposures(params, cfg, tok, records, layout, candidates, rng)
     out = out.merge(
         ex[["record", "pin_exposure_exact", "acct_exposure_extrapolated"]], on="record", validate="one_to_one"
@@ -709,10 +713,9 @@ def stim_study(background, size: dict, context: int, vocab: int, settings: dict,
     counts = {"local": local}
     for name, region in (("mid", prefix_region), ("long", question_region)):
         toks_, ok = salient(region)
-        c = (co[toks_[:, :, None], cand[:, None, :]] * ok[:, :, None]).sum(axis=1)  # [T, K]
-        counts[name] = np.where(ok.any(axis=1)[:, None], c, 0)
+        # [T, K]; all zero without a salient token (no generated prefix yet): no ranking, score NaN
+        counts[name] = (co[toks_[:, :, None], cand[:, None, :]] * ok[:, :, None]).sum(axis=1)
     scores = np.stack([ST.spearman_rows(cprob, counts[name]) for name in ST.SOURCES], axis=1)
-    scores[~prefix_region.any(axis=1), 1] = np.nan  # no generated prefix before the first result token
     score, dom = ST.dominant(scores)
 
     # inputs: rare when their rarest operand is rare in the training questions
