@@ -305,6 +305,29 @@ def diffusion_cost(work: Path, config: dict) -> list[tuple[str, str]]:
                 f"{100 * gflops / one_core:.0f} % of one core's matmul rate",
             )
         )
+    # the colored templates: B = N x times x draws rows of C x P pixels against the components; the same
+    # count of six matmuls (two forward, four backward) of 2 B C P M multiply-adds each
+    tset = df["templates"]
+    tpl_timing = re.compile(r"timing templates seed \d+: (\d+) models padded to (\d+) components, ([0-9.]+) s per step")
+    runs = [
+        (int(models), float(step))
+        for log in sorted((work / "results" / "logs" / "diffusion").glob("templates*.log"))
+        for models, pad, step in tpl_timing.findall(log.read_text())
+        if int(pad) == int(tset["n"])
+    ]
+    if runs:
+        models = max(r[0] for r in runs)
+        step = sum(r[1] for r in runs) / len(runs)
+        rows_per_step = tset["n"] * df["times"]["count"] * tset["train"]["draws"]
+        gflops = 12 * rows_per_step * 3 * 64 * tset["n"] * models / step / 1e9
+        rows.append(
+            (
+                "diffusion laboratory: colored templates, training step at the largest M",
+                f"{step * 1000:.1f} ms per step of a batch of {models} models padded to {tset['n']} components "
+                f"({step / models * 1000:.2f} ms per model-step); {gflops:.2f} GFLOP/s = "
+                f"{100 * gflops / one_core:.0f} % of one core's matmul rate",
+            )
+        )
     return rows
 
 

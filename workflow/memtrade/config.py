@@ -28,8 +28,9 @@ def _key_path(path, error=None) -> str:
 
 
 def load_schema(schema_path) -> dict:
-    """The JSON schema of the configuration, from its YAML file."""
-    return yaml.safe_load(Path(schema_path).read_text())
+    """The JSON schema of the configuration, from its YAML file (libyaml's parser where PyYAML has it:
+    the schema is read on every workflow start, a no-op rerun included)."""
+    return yaml.load(Path(schema_path).read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def validate(config: dict, schema_path, estimator_cache: Path | None = None) -> dict:
