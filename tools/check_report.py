@@ -32,18 +32,27 @@ def _open(page, report: Path) -> None:
     page.wait_for_selector("text=Claims and verdicts", timeout=30_000)
 
 
+def _menu_after(lines: list[str], start: int) -> list[str]:
+    """The menu entries from line ``start`` to the first empty line (where the page's content begins)."""
+    out = []
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        out.append(line.strip())
+    return out
+
+
+def _results_heading(lines: list[str]) -> int:
+    """The line of the menu's RESULTS heading (rendered in capitals on the landing page, by CSS
+    text-transform, and inner_text returns rendered text)."""
+    return next(i for i, line in enumerate(lines) if line.strip().upper() == "RESULTS")
+
+
 def _categories(page) -> list[str]:
-    """Names of the result categories in the menu (below the RESULTS heading)."""
-    names = page.evaluate(
-        """() => {
-        const items = Array.from(document.querySelectorAll('li, a, button, div'))
-            .filter(e => e.children.length <= 3 && e.innerText && !e.innerText.includes('\\n'));
-        const text = items.map(e => e.innerText.trim());
-        const start = text.lastIndexOf('RESULTS');
-        return start < 0 ? [] : [...new Set(text.slice(start + 1))];
-        }"""
-    )
-    return [n for n in names if n and n not in ("RESULTS", "GENERAL")]
+    """Names of the result categories in the menu (below the RESULTS heading), read from the page's
+    rendered text like a person reads the menu, so that the page's content is never taken for one."""
+    lines = page.inner_text("body").split("\n")
+    return [n for n in _menu_after(lines, _results_heading(lines) + 1) if n not in ("RESULTS", "GENERAL")]
 
 
 def _open_path(page, report: Path, path: list[str]) -> None:
@@ -56,13 +65,7 @@ def _open_path(page, report: Path, path: list[str]) -> None:
 def _submenu(page, path: list[str]) -> list[str]:
     """The menu entries listed under the last opened entry (its subcategories)."""
     lines = page.inner_text("body").split("\n")
-    start = lines.index(path[-1], lines.index("Results")) + 1
-    out = []
-    for line in lines[start:]:
-        if not line.strip():
-            break
-        out.append(line.strip())
-    return out
+    return _menu_after(lines, lines.index(path[-1], _results_heading(lines)) + 1)
 
 
 def check(report: Path, results: Path, shots: Path | None) -> list[tuple[str, bool]]:
