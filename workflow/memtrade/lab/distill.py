@@ -30,6 +30,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .chunks import map_chunks
 from .gpt2 import GPT2Config, empty_cache, forward
 
 METHODS = ("direct", "word_kd", "seq_kd", "reverse_kl")
@@ -52,7 +53,7 @@ def reverse_kl(student_logits, teacher_logits):
 def sample_continuations(params, cfg: GPT2Config, prompt, n_new: int, key, temperature: float = 1.0):
     """``n_new`` tokens sampled after each prompt [B, P] (no padding; the prompts start the rows at
     position 0): [B, n_new]. Token ``s`` is drawn with ``fold_in(key, s)``. Traceable: it runs inside
-    a compiled training step as well as on its own (:func:`sample_rows`)."""
+    a compiled training step as well as on its own (:func:`teacher_rows`)."""
     b, p = prompt.shape
     cache = empty_cache(cfg, b, p + n_new)
     logits, cache = forward(params, cfg, prompt, cache=cache, offset=0)
@@ -92,22 +93,17 @@ def teacher_rows(params, cfg: GPT2Config, ids, prompt_tokens: int, key, temperat
     with ``fold_in(key, c)``.
     """
     ids = np.asarray(ids)
-    n, width = ids.shape
+    width = ids.shape[1]
     p = 1 + prompt_tokens
     if p >= width:
         raise ValueError(f"a prompt of {p} tokens leaves nothing to sample in rows of {width} tokens")
-    out_ids, out_mask = [], []
-    for c, s in enumerate(range(0, n, chunk)):
-        x = ids[s : s + chunk, :p]
-        pad = chunk - len(x)
-        if pad:
-            x = np.concatenate([x, np.repeat(x[-1:], pad, 0)])
-        rows, mask = _sample_rows(
+    return map_chunks(
+        lambda c, x: _sample_rows(
             params, cfg, jnp.asarray(x), width - p, jax.random.fold_in(key, c), jnp.float32(temperature), eot
-        )
-        out_ids.append(np.asarray(rows)[: chunk - pad])
-        out_mask.append(np.asarray(mask)[: chunk - pad])
-    return np.concatenate(out_ids), np.concatenate(out_mask)
+        ),
+        (ids[:, :p],),
+        chunk,
+    )
 
 
 def word_kd_objective(cfg: GPT2Config, teacher_cfg: GPT2Config, temperature: float):

@@ -26,6 +26,7 @@ from . import measure as M
 from . import stats as S
 from . import stim as ST
 from . import tokenizer as T
+from .chunks import map_chunks
 from .gpt2 import GPT2Config, init_params, load_checkpoint, n_params, save_checkpoint
 from .train import dp_epsilon, sequence_nll, train, train_dp
 
@@ -421,6 +422,14 @@ def save_model(directory, params, cfg, tokenizer_json: str, log: dict) -> None:
         Path(tmp).write_text(json.dumps(log, indent=1, sort_keys=True) + "\n")
 
 
+def load_model(directory):
+    """(params, config, training log) of a checkpoint directory of :func:`save_model`; the log is
+    empty for a checkpoint without ``train.json`` (a pretrained one)."""
+    params, cfg = load_checkpoint(directory)
+    log = Path(directory) / "train.json"
+    return params, cfg, json.loads(log.read_text()) if log.is_file() else {}
+
+
 def edit_study(
     params,
     cfg,
@@ -616,19 +625,6 @@ def distill_study(
     return pd.concat(rows, ignore_index=True), pd.DataFrame(summaries)
 
 
-def _chunked(fn, rows: np.ndarray, chunk: int):
-    """``fn`` on fixed-size chunks of ``rows`` (the last padded by repeating its final row), concatenated."""
-    out = []
-    for s in range(0, len(rows), chunk):
-        x = rows[s : s + chunk]
-        pad = chunk - len(x)
-        if pad:
-            x = np.concatenate([x, np.repeat(x[-1:], pad, 0)])
-        keep = chunk - pad
-        out.append(jax.tree.map(lambda a, keep=keep: np.asarray(a)[:keep], fn(jnp.asarray(x))))
-    return jax.tree.map(lambda *a: np.concatenate(a), *out)
-
-
 def stim_study(background, size: dict, context: int, vocab: int, settings: dict, seed: int, index: int):
     """STIM (docs/science.md section 8.7) on one seed: build the reasoning corpus, train a model on
     it, let it answer fresh questions, and score every result token of its steps by source.
@@ -688,9 +684,9 @@ def stim_study(background, size: dict, context: int, vocab: int, settings: dict,
     q_of, at = tokens["question"].to_numpy(), tokens["index"].to_numpy()
 
     # the model's alternatives and saliency at the scored positions
-    top, prob = _chunked(lambda x: ST.alternatives(params, cfg, x, k), rows, 64)
+    top, prob = map_chunks(lambda c, x: ST.alternatives(params, cfg, jnp.asarray(x), k), (rows,), 64)
     cand, cprob = top[q_of, at - 1], prob[q_of, at - 1]
-    sal = np.abs(_chunked(lambda x: ST.saliency(params, cfg, x), rows, 16))[q_of, at - 1]  # [T, W]
+    sal = np.abs(map_chunks(lambda c, x: ST.saliency(params, cfg, jnp.asarray(x)), (rows,), 16))[q_of, at - 1]
     pos = np.arange(width)[None, :]
     s = settings["salient_tokens"]
     question_region = (pos >= 1) & (pos < p_len[q_of][:, None])

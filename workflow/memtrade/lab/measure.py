@@ -24,6 +24,7 @@ import jax.numpy as jnp
 import numpy as np
 from scipy import stats
 
+from .chunks import map_chunks
 from .gpt2 import GPT2Config, empty_cache, forward
 
 LN2 = np.log(2.0)
@@ -102,25 +103,16 @@ def greedy(params, cfg: GPT2Config, prompts: Prompts, m: int, chunk: int = 128) 
     one compilation serves every chunk and every call with the same prompt width.
     """
     ids, valid, starts = prompts.ids, prompts.valid(), prompts.starts
-    n = len(ids)
     last = int((starts + prompts.lengths).max()) + m
     if last > cfg.n_positions:
         raise ValueError(
             f"a prompt and its {m}-token continuation reach position {last}, beyond the context {cfg.n_positions}"
         )
-    size = chunk
-    toks, ents = [], []
-    for s in range(0, n, size):
-        x, v, st = ids[s : s + size], valid[s : s + size], starts[s : s + size]
-        pad = size - len(x)
-        if pad:
-            x = np.concatenate([x, np.repeat(x[-1:], pad, 0)])
-            v = np.concatenate([v, np.repeat(v[-1:], pad, 0)])
-            st = np.concatenate([st, np.repeat(st[-1:], pad, 0)])
-        t, e = _greedy(params, cfg, jnp.asarray(x), jnp.asarray(v), jnp.asarray(st, jnp.int32), m)
-        toks.append(np.asarray(t)[: size - pad])
-        ents.append(np.asarray(e)[: size - pad])
-    return np.concatenate(toks), np.concatenate(ents)
+    return map_chunks(
+        lambda c, x, v, st: _greedy(params, cfg, jnp.asarray(x), jnp.asarray(v), jnp.asarray(st, jnp.int32), m),
+        (ids, valid, starts),
+        chunk,
+    )
 
 
 def _prefill(params, cfg: GPT2Config, prompt, pvalid, start, t: int, n: int):

@@ -37,7 +37,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy.stats import rankdata
 
 from .corpus import zipf_weights
-from .gpt2 import GPT2Config, block, causal_mask, unembed
+from .gpt2 import GPT2Config, block, causal_mask, forward, unembed
 
 SOURCES = ("local", "mid", "long")
 _STEP = re.compile(r"^\s*(\d+)\+(\d+)=(\d+)\s*$")
@@ -182,8 +182,6 @@ def saliency(params, cfg: GPT2Config, ids):
 @partial(jax.jit, static_argnames=("cfg", "k"))
 def alternatives(params, cfg: GPT2Config, ids, k: int):
     """The model's top-``k`` next tokens at every position and their probabilities: ([B, T, k], [B, T, k])."""
-    from .gpt2 import forward
-
     logits, _ = forward(params, cfg, ids)
     p, top = jax.lax.top_k(jax.nn.softmax(logits, axis=-1), k)
     return top, p
