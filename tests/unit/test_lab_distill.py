@@ -136,3 +136,12 @@ def test_sampled_secrets_counts_each_record_once():
     records = pd.DataFrame({"pin": ["0123", "4567"], "acct": ["999", "888"]})
     texts = ["ab cd pin 0123 acct 999 note x", "pin 0123 acct 999", "pin 4567 acct 111", "pin 0123"]
     assert sampled_secrets(texts, records) == 1
+
+
+def test_the_config_check_counts_the_parameters_the_model_has():
+    from memtrade.config import gpt2_params
+    from memtrade.lab.experiment import model_config
+
+    for size in ({"n_embd": 16, "n_layer": 1, "n_head": 2}, {"n_embd": 48, "n_layer": 3, "n_head": 4}):
+        cfg = model_config(size, 96, 320)
+        assert gpt2_params(size, 320, 96) == gpt2.n_params(cfg)

@@ -1,6 +1,5 @@
 """Rule lab_distill: distil the fine-tuned teacher of each seed of a chunk into smaller students and measure them."""
 
-import json
 import sys
 from pathlib import Path
 
@@ -9,17 +8,8 @@ sys.path.insert(0, str(Path(snakemake.scriptdir).parent))
 import pandas as pd
 
 from memtrade.io import open_log, write_csv
-from memtrade.lab.experiment import distill_study, read_records, read_texts
-from memtrade.lab.gpt2 import load_checkpoint
+from memtrade.lab.experiment import distill_study, load_model, read_records, read_texts
 from memtrade.lab.tokenizer import load as load_tokenizer
-
-
-def model(directory):
-    """(params, config, training log) of a checkpoint directory; the log is empty for a pretrained one."""
-    params, cfg = load_checkpoint(directory)
-    log = directory / "train.json"
-    return params, cfg, json.loads(log.read_text()) if log.is_file() else {}
-
 
 log = open_log(snakemake.log[0])
 settings = snakemake.params.settings
@@ -29,11 +19,11 @@ inputs = zip(
 )
 for seed_index, finetune, records, heldout in inputs:
     seed_dir = f"seed{seed_index}"
-    teacher = model(Path(snakemake.input.teacher) / seed_dir)
+    teacher = load_model(Path(snakemake.input.teacher) / seed_dir)
     rows, models = distill_study(
         teacher,
-        model(Path(snakemake.input.student_init) / seed_dir),
-        model(Path(snakemake.input.direct) / seed_dir),
+        load_model(Path(snakemake.input.student_init) / seed_dir),
+        load_model(Path(snakemake.input.direct) / seed_dir),
         load_tokenizer(Path(snakemake.input.teacher) / seed_dir / "tokenizer.json"),
         pd.read_csv(finetune, dtype={"text": str}, keep_default_na=False),
         read_records(records),

@@ -9,8 +9,7 @@ sys.path.insert(0, str(Path(snakemake.scriptdir).parent))
 import pandas as pd
 
 from memtrade.io import open_log, write_csv
-from memtrade.lab.experiment import measure, read_records, read_texts
-from memtrade.lab.gpt2 import load_checkpoint
+from memtrade.lab.experiment import load_model, measure, read_records, read_texts
 from memtrade.lab.tokenizer import load as load_tokenizer
 
 log = open_log(snakemake.log[0])
@@ -21,7 +20,7 @@ inputs = zip(
 )
 for seed_index, records, heldout, meta in inputs:
     directory = Path(snakemake.input.models) / f"seed{seed_index}"
-    params, cfg = load_checkpoint(directory)
+    params, cfg, finetune_log = load_model(directory)
     rows, perturbation, model = measure(
         params,
         cfg,
@@ -36,8 +35,6 @@ for seed_index, records, heldout, meta in inputs:
         seed_index,
         wc.lab_variant,
     )
-    # train.json also records wall-clock throughput, which stays out of the tables (byte-identical runs)
-    finetune_log = json.loads((directory / "train.json").read_text())
     corpus = json.loads(Path(meta).read_text())
     keys = {"seed": seed_index, "size": wc.lab_size, "variant": wc.lab_variant}
     model |= {
