@@ -1,8 +1,9 @@
-# memtrade: memorization lower bounds via strong data processing inequalities.
+# memtrade: memorization lower bounds via strong data processing inequalities, and the empirical
+# memorization studies beside them.
 #
-# Stages: SDPI constants -> exact memorization and error of structured
-# learners -> tidy tables (bound at each learner's own error, invariant
-# check, best learner at a target error) -> figures -> report.
+# Each study (memtrade.study: theory, mixture, brown, blackbox, lab, memscore, diffusion) brings
+# its rule file, schema fragment, claims and declaration; this file validates the config, includes
+# the rule files of the studies the config runs, then the rules generated from the registry.
 #
 #   snakemake --cores 2                          # full reproduction (config.yaml)
 #   snakemake --cores 2 --configfile config/quick.yaml
@@ -44,63 +45,15 @@ include: "workflow/rules/common.smk"
 
 
 wildcard_constraints:
-    problem="|".join(PROBLEMS),
-    learner="[a-z][a-z0-9_]*",
-    d="[0-9]+",
-    prior="[a-z][a-z0-9_.]*",
-    blackbox_problem="gaussian|boolean|sparse",
-    blackbox_learner="[a-z][a-z0-9_]*",
-    brown_model="[a-z][a-z0-9_]*",
-    brown_protocol="[a-z][a-z0-9_]*",
-    lab_seed="[0-9]+",
-    lab_chunk="[0-9]+",
-    lab_size="[a-z][a-z0-9_]*",
-    lab_variant="none|dedup_exact|dedup_near|dpsgd",
-    lab_audit="[a-z][a-z0-9_]*",
-    ms_dataset="digits|digits_flipped|mixture",
-    ms_learner="[a-z][a-z0-9_]*",
-    diff_point="d[0-9]+_k[0-9]+_n[0-9]+",
-    diff_seed="[0-9]+",
+    **{k: v for s in STUDIES for k, v in s.wildcards.items()},
 
 
-# Aggregation, tables, figures and claims run where Snakemake itself runs (on a cluster, the
-# submitting host): each takes seconds, less than a queued job's own start-up and status polling.
-# The training and estimation rules are cluster jobs with their declared resources.
-localrules:
-    all,
-    table,
-    best_at_target,
-    combine,
-    ratios,
-    figure,
-    summary_figure,
-    claims,
-    report_landing,
-    blackbox_table,
-    blackbox_figure,
-    brown_table,
-    brown_figure,
-    mixture_tables,
-    mixture_figure,
-    lab_tables,
-    lab_figures,
-    memscore_tables,
-    memscore_figures,
-    diffusion_tables,
-    diffusion_figures,
+for study in STUDIES:
+
+    include: study.rules
 
 
-include: "workflow/rules/sdpi.smk"
-include: "workflow/rules/exact.smk"
-include: "workflow/rules/aggregate.smk"
-include: "workflow/rules/plots.smk"
-include: "workflow/rules/mixture.smk"
-include: "workflow/rules/blackbox.smk"
-include: "workflow/rules/brown.smk"
-include: "workflow/rules/lab.smk"
-include: "workflow/rules/memscore.smk"
-include: "workflow/rules/diffusion.smk"
-include: "workflow/rules/claims.smk"
+include: "workflow/rules/engine.smk"
 
 
 rule all:

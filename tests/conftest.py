@@ -16,8 +16,31 @@ ROOT = Path(__file__).resolve().parents[1]
 QUICK = ROOT / "config" / "quick.yaml"
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
-# the generated sections of docs/results.md (markers filled from a run's tables)
-RESULTS_SECTIONS = {"claims", "bounds", "ratios", "brown", "blackbox", "mixture", "lab", "memscore", "diffusion"}
+
+
+def results_sections() -> set[str]:
+    """The generated sections of docs/results.md: the claims and every study's (memtrade.study)."""
+    from memtrade.study import studies
+
+    return {"claims"} | {name for s in studies() for name in s.results}
+
+
+def parsed_rules(configfile: Path = QUICK, workdir: Path | None = None) -> list:
+    """The rules of the workflow parsed with ``configfile`` (Snakemake's API, nothing run)."""
+    import tempfile
+
+    from snakemake.api import SnakemakeApi
+    from snakemake.settings.types import ConfigSettings, OutputSettings, ResourceSettings
+
+    workdir = Path(workdir or tempfile.mkdtemp())
+    with SnakemakeApi(OutputSettings()) as api:
+        wf = api.workflow(
+            resource_settings=ResourceSettings(cores=1),
+            config_settings=ConfigSettings(configfiles=[Path(configfile)]),
+            snakefile=ROOT / "Snakefile",
+            workdir=workdir,
+        )
+        return list(wf._workflow.rules)
 
 
 def _git_status() -> str:

@@ -336,7 +336,7 @@ def bench_coordinate_ascent() -> list[tuple[str, str]]:
     sys.path.insert(0, str(ROOT / "workflow"))
     import numpy as np
     from memtrade.attacks import coordinate_ascent
-    from memtrade.nets import SoftmaxNet
+    from memtrade.brown.nets import SoftmaxNet
 
     net = SoftmaxNet(1000, 500, 1500, np.random.default_rng(0))
     rows = []

@@ -19,15 +19,15 @@ PYTHON = "3.11"
 #: env name -> (what its rules do, the packages its rules import)
 ENVS = {
     "compute": (
-        "SDPI constants, exact memorization and error, tables",
-        ["numpy", "scipy", "pandas", "pyyaml", "jsonschema"],
+        "SDPI constants, exact memorization and error, Brown et al.'s NumPy training, tables",
+        ["numpy", "scipy", "pandas", "pyyaml", "jsonschema", "threadpoolctl"],
     ),
     "learn": (
         "datasets, black-box learners, attacks and certified bounds, memorization scores",
         ["numpy", "scipy", "pandas", "pyyaml", "scikit-learn", "joblib", "threadpoolctl"],
     ),
     "lab": (
-        "language-model laboratory: corpus, tokenizer, GPT-2 training and measurement (JAX on CPU)",
+        "the JAX laboratories (language models, diffusion; scikit-learn's digits) on CPU",
         [
             "numpy",
             "scipy",
@@ -40,6 +40,7 @@ ENVS = {
             "safetensors",
             "dp-accounting",
             "datasketch",
+            "scikit-learn",
         ],
     ),
     "lab-cuda": (
@@ -56,6 +57,7 @@ ENVS = {
             "safetensors",
             "dp-accounting",
             "datasketch",
+            "scikit-learn",
         ],
     ),
     "plot": (

@@ -2,10 +2,11 @@
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
-from conftest import RESULTS_SECTIONS, ROOT
+from conftest import ROOT, results_sections
 from memtrade.docs import MarkerError, fill, markers
 
 
@@ -15,8 +16,8 @@ def test_fill_replaces_only_between_markers_and_requires_every_marker():
     with pytest.raises(MarkerError):
         fill(text, {"y": "new"})
     repo_markers = markers((ROOT / "docs" / "results.md").read_text())
-    assert set(repo_markers) == RESULTS_SECTIONS
-    assert set(markers((ROOT / "README.md").read_text())) == {"claims"}
+    assert set(repo_markers) == results_sections()
+    assert set(markers((ROOT / "README.md").read_text())) == {"claims", "gallery"}
 
 
 def test_no_tracked_file_points_outside_the_repository():
@@ -40,19 +41,13 @@ def test_readme_is_short_and_links_every_doc():
 
 
 def test_every_figure_caption_says_what_to_look_at_and_names_a_claim():
-    """The report caption of every figure (each PNG marked with report() in the rules) names a claim of
+    """The report caption of every figure a study declares (memtrade.study) exists, names a claim of
     claims.yaml and says what to look at."""
+    from memtrade.study import studies
+
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
     claims = {c["id"] for c in yaml.safe_load((ROOT / "claims.yaml").read_text())}
-    rules = "\n".join(p.read_text() for p in sorted((ROOT / "workflow" / "rules").glob("*.smk")))
-    lists: dict[str, list] = {}
-    common = (ROOT / "workflow" / "rules" / "common.smk").read_text()
-    for name, op, value in re.findall(r"^\s*(\w*FIGURES) (\+?=) (\[.*\])$", common, re.M):  # optional ones: +=
-        lists[name] = (lists.get(name, []) if op == "+=" else []) + yaml.safe_load(value)
-    files = set()
-    pattern = r'report\(\s*f?"[^"]*\.png",\s*caption=f?"\.\./report/([^"]+)"(?:[^\]]*?\)\s*for f in (\w+))?'
-    for caption, over in re.findall(pattern, rules):
-        for f in lists[over] if over else [None]:
-            files.add(ROOT / "workflow" / "report" / caption.replace("{f}", str(f)))
+    files = {Path(s.caption(f.caption)) for s in studies() for f in s.figures(config)}
     assert len(files) >= 13 and all(f.exists() for f in files), sorted(files)
     for path in sorted(files):
         text = path.read_text()

@@ -3,9 +3,10 @@
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import yaml
-from conftest import ROOT
+from conftest import ROOT, parsed_rules
 
 from tools.gen_envs import ENVS, _norm, read_pins
 
@@ -33,23 +34,40 @@ def test_requirements_are_all_exact_pins():
     assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][A-Za-z0-9.+\-]*", ln) for ln in lines)
 
 
-def test_every_rule_declares_an_existing_env_and_a_log():
-    rule_files = sorted((ROOT / "workflow" / "rules").glob("*.smk"))
+# import name -> requirement name, where they differ
+DISTRIBUTION = {"sklearn": "scikit-learn", "yaml": "pyyaml", "PIL": "pillow", "dp_accounting": "dp-accounting"}
+STDLIB = set(sys.stdlib_module_names)
+
+
+def _third_party_imports(files) -> set[str]:
+    """The top-level third-party modules that the library files import (any depth of the file)."""
+    import ast
+
+    names = set()
+    for f in files:
+        for node in ast.walk(ast.parse(Path(f).read_text())):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names.add(node.module.split(".")[0])
+    return {n for n in names if n not in STDLIB and n not in ("memtrade", "__future__")}
+
+
+def test_every_rule_declares_an_existing_env_with_what_its_job_imports_and_a_log():
+    """Every rule of the parsed workflow (quick config: every study, every optional part) has a log and
+    a conda env, and that env installs every third-party package its job's library files import."""
     envs_used = set()
-    for path in rule_files:
-        text = path.read_text()
-        rules = re.split(r"^rule ", text, flags=re.M)[1:]
-        for body in rules:
-            name = body.split(":", 1)[0]
-            assert "conda:" in body, f"rule {name} has no conda env"
-            assert "log:" in body, f"rule {name} has no log"
-            if re.search(r"conda:\s*\n\s*(LAB|DIFFUSION)_ENV\n", body):  # the laboratories' CPU or CUDA env
-                envs_used |= {"lab", "lab-cuda"}
-                continue
-            env = re.search(r'conda:\s*\n\s*"\.\./\.\./envs/([a-z-]+)\.yaml"', body).group(1)
-            envs_used.add(env)
-    assert envs_used == set(ENVS)
-    assert all((ROOT / "envs" / f"{e}.yaml").exists() for e in envs_used)
+    for rule in parsed_rules():
+        if rule.name == "all":
+            continue
+        assert rule.log, f"rule {rule.name} has no log"
+        env = Path(str(rule.conda_env)).stem
+        assert (ROOT / "envs" / f"{env}.yaml").exists(), f"rule {rule.name}: no env {env}"
+        envs_used.add(env)
+        packages = {_norm(p.split("[")[0]) for p in ENVS[env][1]}
+        imported = {_norm(DISTRIBUTION.get(m, m)) for m in _third_party_imports(rule.input["lib"])}
+        assert imported <= packages, f"rule {rule.name}: env {env} lacks {sorted(imported - packages)}"
+    assert envs_used | {"lab-cuda"} == set(ENVS)
 
 
 def test_benchmark_only_packages_are_pinned_and_kept_out_of_the_pipeline():

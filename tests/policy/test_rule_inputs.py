@@ -1,42 +1,25 @@
-"""Every rule that runs a script declares that script's library files as inputs, derived from its imports."""
+"""Every rule runs one library job through the one script, and declares that job's library files as
+inputs, derived from its imports (so that editing library code reruns exactly the jobs that run it)."""
 
-import re
-
-from conftest import ROOT
+from conftest import ROOT, parsed_rules
 from memtrade.imports import library_files
+from memtrade.runner import module_name
 
-RULES = ROOT / "workflow" / "rules"
 LIB = ROOT / "workflow" / "memtrade"
 
 
-def _rules():
-    for path in sorted(RULES.glob("*.smk")):
-        for body in re.split(r"^rule ", path.read_text(), flags=re.M)[1:]:
-            name = body.split(":", 1)[0]
-            script = re.search(r'script:\s*\n\s*"(\.\./scripts/[\w]+\.py)"', body)
-            lib = re.findall(r'lib=lib_for\("([^"]+)"\)', body)
-            yield name, script.group(1) if script else None, lib
-
-
-def test_each_scripted_rule_declares_lib_for_its_own_script():
+def test_every_rule_runs_a_library_job_and_declares_its_library_files():
     checked = 0
-    for rule, script, lib in _rules():
-        if script is None:
-            assert not lib, f"rule {rule} runs no script but declares library inputs"
+    for rule in parsed_rules():
+        if rule.name == "all":
             continue
-        assert lib == [script], f"rule {rule}: runs {script} but declares lib={lib}"
+        assert rule.script == "../scripts/job.py", f"rule {rule.name} runs {rule.script}"
+        job = rule.input["job"]
+        assert module_name(job).split(".")[1] in {"jobs", rule.name.split("_")[0], "theory"}, rule.name
+        assert sorted(rule.input["lib"]) == library_files(job, LIB), f"rule {rule.name}: lib is not derived"
         checked += 1
-    assert checked >= 20
-    assert "def lib(" not in (RULES / "common.smk").read_text()  # no hand-listed module names
+    assert checked >= 30
 
 
-def test_every_library_module_a_script_imports_is_in_its_inputs():
-    """The derived inputs contain each memtrade module the script names at the top of the file."""
-    for script in sorted((ROOT / "workflow" / "scripts").glob("*.py")):
-        files = {p.removeprefix(str(LIB) + "/") for p in library_files(script, LIB)}
-        for mod in re.findall(r"^from memtrade\.([\w.]+) import", script.read_text(), flags=re.M):
-            path = mod.replace(".", "/")
-            assert f"{path}.py" in files or f"{path}/__init__.py" in files, (script.name, mod)
-        for group in re.findall(r"^from memtrade import ([\w, ]+)", script.read_text(), flags=re.M):
-            for mod in re.findall(r"\w+", group):
-                assert f"{mod}.py" in files or f"{mod}/__init__.py" in files, (script.name, mod)
+def test_the_one_script_is_the_only_script():
+    assert sorted(p.name for p in (ROOT / "workflow" / "scripts").iterdir()) == ["job.py"]

@@ -3,11 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
-from memtrade import brown as Br
 from memtrade import seeds
 from memtrade.attacks import coordinate_ascent, sign_attack
+from memtrade.brown import experiment as Br
+from memtrade.brown.nets import NesterovSGD, SoftmaxNet, torch_linear_init
 from memtrade.info import fano_bits
-from memtrade.nets import NesterovSGD, SoftmaxNet, torch_linear_init
 
 DATA = {"n": 60, "d": 120, "subpopulations": 60, "a": 50000, "test_size": 100}
 FAITHFUL = {"labels": "subpopulation", "frequencies": "uniform"}

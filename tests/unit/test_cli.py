@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import QUICK, ROOT
 from memtrade import cli
-from memtrade.blackbox import NaturalClassifier  # noqa: F401 (imported by path in the audit test)
+from memtrade.blackbox.learners import NaturalClassifier  # noqa: F401 (imported by path in the audit test)
 from memtrade.eta import ratio_at
 from memtrade.sdpi import sdpi_table
 
@@ -138,7 +138,7 @@ def test_audit_end_to_end_with_an_estimator_the_workflow_does_not_list(tmp_path)
 @pytest.mark.parametrize("problem", ["boolean", "sparse"])
 def test_audit_never_certifies_above_the_exact_memorization_of_the_natural_learner(problem):
     table = cli.audit(
-        problem, 60, [1, 2, 4], 4, "memtrade.blackbox.NaturalClassifier", {"problem": problem}, bootstrap=50
+        problem, 60, [1, 2, 4], 4, "memtrade.blackbox.learners.NaturalClassifier", {"problem": problem}, bootstrap=50
     )
     assert table["exact_bits"].notna().all()
     assert (table["certified_bits"] <= table["exact_bits"]).all()

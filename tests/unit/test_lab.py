@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from memtrade import seeds
+from memtrade.intervals import summarize
 from memtrade.lab import corpus as C
 from memtrade.lab import gpt2
 from memtrade.lab import measure as M
@@ -244,7 +245,7 @@ def test_certified_bits_are_fano_and_never_exceed_the_planted_bits():
 
 def test_summaries_over_seeds():
     frame = pd.DataFrame({"seed": [0, 1, 2, 0, 1, 2], "g": ["a"] * 3 + ["b"] * 3, "x": [1.0, 2.0, 3.0, 5.0, 5.0, 5.0]})
-    out = S.summarize_rows(frame, ["g"], ["x"]).set_index("g")
+    out = summarize(frame, ["g"], ["x"]).set_index("g")
     assert out.loc["a", "x"] == 2.0 and out.loc["a", "x_lo"] < 2.0 < out.loc["a", "x_hi"]
     assert out.loc["b", "x_lo"] == out.loc["b", "x_hi"] == 5.0 and out.loc["a", "seeds"] == 3
 

@@ -139,8 +139,8 @@ def test_sampled_secrets_counts_each_record_once():
 
 
 def test_the_config_check_counts_the_parameters_the_model_has():
-    from memtrade.config import gpt2_params
     from memtrade.lab.experiment import model_config
+    from memtrade.lab.settings import gpt2_params
 
     for size in ({"n_embd": 16, "n_layer": 1, "n_head": 2}, {"n_embd": 48, "n_layer": 3, "n_head": 4}):
         cfg = model_config(size, 96, 320)

@@ -6,7 +6,6 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from memtrade import claims
 from memtrade.memscore import data, experiments
 from memtrade.memscore.estimator import (
     Factory,
@@ -176,28 +175,3 @@ def test_by_frequency_bins_and_removal_interval():
     s = experiments.removal_summary(runs, 0.95).iloc[0]
     assert s["difference"] == pytest.approx(0.0533333, abs=1e-6)
     assert s["difference_lo"] < s["difference"] < s["difference_hi"]
-
-
-def test_claim_tests_pass_and_fail_on_the_numbers():
-    summary = pd.DataFrame({"dataset": "digits_flipped", "head": "model", "learner": ["a", "b"], "flipped": 25,
-                            "precision_at_flipped": [0.8, 0.4], "flipped_fit_in": [1.0, 0.1]})  # fmt: skip
-    ok, msg, _ = claims.KINDS["memscore_flipped"]({"min_precision": 0.5}, {"memscore_summary": summary})
-    assert not ok and "b 0.40" in msg
-    ok, _, _ = claims.KINDS["memscore_flipped"]({"min_precision": 0.5}, {"memscore_summary": summary.iloc[:1]})
-    assert ok
-    freq = pd.DataFrame({"dataset": "mixture", "head": "model", "learner": "a", "bin": [0, 1, 2],
-                         "mean_mem": [0.9, 0.5, 0.6], "mean_mem_se": [0.01, 0.01, 0.01]})  # fmt: skip
-    ok, msg, _ = claims.KINDS["memscore_frequency"]({"z": 2.0}, {"memscore_by_frequency": freq})
-    assert not ok and "rise" in msg
-    freq["mean_mem"] = [0.9, 0.5, 0.51]
-    assert claims.KINDS["memscore_frequency"]({"z": 2.0}, {"memscore_by_frequency": freq})[0]
-    retro = pd.DataFrame({"dataset": ["d", "m"], "head": "retro_parametric", "mem_minus_parametric": [-0.01, 0.002],
-                          "mem_minus_parametric_se": [0.001, 0.001]})  # fmt: skip
-    assert not claims.KINDS["memscore_retro"]({"level": 0.95}, {"memscore_retro": retro})[0]
-    retro["mem_minus_parametric"] = [-0.01, -0.005]
-    assert claims.KINDS["memscore_retro"]({"level": 0.95}, {"memscore_retro": retro})[0]
-    removal = pd.DataFrame({"learner": "l", "k": [10, 20], "difference": [0.0, 0.02], "difference_lo": [-0.01, 0.01],
-                            "difference_hi": [0.01, 0.03], "level": 0.95})  # fmt: skip
-    assert claims.KINDS["memscore_removal"]({"level": 0.95}, {"memscore_removal": removal})[0]
-    removal["difference_lo"] = [-0.01, -0.001]
-    assert not claims.KINDS["memscore_removal"]({"level": 0.95}, {"memscore_removal": removal})[0]

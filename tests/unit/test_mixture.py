@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SCHEMA
-from memtrade import mixture as X
 from memtrade.config import ConfigError, validate
+from memtrade.mixture import tradeoff as X
 from memtrade.problems import make_problem
 
 

@@ -74,7 +74,7 @@ def _emit(table: pd.DataFrame, fmt: str, output: str | None, extra_text: str = "
 def _write_folder(table: pd.DataFrame, fmt: str, output: str, stem: str, figure) -> None:
     """The one folder a command writes: ``stem.csv`` (``stem.json`` with --format json) and the figure
     as ``stem.pdf`` and ``stem.png``."""
-    from .io import save_figure
+    from .plotting import save_figure
 
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
-"""Binomial pmf, survival and distribution functions and the Student t quantile, without scipy.stats.
+"""Binomial pmf, survival and distribution functions, without scipy.stats (the Student t quantile is in
+:mod:`memtrade.intervals`).
 
 Importing ``scipy.stats`` costs about 0.6 s, paid by every workflow job that imports a module
 using it (most of them). These are the same Boost routines ``scipy.stats.binom`` calls, with its
@@ -9,7 +10,6 @@ handling of the support, so the values are bit-for-bit those of ``scipy.stats``
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 try:  # the ufuncs behind scipy.stats.binom (scipy >= 1.10)
     from scipy.special._ufuncs import _binom_cdf, _binom_pmf, _binom_sf
@@ -43,8 +43,3 @@ def cdf(k, n, p):
     k, n, p = _args(k, n, p)
     out = np.where(k < 0, 0.0, np.where(k >= n, 1.0, _binom_cdf(np.clip(k, 0, n), n, p)))
     return out[()] if out.ndim == 0 else out
-
-
-def t_quantile(q, df):
-    """The q-quantile of Student's t with df degrees of freedom (what scipy.stats.t.ppf computes)."""
-    return special.stdtrit(df, q)

@@ -51,18 +51,6 @@ def write_text(text: str, path) -> None:
         Path(tmp).write_text(text)
 
 
-def save_figure(fig, paths) -> None:
-    """Save one figure to each path (format from the suffix), atomically, without timestamps; then close it."""
-    import matplotlib.pyplot as plt  # here, so that importing this module stays cheap
-
-    for path in paths:
-        fmt = Path(path).suffix.lstrip(".")
-        meta = {"CreationDate": None} if fmt == "pdf" else {"Software": None}
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=fmt, metadata=meta)
-    plt.close(fig)
-
-
 def open_log(path) -> logging.Logger:
     """Send this process's log records and Python warnings to ``path``."""
     logger = logging.getLogger("memtrade")

@@ -9,7 +9,3 @@
 
 Datasets are written and read by :mod:`memtrade.datasets`.
 """
-
-from .learners import NaturalClassifier
-
-__all__ = ["NaturalClassifier"]

@@ -37,13 +37,11 @@ def ddim(denoise, x_init, ts):
     ``denoise(x, t) -> x̂₀`` is any x₀-predictor; ``ts`` ascending (NumPy). Returns the sample at
     the smallest time (JAX array). The loop runs over the time grid (26 steps), not over samples.
     """
-    import jax.numpy as jnp
-
     x = x_init
     rev = np.asarray(ts, float)[::-1]
     for t, s in zip(rev[:-1], rev[1:], strict=True):
         a_t, s_t, a_s, s_s = (float(v) for v in (alpha(t), sigma(t), alpha(s), sigma(s)))
-        x0 = denoise(x, jnp.float32(t))
+        x0 = denoise(x, np.float32(t))
         eps = (x - a_t * x0) / s_t
         x = a_s * x0 + s_s * eps
     return x

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..lab.stats import summarize_rows
+from ..intervals import summarize
 from . import metrics, process, theory
 
 POINT = ["d", "k", "n"]
@@ -13,7 +13,7 @@ POINT = ["d", "k", "n"]
 
 def summary(models: pd.DataFrame, level: float) -> pd.DataFrame:
     """Memorization ratio and learned std per (sweep point, M): mean over seeds and t-intervals."""
-    out = summarize_rows(
+    out = summarize(
         models, POINT + ["m"], ["memorization_ratio", "learned_std"], level, clip={"memorization_ratio": (0, 1)}
     )
     out.insert(4, "m_over_n", out["m"] / out["n"])
@@ -97,9 +97,7 @@ def ablation(base: pd.DataFrame, doubled: pd.DataFrame, settings: dict, level: f
 
 def templates(models: pd.DataFrame, level: float) -> pd.DataFrame:
     """The template models' memorization ratio and colour std per size, mean over seeds with intervals."""
-    out = summarize_rows(
-        models, ["m"], ["memorization_ratio", "learned_std"], level, clip={"memorization_ratio": (0, 1)}
-    )
+    out = summarize(models, ["m"], ["memorization_ratio", "learned_std"], level, clip={"memorization_ratio": (0, 1)})
     out.insert(1, "m_over_n", models.groupby("m")["m_over_n"].first().to_numpy())
     return out
 
@@ -109,7 +107,7 @@ FB_COLS = ["global_mem", "foreground_mem", "background_mem", "foreground_matches
 
 def fbmem(frame: pd.DataFrame, level: float) -> pd.DataFrame:
     """FB-Mem per (M, before/after mitigation), and per M the falls and their paired difference."""
-    out = summarize_rows(frame, ["m", "mitigation"], FB_COLS + ["components"], level)
+    out = summarize(frame, ["m", "mitigation"], FB_COLS + ["components"], level)
     wide = frame.pivot_table(index=["m", "seed"], columns="mitigation", values=FB_COLS)
     falls = pd.DataFrame(
         {
@@ -119,7 +117,7 @@ def fbmem(frame: pd.DataFrame, level: float) -> pd.DataFrame:
         }
     ).reset_index()
     falls["background_minus_foreground_fall"] = falls["background_fall"] - falls["foreground_fall"]
-    f = summarize_rows(
+    f = summarize(
         falls, ["m"], ["global_fall", "foreground_fall", "background_fall", "background_minus_foreground_fall"], level
     )
     f["mitigation"] = "fall"

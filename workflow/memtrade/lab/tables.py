@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .stats import certified_bits, summarize_rows
+from ..intervals import summarize
+from .stats import certified_bits
 
 RATE = (0.0, 1.0)
 NONNEGATIVE = (0.0, np.inf)
@@ -28,7 +29,7 @@ def extraction_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     r["extracted"] = r["extracted"].astype(float)
     per = _per_seed(r, ["size", "params", "repetitions"], {"extracted": "extraction_rate", "mem_score": "mem_score"})
     cols = ["extraction_rate", "mem_score"]
-    return summarize_rows(per, ["size", "params", "repetitions"], cols, level, dict.fromkeys(cols, RATE))
+    return summarize(per, ["size", "params", "repetitions"], cols, level, dict.fromkeys(cols, RATE))
 
 
 def exposure_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
@@ -38,7 +39,7 @@ def exposure_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     cols = ["pin_exposure_exact", "pin_exposure_extrapolated", "pin_extrapolation_error", "acct_exposure_extrapolated"]
     per = _per_seed(r, ["size", "params", "repetitions"], {c: c for c in cols})
     clip = {c: NONNEGATIVE for c in cols if c != "pin_extrapolation_error"}
-    out = summarize_rows(per, ["size", "params", "repetitions"], cols, level, clip)
+    out = summarize(per, ["size", "params", "repetitions"], cols, level, clip)
     out["pin_log2_candidates"] = float(records["pin_log2_candidates"].iloc[0])
     out["acct_log2_candidates"] = float(records["acct_log2_candidates"].iloc[0])
     return out
@@ -79,7 +80,7 @@ def redundancy_table(records: pd.DataFrame, perturbation: pd.DataFrame, level: f
         .agg(mem_score=("mem_score", "mean"), drop=("drop", "mean"), records=("record", "size"))
         .reset_index()
     )
-    out = summarize_rows(per, keys, ["mem_score", "drop"], level, {"mem_score": RATE, "drop": (-1.0, 1.0)})
+    out = summarize(per, keys, ["mem_score", "drop"], level, {"mem_score": RATE, "drop": (-1.0, 1.0)})
     counts = per.groupby(keys)["records"].mean().rename("records_per_seed").reset_index()
     return out.merge(counts, on=keys)
 
@@ -99,7 +100,7 @@ def redundancy_share_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     # NaN for a seed without memorized records (no share to take); summarize_rows skips it
     per["low_share_memorized"] = per["low_memorized"] / per["memorized"].where(per["memorized"] > 0)
     cols = ["low_share_memorized", "low_share_all"]
-    out = summarize_rows(per, ["size", "params"], cols, level, dict.fromkeys(cols, RATE))
+    out = summarize(per, ["size", "params"], cols, level, dict.fromkeys(cols, RATE))
     out["memorized_per_seed"] = per.groupby(["size", "params"])["memorized"].mean().to_numpy()
     return out
 
@@ -148,7 +149,7 @@ def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level:
     per["epsilon"] = per["epsilon"].astype(float)
     cols = ["extraction_rate", "pin_exposure", "utility", "heldout_bits_per_word"]
     clip = {"extraction_rate": RATE, "pin_exposure": NONNEGATIVE, "utility": NONNEGATIVE}
-    out = summarize_rows(per, ["defence"], cols, level, clip)
+    out = summarize(per, ["defence"], cols, level, clip)
     eps = per.groupby("defence")["epsilon"].mean()
     out["epsilon"] = out["defence"].map(eps)
     order = {d: i for i, d in enumerate(("none", "dedup_exact", "dedup_near", "dpsgd", *FILTERS))}
@@ -186,7 +187,7 @@ def model_table(models: pd.DataFrame, records: pd.DataFrame, level: float) -> pd
         "heldout_bits_per_word",
         "excess_bits_per_word",
     ]
-    out = summarize_rows(m, ["size", "params", "variant"], cols, level, {"extraction_rate": RATE, "mem_score": RATE})
+    out = summarize(m, ["size", "params", "variant"], cols, level, {"extraction_rate": RATE, "mem_score": RATE})
     floor = m.groupby(["size", "params", "variant"])["document_entropy_bits_per_word"].mean()
     out["document_entropy_bits_per_word"] = floor.to_numpy()
     return out.sort_values(["variant", "params"]).reset_index(drop=True)
@@ -216,7 +217,7 @@ def editing_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     counts = r.groupby(["seed", "group"]).size().rename("records").reset_index()
     per = per.merge(counts, on=["seed", "group"])
     names = list(cols.values())
-    out = summarize_rows(per, ["group"], names + ["records"], level, dict.fromkeys(names, RATE))
+    out = summarize(per, ["group"], names + ["records"], level, dict.fromkeys(names, RATE))
     order = {g: i for i, g in enumerate(EDIT_GROUPS)}
     return out.sort_values("group", key=lambda s: s.map(order), kind="stable", ignore_index=True)
 
@@ -243,7 +244,7 @@ def editing_models_table(edits: pd.DataFrame, level: float) -> pd.DataFrame:
     cols += sorted(c for c in e.columns if c.startswith("contribution_layer"))
     counts = ("leaking", "edited", "layer", "preservation_weight", "edit_rank", "edit_norm", "edit_relative_norm")
     clip = dict.fromkeys(counts + ("heldout_bits_per_word_before", "heldout_bits_per_word_after"), NONNEGATIVE)
-    return summarize_rows(e, ["size"], cols, level, clip | {"value_fit": (-np.inf, 1.0)})
+    return summarize(e, ["size"], cols, level, clip | {"value_fit": (-np.inf, 1.0)})
 
 
 #: the distillation table's row order: the teacher, the direct student, then the distilled ones
@@ -281,7 +282,7 @@ def distillation_table(records: pd.DataFrame, models: pd.DataFrame, level: float
     clip = dict.fromkeys(rates, RATE) | dict.fromkeys(
         ("heldout_bits_per_word", "sampled_secrets", "steps"), NONNEGATIVE
     )
-    out = summarize_rows(per, ["method", "size", "params"], cols, level, clip)
+    out = summarize(per, ["method", "size", "params"], cols, level, clip)
     order = {m: i for i, m in enumerate(DISTILL_ORDER)}
     return out.sort_values("method", key=lambda s: s.map(order), kind="stable", ignore_index=True)
 
@@ -291,7 +292,7 @@ def distillation_repetition_table(records: pd.DataFrame, level: float) -> pd.Dat
     r = records.copy()
     r["extracted"] = r["extracted"].astype(float)
     per = _per_seed(r, ["method", "repetitions"], {"extracted": "extraction_rate"})
-    out = summarize_rows(per, ["method", "repetitions"], ["extraction_rate"], level, {"extraction_rate": RATE})
+    out = summarize(per, ["method", "repetitions"], ["extraction_rate"], level, {"extraction_rate": RATE})
     order = {m: i for i, m in enumerate(DISTILL_ORDER)}
     return out.sort_values(["method", "repetitions"], key=lambda s: s.map(order) if s.name == "method" else s,
                            kind="stable", ignore_index=True)  # fmt: skip
@@ -314,7 +315,7 @@ def stim_sources_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
     per = _per_seed(long, ["token_class", "source"], {"share": "share", "source_score": "mean_score"})
     counts = t.groupby(["seed", "token_class"]).size().rename("tokens").reset_index()
     per = per.merge(counts, on=["seed", "token_class"])
-    out = summarize_rows(per, ["token_class", "source"], ["share", "mean_score", "tokens"], level, {"share": RATE})
+    out = summarize(per, ["token_class", "source"], ["share", "mean_score", "tokens"], level, {"share": RATE})
     order = {s: i for i, s in enumerate((*STIM_SOURCES, "none"))}
     return out.sort_values(
         ["token_class", "source"], key=lambda s: s.map(order) if s.name == "source" else s, ignore_index=True
@@ -334,7 +335,7 @@ def stim_tail_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
     counts = t.groupby(["seed", "inputs"])["wrong_f"].sum().rename("wrong_tokens").reset_index()
     per = per.merge(counts, on=["seed", "inputs"])
     cols = ["score_wrong", "score_all", "wrong_share", "wrong_tokens"]
-    return summarize_rows(per, ["inputs"], cols, level, {"wrong_share": RATE, "wrong_tokens": NONNEGATIVE})
+    return summarize(per, ["inputs"], cols, level, {"wrong_share": RATE, "wrong_tokens": NONNEGATIVE})
 
 
 def stim_precision_table(tokens: pd.DataFrame, ks, level: float) -> pd.DataFrame:
@@ -362,4 +363,4 @@ def stim_precision_table(tokens: pd.DataFrame, ks, level: float) -> pd.DataFrame
     per = pd.DataFrame(rows)
     per["precision_minus_base"] = per["precision"] - per["base_rate"]
     cols = ["precision", "recall", "base_rate", "precision_minus_base"]
-    return summarize_rows(per, ["k"], cols, level, dict.fromkeys(cols[:3], RATE))
+    return summarize(per, ["k"], cols, level, dict.fromkeys(cols[:3], RATE))

@@ -7,7 +7,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from .. import seeds
-from ..distributions import t_quantile
+from ..intervals import paired_difference
 from .estimator import fit_quietly, fit_subsets, influence, knn1_exact, memorization, precision_at, subset_masks
 
 # subpopulation training-count bins of the frequency table: [1], [2], [3, 4], [5, 8], [9, 16], [17, inf)
@@ -168,19 +168,17 @@ def removal_summary(rows: pd.DataFrame, level: float) -> pd.DataFrame:
     out = []
     for (learner, k), g in rows.groupby(["learner", "k"], sort=True):
         wide = g.pivot(index="seed", columns="removed", values="test_accuracy")
-        diff = (wide["random"] - wide["top"]).to_numpy()
-        m, se = diff.mean(), diff.std(ddof=1) / np.sqrt(len(diff))
-        half = t_quantile(0.5 + level / 2, len(diff) - 1) * se if se > 0 else 0.0
+        m, lo, hi = paired_difference(wide["random"].to_numpy(), wide["top"].to_numpy(), level)
         out.append(
             {
                 "learner": learner,
                 "k": k,
-                "seeds": len(diff),
+                "seeds": len(wide),
                 "accuracy_top_removed": float(wide["top"].mean()),
                 "accuracy_random_removed": float(wide["random"].mean()),
-                "difference": float(m),
-                "difference_lo": float(m - half),
-                "difference_hi": float(m + half),
+                "difference": m,
+                "difference_lo": lo,
+                "difference_hi": hi,
                 "level": level,
             }
         )

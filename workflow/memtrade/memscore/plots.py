@@ -1,5 +1,5 @@
 """The memorization-score stage's figures. Each function takes tidy tables (and, for image grids, the
-dataset's arrays) and returns a matplotlib Figure; saving is the caller's job (``io.save_figure``)."""
+dataset's arrays) and returns a matplotlib Figure; saving is the caller's job (``plotting.save_figure``)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,226 @@
+"""The language-model laboratory's claim checks (no JAX)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..claims import NotRun, check
+
+
+def spearman(x, y) -> float:
+    """Spearman's rank correlation; NaN where either series is constant."""
+    x, y = pd.Series(np.asarray(x, float)).rank(), pd.Series(np.asarray(y, float)).rank()
+    if x.std() == 0 or y.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+@check
+def repetition(tables, *, min_spearman):
+    """Every size: extraction rises with the repetition count (Spearman) and the extreme intervals separate."""
+    e = tables.need("lab_extraction")
+    parts, ok = [], True
+    for size, g in e.sort_values("params").groupby("size", sort=False):
+        g = g.sort_values("repetitions")
+        rho = spearman(g["repetitions"], g["extraction_rate"])
+        lo, hi = g.iloc[0], g.iloc[-1]
+        sep = hi["extraction_rate_lo"] > lo["extraction_rate_hi"]
+        ok &= bool(rho >= min_spearman and sep)
+        parts.append(
+            f"{size}: {100 * lo['extraction_rate']:.0f} % at {int(lo['repetitions'])} -> "
+            f"{100 * hi['extraction_rate']:.0f} % at {int(hi['repetitions'])} copies, Spearman {rho:.2f}"
+        )
+    return ok, "; ".join(parts), f"Spearman >= {min_spearman} and separated intervals, every size"
+
+
+@check
+def size(tables):
+    """Undefended models: extraction strictly increases with parameters; the extremes' intervals separate."""
+    m = tables.need("lab_models")
+    m = m[m["variant"] == "none"].sort_values("params")
+    if len(m) < 2:
+        raise NotRun("fewer than two laboratory sizes")
+    rates = m["extraction_rate"].to_numpy()
+    ok = bool(np.all(np.diff(rates) > 0) and m["extraction_rate_lo"].iloc[-1] > m["extraction_rate_hi"].iloc[0])
+    msg = "; ".join(f"{r.size} ({r.params / 1e3:.0f}k): {100 * r.extraction_rate:.1f} %" for r in m.itertuples())
+    return ok, msg, "strictly increasing in parameters; largest's lower end above smallest's upper end"
+
+
+@check
+def perturbation(tables, *, min_difference):
+    """At the most replaced tokens: memorized records' drop exceeds the others' by ``min_difference``."""
+    r = tables.need("lab_redundancy")
+    r = r[(r["redundancy_bin"] == "all") & (r["perturbed_tokens"] == r["perturbed_tokens"].max())]
+    parts, ok, tested = [], True, 0
+    for size, g in r.groupby("size"):
+        mem, non = g[g["memorized"].astype(bool)], g[~g["memorized"].astype(bool)]
+        if mem.empty or non.empty:
+            parts.append(f"{size}: {'no memorized' if mem.empty else 'no non-memorized'} records")
+            continue
+        tested += 1
+        a, b = mem.iloc[0], non.iloc[0]
+        ok &= bool(a["drop"] - b["drop"] >= min_difference and a["drop_lo"] > b["drop_hi"])
+        parts.append(f"{size}: drop {a['drop']:.2f} memorized vs {b['drop']:.2f} not")
+    if not tested:
+        raise NotRun("no size has both memorized and non-memorized records")
+    return ok, "; ".join(parts), f"difference >= {min_difference}, separated intervals"
+
+
+@check
+def redundancy_share(tables, *, min_share):
+    """Every size with memorized records: the low-redundancy share among them exceeds ``min_share``."""
+    s = tables.need("lab_redundancy_share").dropna(subset=["low_share_memorized"])
+    if s.empty:
+        raise NotRun("no memorized records")
+    ok = bool((s["low_share_memorized"] > min_share).all())
+    msg = "; ".join(
+        f"{r.size}: {100 * r.low_share_memorized:.0f} % of {r.memorized_per_seed:.1f} memorized per seed"
+        for r in s.sort_values("params").itertuples()
+    )
+    return ok, msg, f"share > {100 * min_share:g} % at every size"
+
+
+@check
+def defences_leakage(tables):
+    """Each defence below the undefended extraction rate (and exposure, for the training defences)."""
+    d = tables.need("lab_defences").set_index("defence")
+    base = d.loc["none"]
+    parts, ok = [], True
+    for name, row in d.drop(index="none").iterrows():
+        lower = row["extraction_rate"] < base["extraction_rate"]
+        if not name.startswith("filter"):
+            lower &= row["pin_exposure"] < base["pin_exposure"]
+        ok &= bool(lower)
+        parts.append(f"{name} {100 * row['extraction_rate']:.1f} % / {row['pin_exposure']:.2f} bits")
+    msg = f"undefended {100 * base['extraction_rate']:.1f} % / {base['pin_exposure']:.2f} bits; " + "; ".join(parts)
+    return ok, msg, "every defence below the undefended extraction rate (and exposure, training defences)"
+
+
+@check
+def defences_utility(tables, *, defences, min_utility):
+    """Each named defence keeps at least ``min_utility`` of the utility."""
+    d = tables.need("lab_defences").set_index("defence")
+    rows = d.loc[[x for x in defences if x in d.index]]
+    ok = bool((rows["utility"] >= min_utility).all()) and len(rows) == len(defences)
+    msg = "; ".join(f"{n} {100 * r['utility']:.1f} %" for n, r in rows.iterrows())
+    return ok, msg, f"utility >= {100 * min_utility:g} % each"
+
+
+@check
+def dpsgd(tables):
+    """The DP-SGD row reports a finite epsilon, extraction rate and exposure."""
+    d = tables.need("lab_defences").set_index("defence")
+    if "dpsgd" not in d.index:
+        raise NotRun("no DP-SGD row")
+    r = d.loc["dpsgd"]
+    ok = bool(np.isfinite(r["epsilon"]) and np.isfinite(r["extraction_rate"]) and np.isfinite(r["pin_exposure"]))
+    msg = (
+        f"epsilon {r['epsilon']:.3g} at delta = 1/N; extraction {100 * r['extraction_rate']:.1f} %, "
+        f"pin exposure {r['pin_exposure']:.2f} bits"
+    )
+    return ok, msg, "finite epsilon, extraction rate and exposure"
+
+
+@check
+def bits(tables):
+    """0 <= certified <= planted bits on every row; the largest undefended size certifies more than 0."""
+    b = tables.need("lab_bits")
+    c = b["certified_bits"].fillna(0.0)
+    bad = int(((c < 0) | (c > b["planted_bits"] + 1e-9)).sum())
+    top = b[b["variant"] == "none"].sort_values("params").iloc[-1]
+    ok = bool(bad == 0 and top["certified_bits"] > 0)
+    msg = (
+        f"{bad} of {len(b)} rows outside [0, planted]; {top['size']}: {top['certified_bits']:.0f} of "
+        f"{top['planted_bits']:.0f} planted bits certified"
+    )
+    return ok, msg, "0 <= certified <= planted everywhere; largest undefended > 0"
+
+
+@check
+def edit_leakage(tables, *, max_extraction):
+    """The edited records' extraction after the edit is at most ``max_extraction``."""
+    e = tables.need("lab_editing").set_index("group")
+    if "edited" not in e.index:
+        raise NotRun("no record leaked, so none was edited")
+    r = e.loc["edited"]
+    ok = bool(r["extraction_after"] <= max_extraction)
+    before, after = 100 * r["extraction_before"], 100 * r["extraction_after"]
+    msg = f"edited records: extraction {before:.1f} % before, {after:.1f} % after"
+    if "leaking_not_edited" in e.index:
+        o = e.loc["leaking_not_edited"]
+        msg += f"; leaking, not edited: {100 * o['extraction_before']:.1f} % -> {100 * o['extraction_after']:.1f} %"
+    return ok, msg, f"edited records' extraction after the edit <= {100 * max_extraction:g} %"
+
+
+@check
+def edit_utility(tables, *, max_loss_increase):
+    """The edit raises the held-out loss by at most ``max_loss_increase`` (relative)."""
+    m = tables.need("lab_editing_models").iloc[0]
+    ok = bool(m["heldout_loss_change"] <= max_loss_increase)
+    msg = (
+        f"held-out loss {m['heldout_bits_per_word_before']:.3f} -> {m['heldout_bits_per_word_after']:.3f} bits per "
+        f"word ({100 * m['heldout_loss_change']:+.2f} %); edit at layer {m['layer']:.0f}, rank {m['edit_rank']:.0f}"
+    )
+    return ok, msg, f"mean relative held-out loss increase <= {100 * max_loss_increase:g} %"
+
+
+@check
+def distillation(tables, *, max_loss_change):
+    """Every distilled student below the direct student's extraction, at a held-out loss within ``max_loss_change``."""
+    d = tables.need("lab_distillation").set_index("method")
+    students = [m for m in d.index if m not in ("teacher", "direct")]
+    if "direct" not in d.index or not students:
+        raise NotRun("no directly fine-tuned or no distilled student")
+    base = d.loc["direct", "extraction_rate"]
+    parts, ok = [], True
+    for m in students:
+        r = d.loc[m]
+        ok &= bool(r["extraction_rate"] < base and abs(r["heldout_change_vs_direct"]) <= max_loss_change)
+        parts.append(f"{m} {100 * r['extraction_rate']:.1f} % ({100 * r['heldout_change_vs_direct']:+.1f} % loss)")
+    msg = f"direct {100 * base:.1f} %; " + "; ".join(parts)
+    crit = (
+        f"every distilled student below direct's extraction rate, held-out loss within "
+        f"{100 * max_loss_change:g} % of direct's"
+    )
+    return ok, msg, crit
+
+
+@check
+def stim_local(tables):
+    """Local is the most frequent dominant source of wrong tokens."""
+    d = tables.need("lab_stim_sources")
+    w = d[d["token_class"] == "wrong"].set_index("source")["share"]
+    if w.empty:
+        raise NotRun("no wrong token was scored")
+    ok = bool(w.get("local", 0.0) > max(w.get("mid", 0.0), w.get("long", 0.0)))
+    msg = "wrong tokens' dominant source: " + ", ".join(
+        f"{s} {100 * w.get(s, 0.0):.1f} %" for s in ("local", "mid", "long")
+    )
+    return ok, msg, "local's share above mid-range's and long-range's"
+
+
+@check
+def stim_tail(tables):
+    """Wrong tokens score higher on long-tail inputs than on frequent ones."""
+    d = tables.need("lab_stim_tail").set_index("inputs")
+    if not {"long_tail", "head"} <= set(d.index):
+        raise NotRun("no long-tail or no frequent inputs")
+    tail, head = d.loc["long_tail", "score_wrong"], d.loc["head", "score_wrong"]
+    msg = f"wrong tokens' mean score: long-tail {tail:.3f}, frequent {head:.3f}"
+    return bool(tail > head), msg, "long-tail above frequent"
+
+
+@check
+def stim_precision(tables, *, k):
+    """The lower end of precision@k minus the base rate is above 0."""
+    d = tables.need("lab_stim_precision").set_index("k")
+    k = k if k in d.index else int(d.index.min())
+    r = d.loc[k]
+    ok = bool(r["precision_minus_base_lo"] > 0)
+    msg = (
+        f"precision@{k} {100 * r['precision']:.1f} % (interval {100 * r['precision_lo']:.1f} to "
+        f"{100 * r['precision_hi']:.1f}), base rate {100 * r['base_rate']:.1f} %; difference interval "
+        f"{100 * r['precision_minus_base_lo']:+.1f} to {100 * r['precision_minus_base_hi']:+.1f}"
+    )
+    return ok, msg, f"lower end of precision@{k} minus the base rate above 0"

@@ -1,0 +1,1 @@
+"""The memscore study's jobs (one module per rule, each with ``run(job, log)``; :mod:`memtrade.runner`)."""

@@ -1,0 +1,35 @@
+"""Run one workflow job: the library module a rule names, called with the rule's job.
+
+Every rule runs the same thin script (``workflow/scripts/job.py``), which calls :func:`run`. The
+rule's ``job`` input is the file of the job module (``memtrade/<study>/jobs/<job>.py``) and its
+``lib`` input the library files that module imports (:mod:`memtrade.imports`), so that editing
+library code reruns exactly the jobs that run it. A job module defines ``run(job, log)``; ``job``
+has the rule's ``input``, ``output``, ``params``, ``wildcards``, ``threads`` and ``log`` (the
+Snakemake object; the library does not import Snakemake), ``log`` is the job's logger.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from .io import open_log
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def module_name(path) -> str:
+    """The dotted name of the library module at ``path``."""
+    rel = Path(path).resolve().relative_to(PACKAGE_DIR).with_suffix("")
+    return ".".join((PACKAGE_DIR.name, *rel.parts))
+
+
+def module_file(name: str) -> Path:
+    """The file of library module ``name`` (relative to the package: ``lab.jobs.pretrain``)."""
+    return PACKAGE_DIR.joinpath(*name.split(".")).with_suffix(".py")
+
+
+def run(job) -> None:
+    """Open the job's log and call its module's ``run(job, log)``."""
+    log = open_log(job.log[0])
+    import_module(module_name(job.input.job)).run(job, log)

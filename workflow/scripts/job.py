@@ -1,0 +1,10 @@
+"""The script of every rule: run the library job that the rule's ``job`` input names (memtrade.runner)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(snakemake.scriptdir).parent))
+
+from memtrade.runner import run
+
+run(snakemake)
