@@ -1,7 +1,7 @@
 # memtrade: memorization lower bounds via strong data processing inequalities, and the empirical
 # memorization studies beside them.
 #
-# Each study (memtrade.study: theory, mixture, brown, blackbox, lab, memscore, diffusion) brings
+# Each study (memtrade.study: a package of the library, registered by its study.py) brings
 # its rule file, schema fragment, claims and declaration; this file validates the config, includes
 # the rule files of the studies the config runs, then the rules generated from the registry.
 #

@@ -25,8 +25,8 @@ def results_sections() -> set[str]:
     return {"claims"} | {name for s in studies() for name in s.results}
 
 
-def parsed_rules(configfile: Path = QUICK, workdir: Path | None = None) -> list:
-    """The rules of the workflow parsed with ``configfile`` (Snakemake's API, nothing run)."""
+def parsed_workflow(configfile: Path = QUICK, workdir: Path | None = None):
+    """The workflow parsed with ``configfile`` (Snakemake's API, nothing run)."""
     import tempfile
 
     from snakemake.api import SnakemakeApi
@@ -40,7 +40,18 @@ def parsed_rules(configfile: Path = QUICK, workdir: Path | None = None) -> list:
             snakefile=ROOT / "Snakefile",
             workdir=workdir,
         )
-        return list(wf._workflow.rules)
+        return wf._workflow
+
+
+def parsed_rules(configfile: Path = QUICK, workdir: Path | None = None) -> list:
+    """The rules of the workflow parsed with ``configfile``."""
+    return list(parsed_workflow(configfile, workdir).rules)
+
+
+def local_rules(configfile: Path = QUICK) -> set[str]:
+    """The rules that run where Snakemake runs (``localrule: True``), not as cluster jobs."""
+    w = parsed_workflow(configfile)
+    return {r.name for r in w.rules if r.name in w._localrules}
 
 
 def _git_status() -> str:

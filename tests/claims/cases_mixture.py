@@ -17,4 +17,21 @@ def _feldman(predicted):
     return tables
 
 
-CASES = {"feldman_tau1": {"pass": _feldman(0.101), "fail": _feldman(0.15)}}
+def _tradeoff(below, every_draw=True):
+    def tables():
+        x = pd.DataFrame(
+            {
+                "memorization_bits": [3.0, 2.0 - below],
+                "lower_bound_bits": [1.0, 2.0],
+                "holds_every_draw": [True, every_draw],
+            }
+        )
+        return {"mixture_tradeoff": x}
+
+    return tables
+
+
+CASES = {
+    "feldman_tau1": {"pass": _feldman(0.101), "fail": _feldman(0.15)},
+    "mixture_invariant": {"pass": _tradeoff(0.0), "fail": _tradeoff(0.0, every_draw=False)},
+}

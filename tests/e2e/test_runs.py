@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 from bad_configs import BAD
-from conftest import QUICK, RESULTS_SECTIONS, ROOT, copy_tree, snakemake, write_config
+from conftest import QUICK, ROOT, copy_tree, results_sections, snakemake, write_config
 from memtrade.docs import install_gallery, markers
 
 pytestmark = pytest.mark.workflow
@@ -61,8 +61,8 @@ def test_brown_paper_scale_overlay_runs_20_mlp_seeds_with_cluster_resources(tmp_
     assert re.search(r"^brown_run\s+48$", out, flags=re.M), out  # 2 protocols x (20 MLP + 4 logistic jobs)
     for protocol in ("faithful", "shared_labels_zipf"):
         for seed in range(20):
-            assert f"results/brown/{protocol}/mlp/chunk{seed}.csv" in out
-    mlp_jobs = [b for b in out.split("\n\n") if "/mlp/chunk" in b and "rule brown_run" in b]
+            assert f"results/brown/{protocol}/mlp/group{seed}.csv" in out
+    mlp_jobs = [b for b in out.split("\n\n") if "/mlp/group" in b and "rule brown_run" in b]
     assert len(mlp_jobs) == 40 and all("runtime=60" in b and "mem_mb=6000" in b for b in mlp_jobs)
 
 
@@ -81,7 +81,7 @@ def test_lab_paper_scale_overlay_plans_gpu_jobs_at_gpt2_small_scale(tmp_path):
     assert re.search(r"^lab_pretrain\s+9$", out, flags=re.M), out  # 3 sizes x 3 seeds, one seed per job
     jobs = [b for b in out.split("\n\n") if "rule lab_pretrain" in b]
     assert len(jobs) == 9 and all("gres=gpu:1" in b and "mem_mb=32000" in b for b in jobs), jobs[0]
-    assert any("medium/pretrained/chunk2" in b for b in jobs)
+    assert any("medium/pretrained/group2" in b for b in jobs)
     overlay = yaml.safe_load((ROOT / "config" / "lab_paper_scale.yaml").read_text())["lab"]
     assert overlay["accelerator"] == "cuda" and overlay["sizes"]["medium"] == {
         "n_embd": 768,
@@ -138,7 +138,7 @@ def test_gallery_is_built_in_results_and_installed_outside_the_dag(quick_run, tm
         claims_rows = [line for line in sections["claims"].splitlines() if line.startswith("| ") and "`" in line]
         assert len(claims_rows) == len(CLAIMS)
     results = markers((repo / "docs" / "results.md").read_text())
-    assert set(results) == RESULTS_SECTIONS
+    assert set(results) == results_sections()
     assert "digits_flipped" in results["memscore"] and "retro_parametric" in results["memscore"]
     assert "dedup_near" in results["lab"] and "Not yet generated" not in results["lab"]
     assert "faithful" in results["brown"] and "shared_labels_zipf (ablation)" in results["brown"]

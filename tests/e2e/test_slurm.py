@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import QUICK, ROOT, snakemake, tables, write_config
+from conftest import QUICK, ROOT, local_rules, snakemake, tables, write_config
 
 pytestmark = pytest.mark.workflow
 HELPER = ROOT / "tools" / "slurm_local.sh"
@@ -87,28 +87,19 @@ def _run(workdir, env, config, *extra):
 SLICE = [
     "results/exact/sparse/store_all/d100.csv",
     "results/sdpi/sparse.csv",
-    "results/tables/sparse_targets.csv",
     "results/blackbox/sparse/knn.csv",
-    "results/brown/shared_labels_zipf/logistic/chunk0.csv",
+    "results/brown/shared_labels_zipf/logistic/group0.csv",
     "results/mixture/prior/zipf_0.75_tradeoff.csv",
     "results/mixture/curves.csv",
-    "results/lab/measure/tiny/none/chunk0_records.csv",
-    "results/lab/editing/chunk0_records.csv",
-    "results/lab/distillation/chunk0_records.csv",
-    "results/lab/stim/chunk0_tokens.csv",
+    "results/lab/measure/tiny/none/group0_records.csv",
+    "results/lab/editing/group0_records.csv",
+    "results/lab/distillation/group0_records.csv",
+    "results/lab/stim/group0_tokens.csv",
     "results/memscore/removal/logistic.csv",
     "results/memscore/retro/digits.csv",
     "results/diffusion/ablation/models.csv",
     "results/tables/diffusion_models.csv",
 ]
-
-
-def _local_rules() -> set[str]:
-    """The names under the Snakefile's ``localrules:`` directive."""
-    text = (ROOT / "Snakefile").read_text()
-    block = re.search(r"^localrules:\n((?:[ \t]+\w+,?\n)+)", text, re.M)
-    assert block, "the Snakefile has no localrules block"
-    return set(re.findall(r"\w+", block.group(1)))
 
 
 def _dag_rules(workdir, config) -> set[str]:
@@ -123,7 +114,7 @@ def test_every_cluster_rule_on_slurm_is_byte_identical_to_local(slurm, quick_run
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-6000:]
     submitted = set(re.findall(r"has been submitted with SLURM jobid \d+ \(log: \S*/rule_(\w+)/", out))
-    local = _local_rules()
+    local = local_rules()
     expected = _dag_rules(tmp_path, QUICK) - local - {"all"}
     assert submitted == expected, f"cluster rules without a SLICE target: {expected - submitted}"
     assert "diffusion_tables" in local and (tmp_path / "results/tables/diffusion_models.csv").exists()

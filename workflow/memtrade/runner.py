@@ -25,7 +25,7 @@ def module_name(path) -> str:
 
 
 def module_file(name: str) -> Path:
-    """The file of library module ``name`` (relative to the package: ``lab.jobs.pretrain``)."""
+    """The file of library module ``name`` (relative to the package: ``<study>.jobs.<job>``)."""
     return PACKAGE_DIR.joinpath(*name.split(".")).with_suffix(".py")
 
 

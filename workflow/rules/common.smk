@@ -22,7 +22,7 @@ def path(*parts):
 
 
 def job(module):
-    """The inputs that make a job run library module ``module`` (``lab.jobs.pretrain``): the module's
+    """The inputs that make a job run library module ``module`` (``<study>.jobs.<job>``): the module's
     file (``job``, which workflow/scripts/job.py runs) and every library file it imports (``lib``),
     so that editing library code reruns exactly the jobs that run it."""
     file = module_file(module)

@@ -134,19 +134,7 @@ def ratio_growth(tables, *, problem, low, high):
 
 @check
 def invariants(tables):
-    """No row of the memorization, mixture or black-box tables breaks the bound or certifies above exact."""
+    """No row of the memorization table has memorization below the bound at its own error."""
     m = tables.need("memorization")
     bad = int((m["memorization_bits"] < m["lower_bound_bits"]).sum())
-    msg = f"{bad} of {len(m)} rows below the bound"
-    if "mixture_tradeoff" in tables:
-        x = tables["mixture_tradeoff"]
-        bad_x = int(((x["memorization_bits"] < x["lower_bound_bits"]) | ~x["holds_every_draw"].astype(bool)).sum())
-        bad += bad_x
-        msg += f"; mixtures: {bad_x} of {len(x)}"
-    for key in sorted(k for k in tables if k.startswith("blackbox_")):
-        b = tables[key]
-        ref = b[b["exact_bits"].notna()]
-        bad_b = int((ref["certified_bits"] > ref["exact_bits"]).sum())
-        bad += bad_b
-        msg += f"; {key} certified above exact: {bad_b} of {len(ref)}"
-    return bad == 0, msg, "no row below the bound; no certified bound above an exact value"
+    return bad == 0, f"{bad} of {len(m)} rows below the bound", "no row below the bound"
