@@ -133,7 +133,7 @@ def brown_cost(work: Path, config: dict) -> list[tuple[str, str]]:
     for protocol, spec in cfg["protocols"].items():
         for model in brown_protocol_models(spec, cfg["models"]):
             m = cfg["models"][model]
-            files = sorted((work / "results" / "benchmarks" / "brown").glob(f"{protocol}_{model}_chunk*.tsv"))
+            files = sorted((work / "results" / "benchmarks" / "brown").glob(f"{protocol}_{model}_group*.tsv"))
             seconds = sum(float(pd.read_csv(f, sep="\t")["s"].iloc[0]) for f in files)
             per_seed[protocol, model] = seconds / m["seeds"]
             label = f"Brown et al. {protocol} {model}: seconds per seed"
@@ -210,7 +210,7 @@ def lab_cost(work: Path, config: dict) -> list[tuple[str, str]]:
     models = work / "results" / "lab" / "models"
     for size, spec in config["lab"]["sizes"].items():
         for phase in ("pretrained", "none"):
-            logs = [json.loads(p.read_text()) for p in sorted((models / size / phase).glob("chunk*/seed*/train.json"))]
+            logs = [json.loads(p.read_text()) for p in sorted((models / size / phase).glob("group*/seed*/train.json"))]
             if not logs:
                 continue
             tokens, secs = sum(g["tokens"] for g in logs), sum(g["seconds"] for g in logs)

@@ -85,7 +85,7 @@ def _run(workdir, env, config, *extra):
 # what can differ on a cluster is per rule (its resources, environment and paths), so every cluster
 # rule runs here at least once, and the test fails when a rule is added without a target below.
 SLICE = [
-    "results/exact/sparse/store_all/d100.csv",
+    "results/exact/sparse/store_all.csv",
     "results/sdpi/sparse.csv",
     "results/blackbox/sparse/knn.csv",
     "results/brown/shared_labels_zipf/logistic/group0.csv",

@@ -26,21 +26,22 @@ rule sdpi:
 
 
 rule exact:
-    """Exact memorization and test error of one learner entry at one d, over the n grid."""
+    """Exact memorization and test error of one learner entry at every d of a problem, over the n grid."""
     input:
         **job("theory.jobs.exact"),
     output:
-        path("exact", "{problem}", "{learner}", "d{d}.csv"),
+        path("exact", "{problem}", "{learner}.csv"),
     log:
-        path("logs", "exact", "{problem}", "{learner}", "d{d}.log"),
+        path("logs", "exact", "{problem}", "{learner}.log"),
     benchmark:
-        path("benchmarks", "exact", "{problem}", "{learner}", "d{d}.tsv")
+        path("benchmarks", "exact", "{problem}", "{learner}.tsv")
     conda:
         "../../envs/compute.yaml"
     resources:
         **resources("theory"),
     params:
         problem=lambda wc: problem_params(config, wc.problem),
+        d=lambda wc: config["problems"][wc.problem]["d"],
         n=lambda wc: config["problems"][wc.problem]["n"],
         learner=lambda wc: config["learners"][wc.learner],
         seed=config["seed"],
@@ -54,7 +55,6 @@ INPUTS["theory_tables"] = {
             rules.exact.output[0],
             problem=p,
             learner=learners_for(config, p),
-            d=config["problems"][p]["d"],
         )
         for p in PROBLEMS
     },

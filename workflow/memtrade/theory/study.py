@@ -56,5 +56,5 @@ STUDY = Study(
     check=check,
     results={"bounds": "theory.docs:bounds_section", "ratios": "theory.docs:ratios_section"},
     resources={"mem_mb": 2000, "runtime": 30, "cpus_per_task": 1},
-    wildcards={"problem": "gaussian|boolean|sparse", "learner": "[a-z][a-z0-9_]*", "d": "[0-9]+"},
+    wildcards={"problem": "gaussian|boolean|sparse", "learner": "[a-z][a-z0-9_]*"},
 )

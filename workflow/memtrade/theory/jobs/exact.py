@@ -1,6 +1,9 @@
-"""Job exact: exact memorization and test error of one learner entry at one d, over the n grid."""
+"""Job exact: exact memorization and test error of one learner entry of one problem, at every d of
+its grid, over the n grid."""
 
 from __future__ import annotations
+
+import pandas as pd
 
 from ...exact import exact_table
 from ...io import write_csv
@@ -8,9 +11,10 @@ from ...problems import make_problem
 
 
 def run(job, log) -> None:
-    """One (problem, learner, d) over the problem's n grid."""
+    """One (problem, learner) over the problem's d and n grids, d after d."""
     wc, p = job.wildcards, job.params
-    problem = make_problem(wc.problem, int(wc.d), p.problem)
-    table = exact_table(problem, p.n, wc.learner, p.learner, p.seed)
-    write_csv(table, job.output[0])
-    log.info("wrote %d rows to %s", len(table), job.output[0])
+    tables = []
+    for d in p.d:
+        tables.append(exact_table(make_problem(wc.problem, int(d), p.problem), p.n, wc.learner, p.learner, p.seed))
+        log.info("d = %d: %d rows", d, len(tables[-1]))
+    write_csv(pd.concat(tables, ignore_index=True), job.output[0])
