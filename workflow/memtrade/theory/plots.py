@@ -141,8 +141,9 @@ def rates(sdpi):
     axes[2].set_yscale("log")
     axes[2].set_xlim(0, short_n + 1)
     for ax in axes:  # F_n underflows once theta is learnt; keep nine decades in view
-        ys = [line.get_ydata() for line in ax.get_lines()]
-        top = 3.0 * max((y.max() for y in ys if len(y) > 2), default=max(y.max() for y in ys))
+        ys = [np.asarray(line.get_ydata()) for line in ax.get_lines() if len(line.get_ydata())]
+        long = [y.max() for y in ys if len(y) > 2]  # lines of a few points only where no line is longer
+        top = 3.0 * max(long or [y.max() for y in ys])
         ax.set_ylim(top * 1e-9, top)
     axes[2].set_xlabel("training examples n (linear)")
     axes[2].set_ylabel("F_n / d")
