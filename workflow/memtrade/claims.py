@@ -51,9 +51,14 @@ def gate(fn):
 
 
 @gate
-def seeds_at_least(tables: Tables, *, table: str, n: int, column: str = "seeds"):
-    """Every row of ``table`` averages at least ``n`` seeds (intervals over fewer mean little)."""
+def seeds_at_least(tables: Tables, *, table: str, n: int, column: str = "seeds", where: dict | None = None):
+    """Every row of ``table`` (those matching ``where``, column -> value) averages at least ``n`` seeds:
+    an interval over fewer means little."""
     t = tables.need(table)
+    for key, value in (where or {}).items():
+        t = t[t[key] == value]
+    if t.empty:
+        return False, f"{table}: no row where {where}"
     fewest = int(t[column].min())
     return fewest >= n, f"{table}: {fewest} seeds, fewer than {n}"
 
