@@ -26,7 +26,7 @@ ENVS = {
         "datasets, black-box learners, attacks and certified bounds, memorization scores",
         ["numpy", "scipy", "pandas", "pyyaml", "scikit-learn", "joblib", "threadpoolctl"],
     ),
-    "lab": (
+    "jax": (
         "the JAX laboratories (language models, diffusion; scikit-learn's digits) on CPU",
         [
             "numpy",
@@ -43,8 +43,8 @@ ENVS = {
             "scikit-learn",
         ],
     ),
-    "lab-cuda": (
-        "the language-model laboratory on NVIDIA GPUs (config lab.accelerator: cuda); jax[cuda12] pulls "
+    "jax-cuda": (
+        "the JAX laboratories on NVIDIA GPUs (config <study>.accelerator: cuda); jax[cuda12] pulls "
         "the CUDA plugin at jaxlib's version",
         [
             "numpy",

@@ -67,7 +67,7 @@ def test_every_rule_declares_an_existing_env_with_what_its_job_imports_and_a_log
         packages = {_norm(p.split("[")[0]) for p in ENVS[env][1]}
         imported = {_norm(DISTRIBUTION.get(m, m)) for m in _third_party_imports(rule.input["lib"])}
         assert imported <= packages, f"rule {rule.name}: env {env} lacks {sorted(imported - packages)}"
-    assert envs_used | {"lab-cuda"} == set(ENVS)
+    assert envs_used | {"jax-cuda"} == set(ENVS)
 
 
 def test_benchmark_only_packages_are_pinned_and_kept_out_of_the_pipeline():

@@ -31,7 +31,7 @@ def test_k_fraction_grid():
 def test_estimator_check_is_cached_until_its_module_changes(quick_config, tmp_path, monkeypatch):
     """A passed estimator check is remembered (a no-op rerun does not import scikit-learn); editing the
     estimator's module invalidates it, so a broken estimator is still reported with the key named."""
-    import memtrade.blackbox.learners
+    import memtrade.estimators
 
     pkg = tmp_path / "userpkg"
     pkg.mkdir()
@@ -46,8 +46,8 @@ def test_estimator_check_is_cached_until_its_module_changes(quick_config, tmp_pa
     validate(cfg, SCHEMA, estimator_cache=cache)
     assert cache.exists() and "userpkg.models.Est" in cache.read_text()
     calls = []
-    real = memtrade.blackbox.learners.check_estimator
-    monkeypatch.setattr(memtrade.blackbox.learners, "check_estimator", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = memtrade.estimators.check_estimator
+    monkeypatch.setattr(memtrade.estimators, "check_estimator", lambda *a, **k: calls.append(a) or real(*a, **k))
     validate(cfg, SCHEMA, estimator_cache=cache)
     assert calls == []  # cached: not imported again
     (pkg / "models.py").write_text(good)  # no predict_proba any more (and a new size)

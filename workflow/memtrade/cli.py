@@ -169,8 +169,8 @@ def _param(text: str):
 
 
 def load_estimator(path: str, params: dict, need_scores: bool = True):
-    """The estimator class at ``module.Class``, checked (:func:`memtrade.blackbox.learners.check_estimator`)."""
-    from .blackbox.learners import check_estimator
+    """The estimator class at ``module.Class``, checked (:func:`memtrade.estimators.check_estimator`)."""
+    from .estimators import check_estimator
 
     try:
         return check_estimator(path, params, need_scores)

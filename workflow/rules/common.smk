@@ -46,7 +46,7 @@ def resources(study):
 def jax_env(section):
     """The conda env of a study's JAX jobs: CPU jaxlib, or jax[cuda12] where ``accelerator`` is cuda."""
     cuda = config[section].get("accelerator", "cpu") == "cuda"
-    return "../../envs/lab-cuda.yaml" if cuda else "../../envs/lab.yaml"
+    return "../../envs/jax-cuda.yaml" if cuda else "../../envs/jax.yaml"
 
 
 def report_table(name):

@@ -26,7 +26,7 @@ def audit(problem, ns, n_seeds: int, estimator: str, params: dict, n_test=500, b
     n_seeds : int
         Datasets (at least 2, for intervals over seeds).
     estimator : str
-        Import path ``module.Class`` (checked by :func:`memtrade.blackbox.learners.check_estimator`).
+        Import path ``module.Class`` (checked by :func:`memtrade.estimators.check_estimator`).
     params : dict
         Its constructor parameters.
     n_test, bootstrap : int

@@ -3,7 +3,8 @@ learner) pairs it runs."""
 
 from __future__ import annotations
 
-from ..config import ConfigError, check_estimator_cached, check_scale
+from ..config import ConfigError, check_scale
+from ..estimators import check_estimator_cached
 
 
 def pairs(bb: dict) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ Importing this package fixes how JAX runs, before JAX is imported, so that the s
 byte-identical tables on CPU: one XLA intra-op thread (Eigen's multi-threaded contractions may
 split sums differently from run to run). Parallelism comes from Snakemake running several
 single-threaded jobs at once. Compiled programs are cached on disk (``$XDG_CACHE_HOME/memtrade/jax``,
-or ``JAX_COMPILATION_CACHE_DIR``). With the CUDA plugin installed (``envs/lab-cuda.yaml``, selected
+or ``JAX_COMPILATION_CACHE_DIR``). With the CUDA plugin installed (``envs/jax-cuda.yaml``, selected
 by ``lab.accelerator: cuda`` in ``config/lab_paper_scale.yaml``) JAX runs on the GPU instead; GPU
 results are reproducible in distribution, not bit for bit. Settings already present in the
 environment are kept.

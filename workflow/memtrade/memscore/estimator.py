@@ -188,12 +188,12 @@ class Factory:
     """``Factory(path, params)(random_state)``: a fresh estimator of class ``module.Class``.
 
     ``random_state`` is passed when the class takes one and ``params`` does not fix it. Checked on
-    construction (:func:`memtrade.blackbox.learners.check_estimator`: ValueError naming the
+    construction (:func:`memtrade.estimators.check_estimator`: ValueError naming the
     problem). A class, not a closure, so that joblib can send it to worker processes.
     """
 
     def __init__(self, path: str, params: dict | None = None):
-        from ..blackbox.learners import check_estimator
+        from ..estimators import check_estimator
 
         self.path, self.params = path, dict(params or {})
         self.cls = check_estimator(path, self.params, need_scores=False)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..config import ConfigError, check_estimator_cached
+from ..config import ConfigError
+from ..estimators import check_estimator_cached
 
 
 def learner(ms: dict, name: str) -> dict:
