@@ -78,3 +78,16 @@ def test_schema_nodes_use_only_known_keywords():
 
     visit(load_schema(SCHEMA), "")
     assert not bad, bad
+
+
+def test_configuration_reference_is_up_to_date():
+    """docs/configuration.md's reference is what tools/gen_config_docs.py generates from the schema and config.yaml."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    proc = subprocess.run(
+        [sys.executable, "tools/gen_config_docs.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr

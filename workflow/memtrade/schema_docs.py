@@ -208,7 +208,7 @@ def _default(node: dict, path: str, defaults: dict, required: bool) -> str:
     if value is _MISSING:
         value = node.get("default", _MISSING)
     if value is _MISSING:
-        return "" if required or "<" in path or "[]" in path else "optional"
+        return "" if required else "optional"
     if isinstance(value, dict):
         if "properties" in node:  # a fixed record: its keys have their own rows
             return ""
