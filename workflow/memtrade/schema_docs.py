@@ -82,7 +82,7 @@ def _description(node, root: dict) -> str:
 
 
 def undocumented(schema: dict) -> list[str]:
-    """Every key path of ``schema`` (its ``$defs`` included) whose schema has no non-empty description.
+    """Every key path of ``schema`` (its ``$defs`` or ``definitions`` included) without a non-empty description.
 
     A ``$ref`` key counts as described by its own description or its target's; the target's keys are
     checked once, under ``$defs.<name>``.
@@ -99,8 +99,9 @@ def undocumented(schema: dict) -> list[str]:
         for suffix, child, child_needs, _ in _children(node):
             visit(child, path + suffix, child_needs)
 
-    for name, definition in schema.get("$defs", {}).items():
-        visit(definition, f"$defs.{name}", True)
+    for defs in ("$defs", "definitions"):
+        for name, definition in schema.get(defs, {}).items():
+            visit(definition, f"{defs}.{name}", True)
     visit(schema, "", False)
     return missing
 
