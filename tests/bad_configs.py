@@ -18,12 +18,14 @@ BAD = {
         "problems.boolean.d[0]",
     ),
     "sklearn estimator that does not import": (
-        lambda c: c["blackbox"]["learners"].__setitem__("x", {"kind": "sklearn", "estimator": "sklearn.nothere.Tree"}),
+        lambda c: c["blackbox"]["learners"].__setitem__(
+            "x", {"family": "sklearn", "estimator": "sklearn.nothere.Tree"}
+        ),
         "blackbox.learners.x.estimator",
     ),
     "sklearn estimator without fit/predict": (
         lambda c: c["blackbox"]["learners"].__setitem__(
-            "x", {"kind": "sklearn", "estimator": "collections.OrderedDict"}
+            "x", {"family": "sklearn", "estimator": "collections.OrderedDict"}
         ),
         "blackbox.learners.x.estimator",
     ),

@@ -22,7 +22,7 @@ def _data(problem, n_train, n_test, index):
 
 def _stats(problem, spec, n_grid, n_seeds, n_test=200):
     frames = [
-        run_learner(problem, spec, _data(problem, max(n_grid), n_test, s), n_grid, 11, spec["kind"], s)[1]
+        run_learner(problem, spec, _data(problem, max(n_grid), n_test, s), n_grid, 11, spec["family"], s)[1]
         for s in range(n_seeds)
     ]
     return pd.concat(frames, ignore_index=True)
@@ -32,7 +32,7 @@ def _stats(problem, spec, n_grid, n_seeds, n_test=200):
 def test_certified_bound_never_exceeds_exact_memorization(name):
     """The natural structured learner: its exact memorization is known; the attack certifies less."""
     problem = make_problem(name, 60, {"c": 1.0})
-    spec = {"kind": "natural", "problem": name}
+    spec = {"family": "natural", "problem": name}
     table = blackbox_table(problem, {"natural": _stats(problem, spec, [1, 2, 3, 6], 40)}, 200, 0)
     exact = [memorization_bits(REFERENCE[name](problem, n, problem.d)) for n in table["n"]]
     np.testing.assert_allclose(table["exact_bits"], exact)
@@ -64,7 +64,7 @@ def test_certified_bits_formula():
 
 def test_knn_attack_reads_the_stored_examples():
     problem = make_problem("sparse", 80, {"c": 1.0})
-    stats = _stats(problem, {"kind": "knn", "k": 1}, [3], 4)
+    stats = _stats(problem, {"family": "knn", "k": 1}, [3], 4)
     stats = stats[stats["attack"] == "stored_examples"]
     assert stats["errors_g1"].sum() == 0 and stats["errors_g0"].sum() == 0
     table = certify_table(problem, stats, 50, np.random.default_rng(0))
@@ -76,9 +76,9 @@ def test_knn_attack_reads_the_stored_examples():
 @pytest.mark.parametrize(
     "spec",
     [
-        {"kind": "logistic", "C": 1.0},
-        {"kind": "ridge", "alpha": 1.0},
-        {"kind": "mlp", "hidden": 8, "alpha": 1e-4, "max_iter": 300},
+        {"family": "logistic", "C": 1.0},
+        {"family": "ridge", "alpha": 1.0},
+        {"family": "mlp", "hidden": 8, "alpha": 1e-4, "max_iter": 300},
     ],
 )
 def test_learners_learn_and_side_metric_is_a_probability(spec):
@@ -97,10 +97,10 @@ def test_learner_scores_are_scikit_learns():
     data = _data(problem, 12, 50, 0)
     x, y, xt = data["x_train"], data["y_train"], data["x_test"]
     xm, ym = np.concatenate([x, -x]), (np.concatenate([y, -y]) > 0).astype(int)
-    lr = make_learner({"kind": "logistic", "C": 0.5}, 0).fit(x, y)
+    lr = make_learner({"family": "logistic", "C": 0.5}, 0).fit(x, y)
     ref = LogisticRegression(C=0.5, max_iter=1000).fit(xm, ym)
     np.testing.assert_allclose(np.exp(lr.log_proba(xt)), ref.predict_proba(xt), rtol=1e-10)
-    mlp = make_learner({"kind": "mlp", "hidden": 5, "alpha": 1e-3, "max_iter": 200}, 7).fit(x, y)
+    mlp = make_learner({"family": "mlp", "hidden": 5, "alpha": 1e-3, "max_iter": 200}, 7).fit(x, y)
     ref = MLPClassifier((5,), activation="logistic", alpha=1e-3, max_iter=200, random_state=7).fit(xm, ym)
     np.testing.assert_allclose(np.exp(mlp.log_proba(xt)), ref.predict_proba(xt), rtol=1e-9)
 
@@ -121,11 +121,11 @@ def test_datasets_are_deterministic_and_documented(tmp_path):
 
 def test_models_are_saved_with_everything_an_attack_needs(tmp_path):
     problem = make_problem("boolean", 40, {"c": 1.0})
-    models, _ = run_learner(problem, {"kind": "logistic", "C": 1.0}, _data(problem, 4, 50, 0), [2, 4], 0, "lr", 0)
+    models, _ = run_learner(problem, {"family": "logistic", "C": 1.0}, _data(problem, 4, 50, 0), [2, 4], 0, "lr", 0)
     save_models(tmp_path / "m.npz", {0: models})
     with np.load(tmp_path / "m.npz") as z:
         np.testing.assert_array_equal(z["seed0/n4/w"], models[4].w_)
-        assert str(z["seed0/n4/kind"]) == "logistic"
+        assert str(z["seed0/n4/family"]) == "logistic"
 
 
 def test_query_attacks_run_on_every_learner_with_probabilities_and_are_named():
@@ -134,13 +134,13 @@ def test_query_attacks_run_on_every_learner_with_probabilities_and_are_named():
     def names(problem, spec):
         return attacks_for(problem, make_learner(spec, 0))
 
-    assert names(boolean, {"kind": "logistic", "C": 1.0}) == ["direction", "sign", "coordinate_ascent"]
-    assert names(boolean, {"kind": "knn", "k": 1}) == ["stored_examples", "sign", "coordinate_ascent"]
-    assert names(boolean, {"kind": "ridge", "alpha": 1.0}) == ["direction"]  # no class probabilities
-    assert names(gaussian, {"kind": "logistic", "C": 1.0}) == ["direction"]  # real inputs: no +-1 queries
-    sk = {"kind": "sklearn", "estimator": "sklearn.linear_model.LogisticRegression", "params": {}}
+    assert names(boolean, {"family": "logistic", "C": 1.0}) == ["direction", "sign", "coordinate_ascent"]
+    assert names(boolean, {"family": "knn", "k": 1}) == ["stored_examples", "sign", "coordinate_ascent"]
+    assert names(boolean, {"family": "ridge", "alpha": 1.0}) == ["direction"]  # no class probabilities
+    assert names(gaussian, {"family": "logistic", "C": 1.0}) == ["direction"]  # real inputs: no +-1 queries
+    sk = {"family": "sklearn", "estimator": "sklearn.linear_model.LogisticRegression", "params": {}}
     assert names(boolean, sk) == ["sign", "coordinate_ascent"] and names(gaussian, sk) == []
-    stats = _stats(boolean, {"kind": "logistic", "C": 1.0}, [1, 4], 4)
+    stats = _stats(boolean, {"family": "logistic", "C": 1.0}, [1, 4], 4)
     table = certify_table(boolean, stats, 50, np.random.default_rng(0))
     assert set(table["attack"]) == {"direction", "sign", "coordinate_ascent"} and len(table) == 6
     # at n = 1 the logistic model's weights are the example's signs: the query attacks read them exactly
@@ -152,18 +152,18 @@ def test_log_proba_is_normalised_and_matches_predictions():
     problem = make_problem("sparse", 50, {"c": 1.0})
     data = _data(problem, 6, 40, 5)
     for spec in [
-        {"kind": "logistic", "C": 1.0},
-        {"kind": "mlp", "hidden": 6, "alpha": 1e-4, "max_iter": 200},
-        {"kind": "knn", "k": 3},
-        {"kind": "sklearn", "estimator": "sklearn.tree.DecisionTreeClassifier", "params": {}},
+        {"family": "logistic", "C": 1.0},
+        {"family": "mlp", "hidden": 6, "alpha": 1e-4, "max_iter": 200},
+        {"family": "knn", "k": 3},
+        {"family": "sklearn", "estimator": "sklearn.tree.DecisionTreeClassifier", "params": {}},
     ]:
         learner = make_learner(spec, 0).fit(data["x_train"], data["y_train"])
         lp = learner.log_proba(data["x_test"])
         np.testing.assert_allclose(np.exp(lp).sum(axis=1), 1.0, atol=1e-12)
         agree = np.where(lp[:, 1] >= lp[:, 0], 1.0, -1.0) == learner.predict(data["x_test"])
         assert agree.mean() > 0.97, spec  # equal up to ties at exactly 1/2
-    for kind in ("ridge", "natural"):
-        spec = {"kind": kind, "alpha": 1.0, "problem": "sparse"}
+    for family in ("ridge", "natural"):
+        spec = {"family": family, "alpha": 1.0, "problem": "sparse"}
         learner = make_learner(spec, 0).fit(data["x_train"], data["y_train"])
         with pytest.raises(ValueError, match="no class probabilities"):
             learner.log_proba(data["x_test"])
@@ -174,7 +174,7 @@ def test_training_and_attacking_is_deterministic_given_the_run_seed():
     """The fits and the query attacks draw only from the named seed streams: a repeat is identical."""
     problem = make_problem("boolean", 40, {"c": 1.0})
     data = _data(problem, 4, 50, 0)
-    spec = {"kind": "logistic", "C": 1.0}
+    spec = {"family": "logistic", "C": 1.0}
     a = run_learner(problem, spec, data, [4], 0, "lr", 0)[1]
     b = run_learner(problem, spec, data, [4], 0, "lr", 0)[1]
     pd.testing.assert_frame_equal(a, b)

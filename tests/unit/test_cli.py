@@ -196,9 +196,9 @@ def test_bad_input_is_one_line_and_exit_status_2(case, tmp_path):
 
 
 def test_workflow_runs_an_estimator_given_by_import_path():
-    """config/quick.yaml lists a scikit-learn estimator by import path (kind: sklearn)."""
+    """config/quick.yaml lists a scikit-learn estimator by import path (family: sklearn)."""
     quick = yaml.safe_load(QUICK.read_text())
-    assert any(spec["kind"] == "sklearn" for spec in quick["blackbox"]["learners"].values())
+    assert any(spec["family"] == "sklearn" for spec in quick["blackbox"]["learners"].values())
     assert (ROOT / "workflow" / "memtrade" / "cli.py").exists()
 
 

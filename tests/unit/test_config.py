@@ -40,7 +40,7 @@ def test_estimator_check_is_cached_until_its_module_changes(quick_config, tmp_pa
     (pkg / "models.py").write_text(good + "    def predict_proba(self, x): return x\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     cfg = quick_config
-    cfg["blackbox"]["learners"] = {"mine": {"kind": "sklearn", "estimator": "userpkg.models.Est", "params": {}}}
+    cfg["blackbox"]["learners"] = {"mine": {"family": "sklearn", "estimator": "userpkg.models.Est", "params": {}}}
     cfg["blackbox"]["skip"] = {}
     cache = tmp_path / "cache" / "estimators.json"
     validate(cfg, SCHEMA, estimator_cache=cache)

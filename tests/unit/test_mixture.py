@@ -23,7 +23,7 @@ def test_tau1_by_hand():
 
 
 def test_zipf_frequencies():
-    p = X.frequencies({"kind": "zipf", "a": 1.0}, 4)
+    p = X.frequencies({"family": "zipf", "a": 1.0}, 4)
     np.testing.assert_allclose(p, np.array([1, 1 / 2, 1 / 3, 1 / 4]) / (25 / 12))
 
 
@@ -49,7 +49,7 @@ def test_exact_expectations_by_enumerating_count_vectors(curves, threshold):
 
 
 def test_monte_carlo_agrees_with_exact_and_feldman(curves):
-    trade, split, feld = X.prior_tables("zipf_1", {"kind": "zipf", "a": 1.0}, 80, [40], [1, 2, 4], curves, 3, 4000, 1)
+    trade, split, feld = X.prior_tables("zipf_1", {"family": "zipf", "a": 1.0}, 80, [40], [1, 2, 4], curves, 3, 4000, 1)
     for key in ("memorization_bits", "test_error", "lower_bound_bits"):
         z = (trade[f"{key}_mc"] - trade[key]).abs() / trade[f"{key}_mc_se"].clip(lower=1e-12)
         assert (z < 4).all(), trade[[key, f"{key}_mc", f"{key}_mc_se"]]
@@ -64,7 +64,7 @@ def test_monte_carlo_agrees_with_exact_and_feldman(curves):
 
 
 def test_random_frequency_prior_is_seeded(curves):
-    prior = {"kind": "discrete", "levels": [1, 20], "weights": [0.9, 0.1]}
+    prior = {"family": "discrete", "levels": [1, 20], "weights": [0.9, 0.1]}
     a = X.prior_tables("two", prior, 50, [30], [1, 2], curves, 11, 50, 3)[0]
     b = X.prior_tables("two", prior, 50, [30], [1, 2], curves, 11, 50, 3)[0]
     pd.testing.assert_frame_equal(a, b)
@@ -76,7 +76,7 @@ def test_per_cluster_curves_respect_the_single_cluster_bound(curves):
 
 
 def test_best_at_target_picks_least_memorization_within_slack(curves):
-    trade = X.prior_tables("zipf_1", {"kind": "zipf", "a": 1.0}, 80, [40], [1, 2, 3, 4], curves, 3, 50, 1)[0]
+    trade = X.prior_tables("zipf_1", {"family": "zipf", "a": 1.0}, 80, [40], [1, 2, 3, 4], curves, 3, 50, 1)[0]
     best = X.best_at_target(trade, 0.05).iloc[0]
     ok = trade[trade["test_error"] <= best["target_error"]]
     assert best["memorization_bits"] == ok["memorization_bits"].min()
@@ -88,8 +88,8 @@ def test_best_at_target_picks_least_memorization_within_slack(curves):
         (lambda m: m.__setitem__("zipf_exponents", [1.0, -0.5]), "mixture.zipf_exponents[1]"),
         (lambda m: m.__setitem__("zipf_exponents", [0]), "mixture.zipf_exponents[0]"),
         (
-            lambda m: m["priors"].__setitem__("bad", {"kind": "pareto", "levels": [1], "weights": [1]}),
-            "mixture.priors.bad.kind",
+            lambda m: m["priors"].__setitem__("bad", {"family": "pareto", "levels": [1], "weights": [1]}),
+            "mixture.priors.bad.family",
         ),
         (lambda m: m["priors"]["two_level"].__setitem__("weights", [0.5, 0.2]), "mixture.priors.two_level.weights"),
         (lambda m: m.__setitem__("thresholds", [2, 3]), "mixture.thresholds"),

@@ -22,7 +22,11 @@ Snakemake dependency; every module does one job:
 - ``study``          the study contract and the registry of studies;
 - ``claims``         the claim engine: checks and gates registered per study, verdicts on a run's tables;
 - ``config``         configuration validation, composed from the studies' schema fragments;
+<<<<<<< HEAD
 - ``estimators``     scikit-learn-compatible estimators named by import path: the check, and its cache;
+=======
+- ``schema_docs``    the configuration reference: every schema key's description, docs/configuration.md's tables;
+>>>>>>> h-schema
 - ``docs``           generated document sections, the report's landing page, the README gallery;
 - ``plotting``       the figures' shared parts (one style file, ``memtrade.mplstyle``) and saving;
 - ``imports``        the library files a job imports (its rule's code inputs);

@@ -1,6 +1,6 @@
 """Black-box learners on generated datasets, reconstruction attacks, certified memorization bounds.
 
-- :mod:`.learners`  one scikit-learn-style class per config ``kind`` (``natural``, ``logistic``,
+- :mod:`.learners`  one scikit-learn-style class per config ``family`` (``natural``, ``logistic``,
   ``ridge``, ``knn``, ``mlp``, ``sklearn``), and the import check of user estimators;
 - :mod:`.attack`    the white-box and query-only reconstruction attacks, and the loop that trains
   and attacks a learner over a grid of n;

@@ -77,7 +77,7 @@ def run_learner(problem, spec: dict, data: dict, n_grid, seed: int, name: str, i
     ----------
     problem : a problem of :mod:`memtrade.problems`
     spec : dict
-        The learner's config entry (``kind`` and parameters).
+        The learner's config entry (``family`` and parameters).
     data : dict
         A dataset of :func:`memtrade.datasets.problem_dataset`.
     seed : int

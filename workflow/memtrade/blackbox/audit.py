@@ -43,7 +43,7 @@ def audit(problem, ns, n_seeds: int, estimator: str, params: dict, n_test=500, b
         certified bits over the SDPI bound at the learner's own error (NaN where the bound is
         below 1e-9 bits).
     """
-    spec = {"kind": "sklearn", "estimator": estimator, "params": params}
+    spec = {"family": "sklearn", "estimator": estimator, "params": params}
     name = "natural" if estimator in NATURAL else estimator.rsplit(".", 1)[-1]
     frames, start = [], time.perf_counter()
     for s in range(n_seeds):

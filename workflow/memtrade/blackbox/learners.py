@@ -1,4 +1,4 @@
-"""Black-box learners: one scikit-learn-style class per config ``kind``.
+"""Black-box learners: one scikit-learn-style class per config ``family``.
 
 Every learner has ``fit(x, y)``, ``predict(x)`` (labels in {-1, +1}, a tie -> +1),
 ``decision_function(x)`` (a score whose sign is the prediction) and, where the query-only attacks
@@ -10,7 +10,7 @@ Every problem is symmetric under (x, y) -> (-x, -y), so the learners (all but th
 which reads the signed examples y x directly) train on the training set together with its
 mirror image: no information is added, and a single example already shows both classes.
 
-Classes, by config ``kind``: ``natural`` (:class:`NaturalClassifier`), ``logistic``, ``ridge``,
+Classes, by config ``family``: ``natural`` (:class:`NaturalClassifier`), ``logistic``, ``ridge``,
 ``knn``, ``mlp``, and ``sklearn`` (any scikit-learn-compatible estimator by import path).
 """
 
@@ -43,7 +43,7 @@ def _sign(score) -> np.ndarray:
 class _Learner:
     """Shared behaviour: labels from the sign of the score, logistic log-probabilities, the margin."""
 
-    kind = ""
+    family = ""
     #: the white-box attack that applies (None for query access only)
     white_box = "direction"
     #: whether ``log_proba`` exists (the query-only attacks need it)
@@ -56,7 +56,7 @@ class _Learner:
     def log_proba(self, x) -> np.ndarray:
         """Class log-probabilities (n, 2), columns (y = -1, y = +1): the logistic link of the score."""
         if not self.has_proba:
-            raise ValueError(f"learner kind {self.kind!r} has no class probabilities")
+            raise ValueError(f"learner family {self.family!r} has no class probabilities")
         return _logistic_columns(self.decision_function(np.asarray(x, float)))
 
     def margin(self, x, y) -> np.ndarray:
@@ -64,8 +64,8 @@ class _Learner:
         return np.asarray(y, float) * self.decision_function(np.asarray(x, float))
 
     def arrays(self) -> dict:
-        """The fitted model as arrays, with its ``kind``."""
-        return {"kind": self.kind, **{k: getattr(self, k + "_") for k in self._state}}
+        """The fitted model as arrays, with its ``family``."""
+        return {"family": self.family, **{k: getattr(self, k + "_") for k in self._state}}
 
     _state: tuple[str, ...] = ()
     #: the config entry's keys, in constructor order (optional ones may be absent)
@@ -73,7 +73,7 @@ class _Learner:
 
     @classmethod
     def from_spec(cls, spec: dict, random_state: int):
-        """An unfitted learner from its config entry (``kind`` and parameters)."""
+        """An unfitted learner from its config entry (``family`` and parameters)."""
         return cls(**{k: spec[k] for k in cls._spec_keys if k in spec})
 
 
@@ -102,7 +102,7 @@ class NaturalClassifier(_Linear):
     problem : {"gaussian", "boolean", "sparse"}
     """
 
-    kind = "natural"
+    family = "natural"
     _spec_keys = ("problem",)
 
     def __init__(self, problem: str = "boolean"):
@@ -124,7 +124,7 @@ class NaturalClassifier(_Linear):
 class LogisticLearner(_Linear):
     """L2-regularised logistic regression (scikit-learn's ``LogisticRegression(C)``) on the mirrored set."""
 
-    kind = "logistic"
+    family = "logistic"
     has_proba = True
     _spec_keys = ("C", "max_iter")
 
@@ -144,7 +144,7 @@ class LogisticLearner(_Linear):
 class RidgeLearner(_Linear):
     """Ridge classification (scikit-learn's ``RidgeClassifier(alpha)``) on the mirrored set; no probabilities."""
 
-    kind = "ridge"
+    family = "ridge"
     _spec_keys = ("alpha",)
 
     def __init__(self, alpha: float):
@@ -163,7 +163,7 @@ class RidgeLearner(_Linear):
 class KNNLearner(_Learner):
     """k nearest neighbours by Euclidean distance; stores the n training examples first, then their mirrors."""
 
-    kind = "knn"
+    family = "knn"
     white_box = "stored_examples"
     has_proba = True
     _spec_keys = ("k",)
@@ -203,13 +203,13 @@ class KNNLearner(_Learner):
 
     def arrays(self) -> dict:
         """Stored examples, labels and k."""
-        return {"kind": self.kind, "x": self.x_, "y": self.y_, "k": np.array([self.k])}
+        return {"family": self.family, "x": self.x_, "y": self.y_, "k": np.array([self.k])}
 
 
 class MLPLearner(_Learner):
     """One hidden layer of sigmoid units (scikit-learn's ``MLPClassifier``, logistic activation) on the mirrored set."""
 
-    kind = "mlp"
+    family = "mlp"
     has_proba = True
     _spec_keys = ("hidden", "alpha", "max_iter")
 
@@ -262,7 +262,7 @@ class SklearnLearner(_Learner):
     random_state : int
     """
 
-    kind = "sklearn"
+    family = "sklearn"
     white_box = None
     has_proba = True
 
@@ -304,16 +304,56 @@ class SklearnLearner(_Learner):
 
     def arrays(self) -> dict:
         """The fitted estimator, pickled in a 0-d object array (load with ``allow_pickle=True``)."""
-        return {"kind": self.kind, "estimator": np.array([self.estimator_], dtype=object)}
+        return {"family": self.family, "estimator": np.array([self.estimator_], dtype=object)}
 
 
 LEARNERS = {
-    cls.kind: cls for cls in (NaturalClassifier, LogisticLearner, RidgeLearner, KNNLearner, MLPLearner, SklearnLearner)
+    cls.family: cls
+    for cls in (NaturalClassifier, LogisticLearner, RidgeLearner, KNNLearner, MLPLearner, SklearnLearner)
 }
 
 
 def make_learner(spec: dict, random_state: int):
+<<<<<<< HEAD
     """An unfitted learner from its config entry ``{kind: ..., <parameters>}``; ``random_state`` seeds its fit."""
     if spec["kind"] not in LEARNERS:
         raise ValueError(f"unknown black-box learner kind {spec['kind']!r}; known: {sorted(LEARNERS)}")
     return LEARNERS[spec["kind"]].from_spec(spec, random_state)
+=======
+    """An unfitted learner from its config entry ``{family: ..., <parameters>}``; ``random_state`` seeds its fit."""
+    if spec["family"] not in LEARNERS:
+        raise ValueError(f"unknown black-box learner family {spec['family']!r}; known: {sorted(LEARNERS)}")
+    return LEARNERS[spec["family"]].from_spec(spec, random_state)
+
+
+def check_estimator(path: str, params: dict, need_scores: bool = True):
+    """The class at import path ``module.Class``, checked.
+
+    It must import, take ``params``, have ``fit`` and ``predict``, and (for the query-only attacks,
+    ``need_scores``) ``predict_proba`` or ``decision_function``. Raises ValueError naming the problem.
+    """
+    import importlib
+    import inspect
+
+    module, _, name = str(path).rpartition(".")
+    if not module:
+        raise ValueError(f"estimator {path!r}: expected an import path module.Class")
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as err:
+        raise ValueError(f"estimator {path!r} does not import: {err}") from None
+    if not inspect.isclass(cls):
+        raise ValueError(f"estimator {path!r} is not a class")
+    missing = [m for m in ("fit", "predict") if not callable(getattr(cls, m, None))]
+    if missing:
+        raise ValueError(f"estimator {path!r} has no {' or '.join(missing)}")
+    if need_scores and not any(callable(getattr(cls, m, None)) for m in ("predict_proba", "decision_function")):
+        raise ValueError(
+            f"estimator {path!r} has neither predict_proba nor decision_function: the query-only attacks need one"
+        )
+    try:
+        cls(**params)
+    except TypeError as err:
+        raise ValueError(f"estimator {path!r} rejects its parameters {params}: {err}") from None
+    return cls
+>>>>>>> h-schema

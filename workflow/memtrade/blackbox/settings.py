@@ -13,7 +13,7 @@ def pairs(bb: dict) -> list[tuple[str, str]]:
     out = []
     for problem in bb["problems"]:
         for learner in [*bb["learners"], "natural"]:
-            query_only = learner != "natural" and bb["learners"][learner]["kind"] == "sklearn"
+            query_only = learner != "natural" and bb["learners"][learner]["family"] == "sklearn"
             if learner not in bb["skip"].get(problem, []) and not (query_only and problem == "gaussian"):
                 out.append((problem, learner))
     return out
@@ -26,7 +26,7 @@ def learners_on(bb: dict, problem: str) -> list[str]:
 
 def learner_spec(bb: dict, problem: str, learner: str) -> dict:
     """A learner's config entry; ``natural`` is the problem's structured learner (the exact reference)."""
-    return {"kind": "natural", "problem": problem} if learner == "natural" else bb["learners"][learner]
+    return {"family": "natural", "problem": problem} if learner == "natural" else bb["learners"][learner]
 
 
 def check(config: dict, estimator_cache=None) -> None:
@@ -38,7 +38,7 @@ def check(config: dict, estimator_cache=None) -> None:
     for name, section in bb["problems"].items():
         check_scale(f"blackbox.problems.{name}.c", make_problem(name, section["d"], section))
     for name, spec in bb["learners"].items():
-        if spec["kind"] == "sklearn":  # import it now: a bad path fails before any job runs
+        if spec["family"] == "sklearn":  # import it now: a bad path fails before any job runs
             try:
                 check_estimator_cached(spec, estimator_cache)
             except ValueError as err:

@@ -7,7 +7,7 @@ from ..config import ConfigError, check_scale
 
 def priors(mix: dict) -> dict:
     """All frequency priors of the mixture section, by name: zipf_<a> for each exponent, then the others."""
-    out = {f"zipf_{a:g}": {"kind": "zipf", "a": float(a)} for a in mix["zipf_exponents"]}
+    out = {f"zipf_{a:g}": {"family": "zipf", "a": float(a)} for a in mix["zipf_exponents"]}
     out.update(mix["priors"])
     return out
 

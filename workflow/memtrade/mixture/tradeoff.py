@@ -38,20 +38,20 @@ def frequencies(prior: dict, K: int, rng: np.random.Generator | None = None) -> 
     frequency prior): each cluster draws a weight from ``levels`` with
     probabilities ``weights``; frequencies are the normalised weights.
     """
-    if prior["kind"] == "zipf":
+    if prior["family"] == "zipf":
         w = np.arange(1, K + 1, dtype=float) ** -float(prior["a"])
         return w / w.sum()
-    if prior["kind"] == "discrete":
+    if prior["family"] == "discrete":
         if rng is None:
             raise ValueError("a random-frequency prior needs a random generator")
         w = rng.choice(np.asarray(prior["levels"], float), size=K, p=np.asarray(prior["weights"], float))
         return w / w.sum()
-    raise ValueError(f"unknown frequency prior kind {prior['kind']!r}")
+    raise ValueError(f"unknown frequency prior family {prior['family']!r}")
 
 
 def is_random(prior: dict) -> bool:
     """Whether a prior draws its frequencies at random (a ``levels`` prior), so that draws are averaged."""
-    return prior["kind"] != "zipf"
+    return prior["family"] != "zipf"
 
 
 def cluster_curves(problem, k_fraction, m_max: int) -> pd.DataFrame:
