@@ -314,46 +314,7 @@ LEARNERS = {
 
 
 def make_learner(spec: dict, random_state: int):
-<<<<<<< HEAD
-    """An unfitted learner from its config entry ``{kind: ..., <parameters>}``; ``random_state`` seeds its fit."""
-    if spec["kind"] not in LEARNERS:
-        raise ValueError(f"unknown black-box learner kind {spec['kind']!r}; known: {sorted(LEARNERS)}")
-    return LEARNERS[spec["kind"]].from_spec(spec, random_state)
-=======
     """An unfitted learner from its config entry ``{family: ..., <parameters>}``; ``random_state`` seeds its fit."""
     if spec["family"] not in LEARNERS:
         raise ValueError(f"unknown black-box learner family {spec['family']!r}; known: {sorted(LEARNERS)}")
     return LEARNERS[spec["family"]].from_spec(spec, random_state)
-
-
-def check_estimator(path: str, params: dict, need_scores: bool = True):
-    """The class at import path ``module.Class``, checked.
-
-    It must import, take ``params``, have ``fit`` and ``predict``, and (for the query-only attacks,
-    ``need_scores``) ``predict_proba`` or ``decision_function``. Raises ValueError naming the problem.
-    """
-    import importlib
-    import inspect
-
-    module, _, name = str(path).rpartition(".")
-    if not module:
-        raise ValueError(f"estimator {path!r}: expected an import path module.Class")
-    try:
-        cls = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as err:
-        raise ValueError(f"estimator {path!r} does not import: {err}") from None
-    if not inspect.isclass(cls):
-        raise ValueError(f"estimator {path!r} is not a class")
-    missing = [m for m in ("fit", "predict") if not callable(getattr(cls, m, None))]
-    if missing:
-        raise ValueError(f"estimator {path!r} has no {' or '.join(missing)}")
-    if need_scores and not any(callable(getattr(cls, m, None)) for m in ("predict_proba", "decision_function")):
-        raise ValueError(
-            f"estimator {path!r} has neither predict_proba nor decision_function: the query-only attacks need one"
-        )
-    try:
-        cls(**params)
-    except TypeError as err:
-        raise ValueError(f"estimator {path!r} rejects its parameters {params}: {err}") from None
-    return cls
->>>>>>> h-schema
