@@ -39,7 +39,7 @@ def _repetition(large_rates):
 # --- extraction against size (lab_models)
 
 
-def _size(rates, variant="none"):
+def _size(rates, variant="undefended"):
     def tables():
         rows = []
         for (size, params), rate in zip(SIZES, rates, strict=True):
@@ -111,13 +111,13 @@ def _share(shares):
 # --- defences (lab_defences)
 
 FILTERS = ("filter_regex", "filter_entropy")
-DEFENCES = ("none", "dedup_exact", "dedup_near", "dpsgd", *FILTERS)
+DEFENCES = ("undefended", "dedup_exact", "dedup_near", "dpsgd", *FILTERS)
 
 
 def _defences(**changes):
     """The defences table: ``changes`` maps a defence to the values it takes instead of the default."""
     default = {  # defence: extraction rate, pin exposure, utility, epsilon
-        "none": (0.5, 6.0, 1.0, math.nan),
+        "undefended": (0.5, 6.0, 1.0, math.nan),
         "dedup_exact": (0.3, 4.0, 0.98, math.nan),
         "dedup_near": (0.25, 3.5, 0.95, math.nan),
         "dpsgd": (0.01, 0.5, 0.6, 8.0),  # DP-SGD's utility is not among the claim's defences
@@ -154,8 +154,8 @@ def _bits(largest_certified, smallest_certified=0.0):
     def tables():
         rows = []
         for size, params, variant, certified in (
-            ("tiny", 50_000, "none", smallest_certified),
-            ("small", 200_000, "none", largest_certified),
+            ("tiny", 50_000, "undefended", smallest_certified),
+            ("small", 200_000, "undefended", largest_certified),
             ("small", 200_000, "dpsgd", 0.0),
         ):
             digits = 20.0
@@ -262,17 +262,17 @@ def _distillation(**changes):
 
 
 def _stim_sources(wrong_shares, classes=("wrong", "right")):
-    """``wrong_shares``: the wrong tokens' dominant-source shares (local, mid, long, none)."""
+    """``wrong_shares``: the wrong tokens' dominant-source shares (local, mid, long, undefined)."""
 
     def tables():
         shares = {"wrong": wrong_shares, "right": (0.1, 0.2, 0.6, 0.1)}  # the right tokens are not read
         rows = [
             {"token_class": c, "source": s, "seeds": SEEDS}
             | _ci("share", share, 0.03)
-            | _ci("mean_score", math.nan if s == "none" else 0.3, 0.05)
+            | _ci("mean_score", math.nan if s == "undefined" else 0.3, 0.05)
             | _ci("tokens", 40.0, 5.0)
             for c in classes
-            for s, share in zip(("local", "mid", "long", "none"), shares[c], strict=True)
+            for s, share in zip(("local", "mid", "long", "undefined"), shares[c], strict=True)
         ]
         return {"lab_stim_sources": pd.DataFrame(rows)}
 

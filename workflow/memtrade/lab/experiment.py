@@ -30,7 +30,7 @@ from .chunks import map_chunks
 from .gpt2 import GPT2Config, init_params, load_checkpoint, n_params, save_checkpoint
 from .train import dp_epsilon, sequence_nll, train, train_dp
 
-VARIANTS = ("none", "dedup_exact", "dedup_near", "dpsgd")
+VARIANTS = ("undefended", "dedup_exact", "dedup_near", "dpsgd")
 logger = logging.getLogger(__name__)
 
 
@@ -159,7 +159,7 @@ def pretrain(size: dict, context: int, settings: dict, texts, tokenizer_json: st
 
 def finetune_rows(finetune: pd.DataFrame, variant: str, dedup: dict) -> pd.DataFrame:
     """The fine-tuning rows a variant trains on: all of them, or those kept by exact or near deduplication."""
-    if variant in ("none", "dpsgd"):
+    if variant in ("undefended", "dpsgd"):
         return finetune
     keep = C.deduplicate(
         finetune["text"],
@@ -176,7 +176,7 @@ def finetune(
 ):
     """Fine-tune a pretrained checkpoint on the fine-tuning set under ``variant``.
 
-    ``none`` and the deduplications use AdamW (``settings``); ``dpsgd`` uses DP-SGD
+    ``undefended`` and the deduplications use AdamW (``settings``); ``dpsgd`` uses DP-SGD
     (``defences['dpsgd']``) and reports ε at δ = 1/N. Returns (params, cfg, tokenizer json, log dict).
     """
     from tokenizers import Tokenizer

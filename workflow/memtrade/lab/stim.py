@@ -205,12 +205,12 @@ def spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def dominant(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """STIM score (max over the sources, NaN ignored) and the dominant source's name per row of
-    ``scores`` [T, 3] (``none`` where every source is undefined)."""
+    ``scores`` [T, 3] (``undefined`` where every source is undefined)."""
     defined = ~np.isnan(scores).all(axis=1)
     filled = np.where(np.isnan(scores), -np.inf, scores)
     best = filled.argmax(axis=1)
     score = np.where(defined, filled.max(axis=1), np.nan)
-    return score, np.where(defined, np.array(SOURCES)[best], "none")
+    return score, np.where(defined, np.array(SOURCES)[best], "undefined")
 
 
 def step_tokens(tok, generated: np.ndarray, ops, sep: int) -> list[dict]:
