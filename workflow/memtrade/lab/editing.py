@@ -32,7 +32,7 @@ import numpy as np
 import optax
 import pandas as pd
 
-from .. import seeds
+from .. import optim, seeds
 from . import stats as S
 from . import tokenizer as T
 from .extraction import extract, record_layout
@@ -101,15 +101,15 @@ def target_deltas(
         lp, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer, delta=delta)
         return -lp[:, placeholder].sum() + decay * (delta**2).sum()
 
+    update = optim.step(loss, opt)
+
     @jax.jit
     def run(delta):
-        def step(carry, _):
-            delta, state = carry
-            grads = jax.grad(loss)(delta)
-            updates, state = opt.update(grads, state, delta)
-            return (optax.apply_updates(delta, updates), state), None
+        def body(carry, _):
+            delta, state, _, _ = update(*carry)
+            return (delta, state), None
 
-        (delta, _), _ = jax.lax.scan(step, (delta, opt.init(delta)), None, length=steps)
+        (delta, _), _ = jax.lax.scan(body, (delta, opt.init(delta)), None, length=steps)
         return delta
 
     delta = run(jnp.zeros((n, cfg.n_embd), jnp.float32))

@@ -22,7 +22,7 @@ import numpy as np
 import optax
 import pandas as pd
 
-from .. import seeds
+from .. import optim, seeds
 from . import tokenizer as T
 from .corpus import deduplicate
 from .gpt2 import GPT2Config, init_params, load_checkpoint, n_params, token_nll
@@ -109,18 +109,16 @@ def train(
         objective = partial(mean_nll, cfg=cfg)
     key = jax.random.PRNGKey(0) if key is None else key
 
-    @jax.jit
-    def step(params, state, x, m, k, aux):
-        value, grads = jax.value_and_grad(lambda p: objective(p, x=x, m=m, key=k, aux=aux))(params)
-        updates, state = opt.update(grads, state, params)
-        return optax.apply_updates(params, updates), state, value
+    def loss(p, x, m, k, aux):
+        return objective(p, x=x, m=m, key=k, aux=aux)
 
+    update = jax.jit(optim.step(loss, opt))
     ids, mask = np.asarray(ids), np.asarray(mask)
     log = TrainLog()
     start = time.perf_counter()
     value = jnp.nan
     for t, rows in enumerate(order):
-        params, state, value = step(params, state, ids[rows], mask[rows], jax.random.fold_in(key, t), aux)
+        params, state, value, _ = update(params, state, ids[rows], mask[rows], jax.random.fold_in(key, t), aux)
         log.tokens += int(mask[rows, 1:].sum())
     log.final_loss = float(value)
     log.steps = len(order)
@@ -157,6 +155,8 @@ def train_dp(
         scale = keep * jnp.minimum(1.0, clip / jnp.maximum(norms, 1e-12))
         return jax.tree.map(lambda g: jnp.tensordot(scale, g, axes=1), grads)
 
+    # not memtrade.optim.step: the update is of a noised sum of clipped per-example gradients, not the
+    # gradient of one loss, so the step is split in two (clipped_sum per chunk, then apply)
     @partial(jax.jit, donate_argnums=(0, 1))
     def apply(params, state, total, key):
         leaves, treedef = jax.tree.flatten(total)
