@@ -209,7 +209,7 @@ def lab_cost(work: Path, config: dict) -> list[tuple[str, str]]:
 
     models = work / "results" / "lab" / "models"
     for size, spec in config["lab"]["sizes"].items():
-        for phase in ("pretrained", "none"):
+        for phase in ("pretrained", "undefended"):
             logs = [json.loads(p.read_text()) for p in sorted((models / size / phase).glob("group*/seed*/train.json"))]
             if not logs:
                 continue

@@ -91,7 +91,7 @@ SLICE = [
     "results/brown/shared_labels_zipf/logistic/group0.csv",
     "results/mixture/prior/zipf_0.75_tradeoff.csv",
     "results/mixture/curves.csv",
-    "results/lab/measure/tiny/none/group0_records.csv",
+    "results/lab/measure/tiny/undefended/group0_records.csv",
     "results/lab/editing/group0_records.csv",
     "results/lab/distillation/group0_records.csv",
     "results/lab/stim/group0_tokens.csv",

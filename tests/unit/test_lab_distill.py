@@ -11,7 +11,7 @@ import pytest
 from memtrade.lab import distill as D
 from memtrade.lab import gpt2
 from memtrade.lab import measure as M
-from memtrade.lab.experiment import sampled_secrets
+from memtrade.lab.distill import sampled_secrets
 from memtrade.lab.train import train
 from scipy.special import rel_entr, softmax
 
@@ -139,7 +139,7 @@ def test_sampled_secrets_counts_each_record_once():
 
 
 def test_the_config_check_counts_the_parameters_the_model_has():
-    from memtrade.lab.experiment import model_config
+    from memtrade.lab.models import model_config
     from memtrade.lab.settings import gpt2_params
 
     for size in ({"n_embd": 16, "n_layer": 1, "n_head": 2}, {"n_embd": 48, "n_layer": 3, "n_head": 4}):

@@ -87,7 +87,7 @@ def test_spearman_rows_against_scipy_and_dominant_sources():
             np.testing.assert_allclose(got[i], spearmanr(x[i], y[i]).statistic, atol=1e-12)
     score, dom = ST.dominant(np.array([[0.1, 0.5, np.nan], [np.nan, np.nan, np.nan], [0.9, -1.0, 0.2]]))
     np.testing.assert_allclose(score[[0, 2]], [0.5, 0.9])
-    assert np.isnan(score[1]) and list(dom) == ["mid", "none", "local"]
+    assert np.isnan(score[1]) and list(dom) == ["mid", "undefined", "local"]
 
 
 def test_saliency_is_the_derivative_of_the_log_probability_along_each_embedding():

@@ -156,7 +156,7 @@ if "editing" in LAB:
         """Private Memorization Editing of a group's fine-tuned models (lab.editing): detect, edit one MLP, measure."""
         input:
             **job("lab.jobs.edit"),
-            models=LAB_MODEL.format(size=LAB["editing"]["size"], variant="none"),
+            models=LAB_MODEL.format(size=LAB["editing"]["size"], variant="undefended"),
             records=for_group(
                 LAB_CORPUS.replace("{name}", "records.csv"), LAB_GROUPS, "lab_group"
             ),
@@ -193,12 +193,14 @@ if "distillation" in LAB:
         input:
             **job("lab.jobs.distill"),
             teacher=LAB_MODEL.format(
-                size=LAB["distillation"]["teacher"], variant="none"
+                size=LAB["distillation"]["teacher"], variant="undefended"
             ),
             student_init=LAB_MODEL.format(
                 size=LAB["distillation"]["student"], variant="pretrained"
             ),
-            direct=LAB_MODEL.format(size=LAB["distillation"]["student"], variant="none"),
+            direct=LAB_MODEL.format(
+                size=LAB["distillation"]["student"], variant="undefended"
+            ),
             finetune=for_group(
                 LAB_CORPUS.replace("{name}", "finetune.csv"), LAB_GROUPS, "lab_group"
             ),

@@ -9,24 +9,31 @@ by ``lab.accelerator: cuda`` in ``config/lab_paper_scale.yaml``) JAX runs on the
 results are reproducible in distribution, not bit for bit. Settings already present in the
 environment are kept.
 
-Modules:
+Modules (each job of the rules, ``memtrade.lab.jobs``, only reads and writes; its computation is
+one library call, in the module of what it computes):
 
 - :mod:`memtrade.lab.corpus`: the synthetic corpus (Markov background text with an exact entropy
-  rate, planted PII-like records with controlled repetition and redundancy), deduplication.
+  rate, planted PII-like records with controlled repetition and redundancy), deduplication, and a
+  seed's whole corpus with its tokenizer (``lab_corpus``).
 - :mod:`memtrade.lab.tokenizer`: the byte-level BPE tokenizer (Hugging Face ``tokenizers``).
 - :mod:`memtrade.lab.gpt2`: the GPT-2 model in JAX, parameters under the Hugging Face GPT-2 names,
   safetensors checkpoints.
-- :mod:`memtrade.lab.train`: pretraining, fine-tuning and DP-SGD (optax, dp-accounting).
+- :mod:`memtrade.lab.models`: the laboratory sizes' configs, corpus CSVs, checkpoint directories
+  with their training log.
+- :mod:`memtrade.lab.train`: the AdamW and DP-SGD loops (optax, dp-accounting), pretraining
+  (``lab_pretrain``) and fine-tuning under each variant (``lab_finetune``).
 - :mod:`memtrade.lab.measure`: extraction, memorization score, prefix perturbation, exposure,
-  output filters.
-- :mod:`memtrade.lab.editing`: Private Memorization Editing (MEMIT-style closed-form MLP edits).
-- :mod:`memtrade.lab.distill`: distillation objectives (word-level and on-policy reverse KL) and
-  teacher sampling for sequence-level distillation.
+  output filters: the primitives on one model.
+- :mod:`memtrade.lab.extraction`: the planted records' prompts, targets and secrets, and every
+  measurement of one model's memorization of them (``lab_measure``).
+- :mod:`memtrade.lab.editing`: Private Memorization Editing (MEMIT-style closed-form MLP edits)
+  and its study on one model (``lab_edit``).
+- :mod:`memtrade.lab.distill`: distillation objectives (word-level and on-policy reverse KL),
+  teacher sampling for sequence-level distillation, and the study of one seed (``lab_distill``).
 - :mod:`memtrade.lab.stim`: STIM's token-level memorization sources: the reasoning task, exact
-  n-gram and co-occurrence counts, gradient × input saliency, Spearman scores.
+  n-gram and co-occurrence counts, gradient × input saliency, Spearman scores, and the study of one
+  seed (``lab_stim``).
 - :mod:`memtrade.lab.stats`: intervals over seeds, certified bits, loss units (no JAX).
-- :mod:`memtrade.lab.experiment`: the rules' jobs as library calls (corpus, pretrain, fine-tune,
-  measure, edit, distil, STIM).
 - :mod:`memtrade.lab.tables`: per-seed rows to tables with 95 % intervals over seeds (no JAX).
 - :mod:`memtrade.lab.plots`: the laboratory's figures (no JAX).
 - :mod:`memtrade.lab.audit`: the measures on any GPT-2 checkpoint and the user's samples

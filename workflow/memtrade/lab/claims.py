@@ -38,7 +38,7 @@ def repetition(tables, *, min_spearman):
 def size(tables):
     """Undefended models: extraction strictly increases with parameters; the extremes' intervals separate."""
     m = tables.need("lab_models")
-    m = m[m["variant"] == "none"].sort_values("params")
+    m = m[m["variant"] == "undefended"].sort_values("params")
     if len(m) < 2:
         raise NotRun("fewer than two laboratory sizes")
     rates = m["extraction_rate"].to_numpy()
@@ -85,9 +85,9 @@ def redundancy_share(tables, *, min_share):
 def defences_leakage(tables):
     """Each defence below the undefended extraction rate (and exposure, for the training defences)."""
     d = tables.need("lab_defences").set_index("defence")
-    base = d.loc["none"]
+    base = d.loc["undefended"]
     parts, ok = [], True
-    for name, row in d.drop(index="none").iterrows():
+    for name, row in d.drop(index="undefended").iterrows():
         lower = row["extraction_rate"] < base["extraction_rate"]
         if not name.startswith("filter"):
             lower &= row["pin_exposure"] < base["pin_exposure"]
@@ -128,7 +128,7 @@ def bits(tables):
     b = tables.need("lab_bits")
     c = b["certified_bits"].fillna(0.0)
     bad = int(((c < 0) | (c > b["planted_bits"] + 1e-9)).sum())
-    top = b[b["variant"] == "none"].sort_values("params").iloc[-1]
+    top = b[b["variant"] == "undefended"].sort_values("params").iloc[-1]
     ok = bool(bad == 0 and top["certified_bits"] > 0)
     msg = (
         f"{bad} of {len(b)} rows outside [0, planted]; {top['size']}: {top['certified_bits']:.0f} of "

@@ -15,17 +15,26 @@ the note length) to repetitive, low-entropy ones (``r = 1``). Each record is rep
 number of times in the fine-tuning data; a fraction of the copies are near-duplicates (one
 background word appended), which exact deduplication keeps and near-duplicate deduplication
 removes. Redundancy is measured by :func:`redundancy` (docs/science.md section 8).
+
+A seed's corpus (:func:`build_corpus`, the ``lab_corpus`` job) draws from the streams
+("lab", "corpus", seed_index, part) of :mod:`memtrade.seeds`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import string
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.special import entr
+
+from .. import seeds
+from ..io import atomic_path, write_csv
+from . import tokenizer as T
 
 LN2 = np.log(2.0)
 LETTERS = np.array(list(string.ascii_lowercase))
@@ -233,3 +242,67 @@ def deduplicate(texts, near: bool, threshold: float = 0.7, shingle: int = 5, num
         lsh.insert(str(i), m)
         out.append(i)
     return np.asarray(out, dtype=np.int64)
+
+
+def build_corpus(cfg: dict, seed: int, index: int) -> dict:
+    """The corpus of seed ``index``: source, texts, records, tokenizer (JSON) and exact statistics.
+
+    Returns a dict with frames ``pretrain``, ``heldout``, ``finetune``, ``records`` (column
+    ``text``, the fine-tuning set also ``record``, ``copy``, ``near_duplicate``), ``tokenizer``
+    (tokenizer.json text) and ``meta`` (entropy rate, document entropy, sizes, the stream).
+    """
+    rng = seeds.generator(seed, "lab", "corpus", index, "source")
+    source = MarkovSource(rng, cfg["words"], cfg["zipf_exponent"], cfg["context_mix"])
+    w = cfg["words_per_doc"]
+    docs = {
+        part: source.text(source.sample(seeds.generator(seed, "lab", "corpus", index, part), cfg[f"{part}_docs"], w))
+        for part in ("pretrain", "finetune", "heldout")
+    }
+    r = cfg["records"]
+    records = make_records(
+        seeds.generator(seed, "lab", "corpus", index, "records"),
+        r["repetitions"],
+        r["motif_lengths"],
+        r["per_cell"],
+        r["note_length"],
+        r["pin_digits"],
+        r["acct_digits"],
+        exclude_words=source.words,
+    )
+    finetune = finetune_texts(
+        seeds.generator(seed, "lab", "corpus", index, "mixture"),
+        records,
+        docs["finetune"],
+        r["near_duplicate_fraction"],
+        source.words,
+    )
+    # the tokenizer is trained on the whole training corpus (pretraining and unique fine-tuning texts)
+    tok = T.train(docs["pretrain"] + sorted(set(finetune["text"])), cfg["tokenizer_vocab"])
+    meta = {
+        "seed": seed,
+        "seed_stream": ["lab", "corpus", index],
+        "entropy_rate_bits_per_word": source.entropy_rate_bits,
+        "document_entropy_bits_per_word": document_entropy_bits(source, w),
+        "words_per_doc": w,
+        "vocabulary_words": len(source.words),
+        "records": len(records),
+        "finetune_rows": len(finetune),
+        "digits_are_tokens": T.digits_are_tokens(tok),
+    }
+    return {
+        "pretrain": pd.DataFrame({"text": docs["pretrain"]}),
+        "heldout": pd.DataFrame({"text": docs["heldout"]}),
+        "finetune": finetune,
+        "records": records,
+        "tokenizer": tok.to_str(),
+        "meta": meta,
+    }
+
+
+def save_corpus(corpus: dict, out: dict) -> None:
+    """Write the corpus parts to the paths in ``out`` (keys as in :func:`build_corpus`), atomically."""
+    for part in ("pretrain", "heldout", "finetune", "records"):
+        write_csv(corpus[part], out[part])
+    for part, text in (("tokenizer", corpus["tokenizer"]), ("meta", json.dumps(corpus["meta"], indent=1) + "\n")):
+        with atomic_path(out[part]) as tmp:
+            Path(tmp).write_text(text)

@@ -20,18 +20,30 @@ Sampling is ancestral, at temperature 1 unless configured, with a key/value cach
 (:func:`sample_continuations`); it runs inside the compiled training step for the on-policy
 objective. KL divergences are computed from log-probabilities (``p (log p - log q)``), never from
 ratios of probabilities.
+
+:func:`distill_study` trains every student of one seed and measures them with the teacher (the
+``lab_distill`` job); streams ("lab", "distill", seed_index, method, "batches"|"sample"|"measure").
 """
 
 from __future__ import annotations
 
 from functools import partial
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pandas as pd
 
+from .. import seeds
+from . import stats as S
+from . import tokenizer as T
 from .chunks import map_chunks
-from .gpt2 import GPT2Config, empty_cache, forward
+from .corpus import SECRET_PATTERN
+from .extraction import memorization, record_layout
+from .gpt2 import GPT2Config, empty_cache, forward, n_params
+from .models import log_throughput, train_log
+from .train import adamw_settings, train
 
 METHODS = ("direct", "word_kd", "seq_kd", "reverse_kl")
 
@@ -142,3 +154,121 @@ def reverse_kl_objective(cfg: GPT2Config, teacher_cfg: GPT2Config, prompt_tokens
         return jnp.sum(kl * w) / jnp.maximum(w.sum(), 1.0)
 
     return objective
+
+
+def sampled_secrets(texts, records: pd.DataFrame) -> int:
+    """How many records' pin and account number appear together, verbatim, in ``texts``."""
+    planted = set(zip(records["pin"], records["acct"], strict=True))
+    found = {pair for t in texts for pair in SECRET_PATTERN.findall(t)}
+    return len(planted & found)
+
+
+class _Student(NamedTuple):
+    """What a distilled student's training sees: its initial parameters and config, the teacher's,
+    the fine-tuning rows, its batch generator and JAX key, the AdamW settings, the distillation
+    settings, the tokenizer, the records and the ``<|endoftext|>`` id."""
+
+    init: dict
+    cfg: GPT2Config
+    teacher: dict
+    teacher_cfg: GPT2Config
+    ids: np.ndarray
+    mask: np.ndarray
+    rng: np.random.Generator
+    key: jax.Array
+    adamw: dict
+    settings: dict
+    tok: object
+    records: pd.DataFrame
+    eot: int
+
+
+def _word_kd(s: _Student):
+    objective = word_kd_objective(s.cfg, s.teacher_cfg, s.settings["temperature"])
+    params, log = train(s.init, s.cfg, s.ids, s.mask, s.rng, objective=objective, aux=s.teacher, **s.adamw)
+    return params, log, {}
+
+
+def _seq_kd(s: _Student):
+    x, xm = teacher_rows(s.teacher, s.teacher_cfg, s.ids, s.settings["prompt_tokens"], s.key, 1.0, s.eot)
+    texts = s.tok.decode_batch([row[: int(n)].tolist() for row, n in zip(x, xm.sum(axis=1), strict=True)])
+    extra = {
+        "sampled_secrets": sampled_secrets(texts, s.records),
+        "sampled_tokens_per_row": float(xm.sum(1).mean()),
+    }
+    params, log = train(s.init, s.cfg, x, xm, s.rng, **s.adamw)
+    return params, log, extra
+
+
+def _reverse_kl(s: _Student):
+    objective = reverse_kl_objective(s.cfg, s.teacher_cfg, s.settings["prompt_tokens"], 1.0, s.eot)
+    params, log = train(s.init, s.cfg, s.ids, s.mask, s.rng, objective=objective, key=s.key, aux=s.teacher, **s.adamw)
+    return params, log, {}
+
+
+#: each distilled student's training, by method: (params, TrainLog, extra log entries) of a _Student
+STUDENTS = {"word_kd": _word_kd, "seq_kd": _seq_kd, "reverse_kl": _reverse_kl}
+
+
+def distill_study(
+    teacher,
+    student_init,
+    direct,
+    tok,
+    finetune: pd.DataFrame,
+    records: pd.DataFrame,
+    heldout,
+    settings: dict,
+    training: dict,
+    k: int,
+    m: int,
+    candidates: int,
+    words_per_doc: int,
+    seed: int,
+    index: int,
+):
+    """Distillation of a fine-tuned teacher into students of a smaller size (docs/science.md section 8.6).
+
+    ``teacher``, ``student_init`` and ``direct`` are (params, cfg, train log dict) of the fine-tuned
+    teacher, the student size's pretrained checkpoint and that size fine-tuned directly (the
+    ``direct`` method, trained by the laboratory's fine-tuning job). Each other method in
+    ``settings['methods']`` trains a copy of ``student_init`` on the fine-tuning rows with the
+    AdamW settings ``training`` (the config's ``lab.finetune``, as the direct student had). Every
+    model, the teacher included, is then measured: extraction, exposure, held-out loss.
+
+    Returns (records frame: one row per method and record, models frame: one row per method).
+    """
+    t_params, t_cfg, t_log = teacher
+    s_init, s_cfg, _ = student_init
+    if t_cfg.vocab_size != s_cfg.vocab_size:
+        raise ValueError(f"teacher vocabulary {t_cfg.vocab_size} differs from the student's {s_cfg.vocab_size}")
+    eot = T.eot_id(tok)
+    layout = record_layout(tok, records, k, m)
+    held = T.pack(tok, heldout, limit=t_cfg.n_positions)
+    ids, mask = T.pack(tok, finetune["text"].tolist(), limit=t_cfg.n_positions)
+    adamw = adamw_settings(training)
+    models = {"teacher": (t_params, t_cfg, t_log), "direct": direct}
+    for method in settings["methods"]:
+        if method == "direct":
+            continue
+        if method not in STUDENTS:
+            raise ValueError(f"unknown distillation method {method!r}; known: {METHODS}")
+        rng = seeds.generator(seed, "lab", "distill", index, method, "batches")
+        key = jax.random.PRNGKey(seeds.integer(seed, "lab", "distill", index, method, "sample"))
+        student = _Student(s_init, s_cfg, t_params, t_cfg, ids, mask, rng, key, adamw, settings, tok, records, eot)
+        params, log, extra = STUDENTS[method](student)
+        models[method] = (params, s_cfg, train_log(log, **extra))
+        log_throughput(f"distillation {method}", log, s_cfg)
+
+    rows, summaries = [], []
+    for method, (params, cfg, log) in models.items():
+        rng = seeds.generator(seed, "lab", "distill", index, method, "measure")
+        out, nll = memorization(params, cfg, tok, records, layout, held, m, candidates, rng)
+        out.insert(0, "method", method)
+        rows.append(out)
+        keep = ("steps", "tokens", "final_loss", "sampled_secrets", "sampled_tokens_per_row")  # no wall-clock
+        summaries.append(
+            {"method": method, "params": n_params(cfg), "heldout_bits_per_word": S.bits_per_word(nll, words_per_doc)}
+            | {k: log.get(k, np.nan) for k in keep}
+        )
+    return pd.concat(rows, ignore_index=True), pd.DataFrame(summaries)

@@ -12,10 +12,10 @@ def section(tables: dict[str, pd.DataFrame]) -> str:
     models = tables["lab_models"]
     ext, exp, bits = tables["lab_extraction"], tables["lab_exposure"], tables["lab_bits"]
     rows = []
-    for r in models[models["variant"] == "none"].sort_values("params").itertuples():
+    for r in models[models["variant"] == "undefended"].sort_values("params").itertuples():
         e = ext[ext["size"] == r.size].sort_values("repetitions")
         x = exp[exp["size"] == r.size].sort_values("repetitions")
-        b = bits[(bits["size"] == r.size) & (bits["variant"] == "none")].iloc[0]
+        b = bits[(bits["size"] == r.size) & (bits["variant"] == "undefended")].iloc[0]
         lo, hi = e.iloc[0], e.iloc[-1]
         rows.append(
             {

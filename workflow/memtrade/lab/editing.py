@@ -17,6 +17,9 @@ Their method, as built here:
    ``Δ = (KᵀK + λ C)⁻¹ Kᵀ R`` that maps the keys K to the value changes R while keeping the
    output on background keys (second-moment matrix C of keys over held-out text) unchanged
    (:func:`least_squares_edit`). Its rank is at most the number of edited records.
+
+:func:`edit_study` runs the whole method on one fine-tuned model and measures it (the ``lab_edit``
+job); stream ("lab", "editing", seed_index).
 """
 
 from __future__ import annotations
@@ -27,9 +30,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+import pandas as pd
 
+from .. import optim, seeds
+from . import stats as S
+from . import tokenizer as T
+from .extraction import extract, record_layout
 from .gpt2 import GPT2Config, block, causal_mask, embed, unembed
 from .measure import left_padded_positions
+from .train import sequence_nll
 
 
 @partial(jax.jit, static_argnames=("cfg", "layer"))
@@ -92,15 +101,15 @@ def target_deltas(
         lp, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer, delta=delta)
         return -lp[:, placeholder].sum() + decay * (delta**2).sum()
 
+    update = optim.step(loss, opt)
+
     @jax.jit
     def run(delta):
-        def step(carry, _):
-            delta, state = carry
-            grads = jax.grad(loss)(delta)
-            updates, state = opt.update(grads, state, delta)
-            return (optax.apply_updates(delta, updates), state), None
+        def body(carry, _):
+            delta, state, _, _ = update(*carry)
+            return (delta, state), None
 
-        (delta, _), _ = jax.lax.scan(step, (delta, opt.init(delta)), None, length=steps)
+        (delta, _), _ = jax.lax.scan(body, (delta, opt.init(delta)), None, length=steps)
         return delta
 
     delta = run(jnp.zeros((n, cfg.n_embd), jnp.float32))
@@ -202,3 +211,88 @@ def edit_summary(keys, residuals, delta, weight_matrix) -> dict:
         "edit_relative_norm": norm / float(np.linalg.norm(w)),
         "value_fit": value_fit(keys, residuals, delta),
     }
+
+
+def edit_study(
+    params,
+    cfg,
+    tok,
+    records: pd.DataFrame,
+    heldout,
+    settings: dict,
+    k: int,
+    m: int,
+    words_per_doc: int,
+    seed: int,
+    index: int,
+):
+    """Private Memorization Editing (docs/science.md section 8) on one fine-tuned model.
+
+    Detects the records the model leaks (extraction), edits the MLP of the layer with the largest
+    measured contribution so that a random ``edit_fraction`` of them yield ``placeholder`` instead,
+    and measures every record's extraction before and after and the held-out loss on background
+    documents not used for the edit's preservation term. ``settings``: the config's ``lab.editing``.
+
+    Returns (records frame: one row per record, edit dict: one row per model).
+    """
+    rng = seeds.generator(seed, "lab", "editing", index)
+    layout = record_layout(tok, records, k, m)
+    prompts = layout["prompts"]
+    before = extract(params, cfg, layout, m)
+    extracted = before["extracted"]
+    leaking = np.flatnonzero(extracted)
+    edited = np.sort(rng.permutation(leaking)[: int(round(settings["edit_fraction"] * len(leaking)))])
+    placeholder = tok.token_to_id(settings["placeholder"])
+    if placeholder is None:
+        raise ValueError(f"lab.editing.placeholder {settings['placeholder']!r} is not one token of the tokenizer")
+
+    # background documents: the first half fixes the preservation term, the second measures utility
+    ids, mask = T.pack(tok, heldout, limit=cfg.n_positions)
+    half = len(ids) // 2
+    before_nll = sequence_nll(params, cfg, ids[half:], mask[half:])
+    out = records[["record", "repetitions", "motif_length"]].copy()
+    out["group"] = np.where(extracted, "leaking_not_edited", "not_leaking")
+    out.loc[out.index[edited], "group"] = "edited"
+    out["extracted_before"] = extracted
+    out["secret_digits"] = layout["secret_in_target"].sum(axis=1)
+    out["secret_digits_correct_before"] = before["digits_correct"]
+    summary = {
+        "leaking": len(leaking),
+        "edited": len(edited),
+        "heldout_bits_per_word_before": S.bits_per_word(before_nll, words_per_doc),
+    }
+    if len(edited) == 0:  # nothing leaks: no edit (the tables report the counts)
+        out["extracted_after"] = extracted
+        out["secret_digits_correct_after"] = out["secret_digits_correct_before"]
+        out["placeholder_first"] = False
+        nan = float("nan")
+        return out, summary | {
+            "layer": -1, "preservation_weight": nan, "edit_rank": 0, "edit_norm": 0.0,
+            "edit_relative_norm": 0.0, "value_fit": nan, "placeholder_logprob": nan,
+            "heldout_bits_per_word_after": summary["heldout_bits_per_word_before"],
+        }  # fmt: skip
+
+    p_ids, p_valid, p_starts = prompts.ids[edited], prompts.valid()[edited], prompts.starts[edited]
+    moments, means = background_statistics(params, cfg, ids[:half], mask[:half])
+    contrib = layer_contributions(params, cfg, p_ids, p_valid, p_starts, layout["targets"][edited, 0], means)
+    layer = int(np.argmax(contrib)) if settings["layer"] == "auto" else int(settings["layer"])
+    residuals, lp = target_deltas(
+        params, cfg, p_ids, p_valid, p_starts, layer, placeholder,
+        settings["value_steps"], settings["value_lr"], settings["value_decay"],
+    )  # fmt: skip
+    _, keys, _ = prompt_pass(params, cfg, p_ids, p_valid, p_starts, layer)
+    delta, weight, _ = calibrated_edit(
+        np.asarray(keys), residuals, moments[layer], settings["preservation_weights"], settings["min_value_fit"]
+    )
+    edited_params = apply_edit(params, layer, delta)
+
+    after = extract(edited_params, cfg, layout, m)
+    out["extracted_after"] = after["extracted"]
+    out["secret_digits_correct_after"] = after["digits_correct"]
+    out["placeholder_first"] = after["generated"][:, 0] == placeholder
+    after_nll = sequence_nll(edited_params, cfg, ids[half:], mask[half:])
+    summary |= {"layer": layer, "preservation_weight": weight, "placeholder_logprob": float(np.mean(lp))}
+    summary |= edit_summary(keys, residuals, delta, params[f"h.{layer}.mlp.c_proj.weight"])
+    summary |= {f"contribution_layer{i}": float(c) for i, c in enumerate(contrib)}
+    summary["heldout_bits_per_word_after"] = S.bits_per_word(after_nll, words_per_doc)
+    return out, summary

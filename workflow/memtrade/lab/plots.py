@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 DEFENCE_LABELS = {
-    "none": "undefended",
+    "undefended": "undefended",
     "dedup_exact": "exact deduplication",
     "dedup_near": "near-duplicate deduplication",
     "dpsgd": "DP-SGD",
@@ -68,7 +68,7 @@ def exposure(exp, records):
     """Exact against extrapolated pin exposure (one point per record and seed), and the
     extrapolated exposure of the account numbers against repetition count."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    r = records[records["variant"] == "none"]
+    r = records[records["variant"] == "undefended"]
     sizes, colors = _size_colors(exp)
     for s in sizes:
         g = r[r["size"] == s]
@@ -293,7 +293,7 @@ STIM_LABELS = {
     "local": "local\n(n-gram)",
     "mid": "mid-range\n(generated prefix)",
     "long": "long-range\n(question)",
-    "none": "none\n(undefined)",
+    "undefined": "undefined\n(no source)",
 }
 
 

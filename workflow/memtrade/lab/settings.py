@@ -13,6 +13,7 @@ def gpt2_params(size: dict, vocab: int, context: int) -> int:
     return vocab * d + context * d + layers * (12 * d * d + 13 * d) + 2 * d
 
 
+UNDEFENDED = "undefended"  # the variant fine-tuned without a defence
 DEFENCES = {"dedup_exact": "dedup", "dedup_near": "dedup", "dpsgd": "dpsgd"}  # variant -> its settings
 
 
@@ -25,11 +26,11 @@ def seed_groups(lab: dict) -> list[list[int]]:
 
 def finetune_jobs(lab: dict) -> list[tuple[str, str]]:
     """Every (size, variant) fine-tuned: every size undefended, the training defences at one size."""
-    return [(s, "none") for s in lab["sizes"]] + [(lab["defences"]["size"], v) for v in DEFENCES]
+    return [(s, UNDEFENDED) for s in lab["sizes"]] + [(lab["defences"]["size"], v) for v in DEFENCES]
 
 
 def defence_settings(lab: dict, variant: str) -> dict | None:
-    """The settings a fine-tuning variant uses (none for the undefended one)."""
+    """The settings a fine-tuning variant uses (None for the undefended one)."""
     key = DEFENCES.get(variant)
     return {key: lab["defences"][key]} if key else None
 

@@ -23,6 +23,9 @@ Co-occurrence is counted exactly: how often the candidate follows the salient to
 ``window`` tokens of the same row (:func:`cooccurrence`). Saliency is gradient × input on the
 token embeddings (:func:`saliency`), in place of their LERG. The token's score is the maximum over
 the sources, and the source attaining it is its dominant source.
+
+:func:`stim_study` runs it on one seed (the ``lab_stim`` job): the corpus, the model, its answers
+and their scores; streams ("lab", "stim", seed_index, "law"|"train"|"test"|"init"|"batches").
 """
 
 from __future__ import annotations
@@ -33,11 +36,18 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.stats import rankdata
 
+from .. import seeds
+from . import tokenizer as T
+from .chunks import map_chunks
 from .corpus import zipf_weights
-from .gpt2 import GPT2Config, block, causal_mask, forward, unembed
+from .gpt2 import GPT2Config, block, causal_mask, forward, init_params, n_params, unembed
+from .measure import Prompts, greedy
+from .models import log_throughput, model_config, train_log
+from .train import adamw_settings, train
 
 SOURCES = ("local", "mid", "long")
 _STEP = re.compile(r"^\s*(\d+)\+(\d+)=(\d+)\s*$")
@@ -205,12 +215,12 @@ def spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def dominant(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """STIM score (max over the sources, NaN ignored) and the dominant source's name per row of
-    ``scores`` [T, 3] (``none`` where every source is undefined)."""
+    ``scores`` [T, 3] (``undefined`` where every source is undefined)."""
     defined = ~np.isnan(scores).all(axis=1)
     filled = np.where(np.isnan(scores), -np.inf, scores)
     best = filled.argmax(axis=1)
     score = np.where(defined, filled.max(axis=1), np.nan)
-    return score, np.where(defined, np.array(SOURCES)[best], "none")
+    return score, np.where(defined, np.array(SOURCES)[best], "undefined")
 
 
 def step_tokens(tok, generated: np.ndarray, ops, sep: int) -> list[dict]:
@@ -245,3 +255,125 @@ def step_tokens(tok, generated: np.ndarray, ops, sep: int) -> list[dict]:
             break
         a, pos = int(m.group(3)), end + 1  # the next step starts from the model's own result
     return out
+
+
+def stim_study(background, size: dict, context: int, vocab: int, settings: dict, seed: int, index: int):
+    """STIM (docs/science.md section 8.7) on one seed: build the reasoning corpus, train a model on
+    it, let it answer fresh questions, and score every result token of its steps by source.
+
+    ``background``: background documents of the laboratory corpus (the first
+    ``settings['background_docs']`` are mixed with the task rows); ``size``: the model's entry of
+    ``lab.sizes``; ``vocab``: the tokenizer size; ``settings``: the config's ``lab.stim``.
+
+    Returns (tokens frame: one row per scored token; questions frame: one row per test question;
+    model dict).
+    """
+    law = operand_law(
+        seeds.generator(seed, "lab", "stim", index, "law"), settings["max_operand"], settings["zipf_exponent"]
+    )
+    train_q = questions(
+        seeds.generator(seed, "lab", "stim", index, "train"), law, settings["train_questions"], settings["operands"]
+    )
+    test_q = questions(
+        seeds.generator(seed, "lab", "stim", index, "test"), law, settings["test_questions"], settings["operands"]
+    )
+    texts = list(background[: settings["background_docs"]]) + [chain_text(q) for q in train_q]
+    tok = T.train(texts, vocab)
+    cfg = model_config(size, context, tok.get_vocab_size())
+    k = settings["alternatives"]
+    if k > cfg.vocab_size:
+        raise ValueError(f"lab.stim.alternatives = {k} exceeds the tokenizer's {cfg.vocab_size} tokens")
+    ids, mask = T.pack(tok, texts, limit=context)
+    params = init_params(cfg, seeds.generator(seed, "lab", "stim", index, "init"))
+    params, log = train(
+        params,
+        cfg,
+        ids,
+        mask,
+        seeds.generator(seed, "lab", "stim", index, "batches"),
+        **adamw_settings(settings["train"]),
+    )
+    log_throughput(f"STIM seed {index}", log, cfg)
+
+    # the model answers fresh questions (greedy), then its steps are parsed and checked
+    eot = T.eot_id(tok)
+    prompts = [[eot, *p] for p in T.encode(tok, [question_text(q) for q in test_q])]
+    p_len = np.array([len(p) for p in prompts])
+    width = int(ids.shape[1])
+    gen, _ = greedy(params, cfg, Prompts.from_lists(prompts, eot), width - int(p_len.max()))
+    rows = np.full((len(prompts), width), eot, np.int32)
+    for i, (p, g) in enumerate(zip(prompts, gen, strict=True)):  # ragged rows: one copy each
+        rows[i, : len(p)] = p
+        rows[i, len(p) : len(p) + len(g)] = g[: width - len(p)]
+    sep = tok.encode("1 |", add_special_tokens=False).ids[-1]
+    scored = []
+    for i, g in enumerate(gen):  # string parsing, one chain at a time
+        stop = np.flatnonzero(g == eot)
+        g = g[: stop[0]] if len(stop) else g
+        for t in step_tokens(tok, g, test_q[i], sep):
+            scored.append(t | {"question": i, "index": int(p_len[i] + t["position"])})
+    tokens = pd.DataFrame(scored, columns=["question", "step", "position", "index", "token", "wrong"])
+    if tokens.empty:
+        raise ValueError(
+            f"seed {index}: the model wrote no step of the task that could be scored (lab.stim: train longer "
+            "or a larger size)"
+        )
+    q_of, at = tokens["question"].to_numpy(), tokens["index"].to_numpy()
+
+    # the model's alternatives and saliency at the scored positions
+    top, prob = map_chunks(lambda c, x: alternatives(params, cfg, jnp.asarray(x), k), (rows,), 64)
+    cand, cprob = top[q_of, at - 1], prob[q_of, at - 1]
+    sal = np.abs(map_chunks(lambda c, x: saliency(params, cfg, jnp.asarray(x)), (rows,), 16))[q_of, at - 1]
+    pos = np.arange(width)[None, :]
+    s = settings["salient_tokens"]
+    question_region = (pos >= 1) & (pos < p_len[q_of][:, None])
+    prefix_region = (pos >= p_len[q_of][:, None]) & (pos < at[:, None])
+
+    def salient(region):
+        score = np.where(region, sal, -np.inf)
+        best = np.argsort(-score, axis=1, kind="stable")[:, :s]
+        ok = np.take_along_axis(region, best, axis=1)
+        return rows[q_of[:, None], best], ok
+
+    # corpus counts under the three sources
+    corpus_rows = [r[: int(n)] for r, n in zip(ids, mask.sum(axis=1), strict=True)]
+    index_ = NgramIndex(corpus_rows, settings["max_ngram"])
+    co = cooccurrence(corpus_rows, cfg.vocab_size, settings["window"])
+    ctx_w = settings["max_ngram"] - 1
+    ctx_pos = at[:, None] - ctx_w + np.arange(ctx_w)[None, :]
+    contexts = np.where(ctx_pos >= 0, rows[q_of[:, None], np.maximum(ctx_pos, 0)], -1)
+    local, ell = local_counts(index_, contexts, cand)
+    counts = {"local": local}
+    for name, region in (("mid", prefix_region), ("long", question_region)):
+        toks_, ok = salient(region)
+        # [T, K]; all zero without a salient token (no generated prefix yet): no ranking, score NaN
+        counts[name] = (co[toks_[:, :, None], cand[:, None, :]] * ok[:, :, None]).sum(axis=1)
+    scores = np.stack([spearman_rows(cprob, counts[name]) for name in SOURCES], axis=1)
+    score, dom = dominant(scores)
+
+    # inputs: rare when their rarest operand is rare in the training questions
+    freq = np.bincount(train_q.ravel(), minlength=len(law))
+    rarity = freq[test_q].min(axis=1)
+    long_tail = np.zeros(len(test_q), bool)
+    long_tail[np.argsort(rarity, kind="stable")[: len(test_q) // 2]] = True
+    tokens["prob"] = cprob[:, 0]  # greedy: the generated token is the most likely one
+    for j, name in enumerate(SOURCES):
+        tokens[f"score_{name}"] = scores[:, j]
+    tokens["score"] = score
+    tokens["dominant"] = dom
+    tokens["local_context"] = ell
+    tokens["long_tail"] = long_tail[q_of]
+    steps = tokens.groupby("question").agg(steps=("step", "nunique"), wrong_steps=("wrong", "sum"))
+    questions_ = pd.DataFrame(
+        {
+            "question": np.arange(len(test_q)),
+            "operands": [" ".join(map(str, q)) for q in test_q],
+            "rarity": rarity,
+            "long_tail": long_tail,
+        }
+    ).merge(steps, left_on="question", right_index=True, how="left")
+    questions_[["steps", "wrong_steps"]] = questions_[["steps", "wrong_steps"]].fillna(0).astype(int)
+    model = train_log(log, params=n_params(cfg), vocab=cfg.vocab_size)
+    for wall_clock in ("seconds", "tokens_per_second"):  # tables stay byte-identical run to run
+        model.pop(wall_clock)
+    return tokens, questions_, model

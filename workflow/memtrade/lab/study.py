@@ -58,7 +58,7 @@ STUDY = Study(
         "lab_seed": "[0-9]+",
         "lab_group": "[0-9]+",
         "lab_size": "[a-z][a-z0-9_]*",
-        "lab_variant": "none|dedup_exact|dedup_near|dpsgd",
+        "lab_variant": "undefended|dedup_exact|dedup_near|dpsgd",
         "lab_audit": "[a-z][a-z0-9_]*",
     },
 )

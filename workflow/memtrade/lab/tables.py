@@ -25,7 +25,7 @@ def _per_seed(records: pd.DataFrame, by: list[str], cols: dict[str, str]) -> pd.
 
 def extraction_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     """Extraction rate and memorization score against repetition count, per size (undefended models)."""
-    r = records[records["variant"] == "none"].copy()
+    r = records[records["variant"] == "undefended"].copy()
     r["extracted"] = r["extracted"].astype(float)
     per = _per_seed(r, ["size", "params", "repetitions"], {"extracted": "extraction_rate", "mem_score": "mem_score"})
     cols = ["extraction_rate", "mem_score"]
@@ -34,7 +34,7 @@ def extraction_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
 
 def exposure_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     """Exposure (exact and extrapolated pins, extrapolated account numbers) against repetition count."""
-    r = records[records["variant"] == "none"].copy()
+    r = records[records["variant"] == "undefended"].copy()
     r["pin_extrapolation_error"] = r["pin_exposure_extrapolated"] - r["pin_exposure_exact"]
     cols = ["pin_exposure_exact", "pin_exposure_extrapolated", "pin_extrapolation_error", "acct_exposure_extrapolated"]
     per = _per_seed(r, ["size", "params", "repetitions"], {c: c for c in cols})
@@ -59,11 +59,11 @@ def redundancy_table(records: pd.DataFrame, perturbation: pd.DataFrame, level: f
     the unperturbed score; ``drop`` is the unperturbed score minus the perturbed one. Rows for
     ``redundancy`` ``all`` pool both bins.
     """
-    r = records[records["variant"] == "none"].copy()
+    r = records[records["variant"] == "undefended"].copy()
     r["redundancy_bin"] = redundancy_bins(r)
     r["memorized"] = r["extracted"].astype(bool)
     base = r[["seed", "size", "params", "record", "memorized", "redundancy_bin", "mem_score"]]
-    p = perturbation[perturbation["variant"] == "none"].merge(
+    p = perturbation[perturbation["variant"] == "undefended"].merge(
         base.drop(columns=["mem_score", "params"]), on=["seed", "size", "record"], how="inner", validate="many_to_one"
     )
     zero = base.assign(perturbed_tokens=0)
@@ -88,7 +88,7 @@ def redundancy_table(records: pd.DataFrame, perturbation: pd.DataFrame, level: f
 def redundancy_share_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     """Per size: the share of low-redundancy records among the memorized ones (per seed, then over
     seeds), beside the share among all records (one half by the median split)."""
-    r = records[records["variant"] == "none"].copy()
+    r = records[records["variant"] == "undefended"].copy()
     r["low"] = (redundancy_bins(r) == "low").astype(float)
     r["memorized"] = r["extracted"].astype(float)
     r["low_memorized"] = r["low"] * r["memorized"]
@@ -118,7 +118,7 @@ def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level:
     mdl = models[models["size"] == size].set_index(["seed", "variant"])
     rows = []
     for (seed, variant), g in r.groupby(["seed", "variant"], sort=True):
-        base_loss = mdl.loc[(seed, "none"), "heldout_bits_per_word"]
+        base_loss = mdl.loc[(seed, "undefended"), "heldout_bits_per_word"]
         loss = mdl.loc[(seed, variant), "heldout_bits_per_word"]
         common = {"seed": seed, "pin_exposure": g["pin_exposure_exact"].mean(), "heldout_bits_per_word": loss}
         rows.append(
@@ -130,7 +130,7 @@ def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level:
                 "epsilon": mdl.loc[(seed, variant)].get("epsilon", np.nan),
             }
         )
-        if variant == "none":
+        if variant == "undefended":
             for name, col, passed in (
                 ("filter_regex", "regex_blocked", "benign_pass_regex"),
                 ("filter_entropy", "entropy_blocked", "benign_pass_entropy"),
@@ -141,7 +141,7 @@ def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level:
                     | {
                         "defence": name,
                         "extraction_rate": leaked.mean(),
-                        "utility": mdl.loc[(seed, "none"), passed],
+                        "utility": mdl.loc[(seed, "undefended"), passed],
                         "epsilon": np.nan,
                     }
                 )
@@ -152,7 +152,7 @@ def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level:
     out = summarize(per, ["defence"], cols, level, clip)
     eps = per.groupby("defence")["epsilon"].mean()
     out["epsilon"] = out["defence"].map(eps)
-    order = {d: i for i, d in enumerate(("none", "dedup_exact", "dedup_near", "dpsgd", *FILTERS))}
+    order = {d: i for i, d in enumerate(("undefended", "dedup_exact", "dedup_near", "dpsgd", *FILTERS))}
     out.insert(0, "size", size)
     return out.sort_values("defence", key=lambda s: s.map(order)).reset_index(drop=True)
 
@@ -303,20 +303,20 @@ STIM_SOURCES = ("local", "mid", "long")
 
 def stim_sources_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
     """STIM, per token class (``wrong``, ``right``) and source (``local``, ``mid``, ``long``, and
-    ``none`` where no source is defined): the share of the class's tokens whose dominant source it
+    ``undefined`` where no source is defined): the share of the class's tokens whose dominant source it
     is and the mean score under it. Shares per seed, then means and intervals over seeds."""
     t = tokens.assign(token_class=np.where(tokens["wrong"].astype(bool), "wrong", "right"))
     parts = []
-    for source in (*STIM_SOURCES, "none"):
+    for source in (*STIM_SOURCES, "undefined"):
         part = t.assign(source=source, share=(t["dominant"] == source).astype(float))
-        part["source_score"] = t[f"score_{source}"] if source != "none" else np.nan
+        part["source_score"] = t[f"score_{source}"] if source != "undefined" else np.nan
         parts.append(part)
     long = pd.concat(parts, ignore_index=True)
     per = _per_seed(long, ["token_class", "source"], {"share": "share", "source_score": "mean_score"})
     counts = t.groupby(["seed", "token_class"]).size().rename("tokens").reset_index()
     per = per.merge(counts, on=["seed", "token_class"])
     out = summarize(per, ["token_class", "source"], ["share", "mean_score", "tokens"], level, {"share": RATE})
-    order = {s: i for i, s in enumerate((*STIM_SOURCES, "none"))}
+    order = {s: i for i, s in enumerate((*STIM_SOURCES, "undefined"))}
     return out.sort_values(
         ["token_class", "source"], key=lambda s: s.map(order) if s.name == "source" else s, ignore_index=True
     )

@@ -1,8 +1,11 @@
-"""Training: AdamW pretraining and fine-tuning, and DP-SGD with its privacy accounting.
+"""Training: the AdamW and DP-SGD loops with DP-SGD's privacy accounting, and the laboratory's
+pretraining (:func:`pretrain`) and fine-tuning of one model under each variant (:func:`finetune`):
+undefended, exactly or near-deduplicated (AdamW) or DP-SGD.
 
 Batches are drawn with NumPy generators from :mod:`memtrade.seeds` streams and DP noise with a
 JAX key from the same streams, so a run is reproducible from the config seed. Every loss is the
-mean next-token negative log-likelihood (nats) over the real tokens of the batch.
+mean next-token negative log-likelihood (nats) over the real tokens of the batch. Streams:
+("lab", size, seed_index, "init"|"pretrain"), ("lab", size, seed_index, variant, "finetune"|"noise").
 """
 
 from __future__ import annotations
@@ -10,13 +13,20 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+import pandas as pd
 
-from .gpt2 import GPT2Config, token_nll
+from .. import optim, seeds
+from . import tokenizer as T
+from .corpus import deduplicate
+from .gpt2 import GPT2Config, init_params, load_checkpoint, n_params, token_nll
+from .models import model_config, train_log
 
 
 @dataclass
@@ -99,18 +109,16 @@ def train(
         objective = partial(mean_nll, cfg=cfg)
     key = jax.random.PRNGKey(0) if key is None else key
 
-    @jax.jit
-    def step(params, state, x, m, k, aux):
-        value, grads = jax.value_and_grad(lambda p: objective(p, x=x, m=m, key=k, aux=aux))(params)
-        updates, state = opt.update(grads, state, params)
-        return optax.apply_updates(params, updates), state, value
+    def loss(p, x, m, k, aux):
+        return objective(p, x=x, m=m, key=k, aux=aux)
 
+    update = jax.jit(optim.step(loss, opt))
     ids, mask = np.asarray(ids), np.asarray(mask)
     log = TrainLog()
     start = time.perf_counter()
     value = jnp.nan
     for t, rows in enumerate(order):
-        params, state, value = step(params, state, ids[rows], mask[rows], jax.random.fold_in(key, t), aux)
+        params, state, value, _ = update(params, state, ids[rows], mask[rows], jax.random.fold_in(key, t), aux)
         log.tokens += int(mask[rows, 1:].sum())
     log.final_loss = float(value)
     log.steps = len(order)
@@ -147,6 +155,8 @@ def train_dp(
         scale = keep * jnp.minimum(1.0, clip / jnp.maximum(norms, 1e-12))
         return jax.tree.map(lambda g: jnp.tensordot(scale, g, axes=1), grads)
 
+    # not memtrade.optim.step: the update is of a noised sum of clipped per-example gradients, not the
+    # gradient of one loss, so the step is split in two (clipped_sum per chunk, then apply)
     @partial(jax.jit, donate_argnums=(0, 1))
     def apply(params, state, total, key):
         leaves, treedef = jax.tree.flatten(total)
@@ -203,3 +213,129 @@ def sequence_nll(params, cfg: GPT2Config, ids, mask, batch: int = 128) -> np.nda
             m = np.concatenate([m, np.zeros((pad, m.shape[1]), m.dtype)])
         out.append(np.asarray(f(x, m))[: batch - pad])
     return np.concatenate(out)
+
+
+def adamw_settings(settings: dict) -> dict:
+    """The keyword arguments of :func:`train` from a ``lab.pretrain``/``lab.finetune`` entry."""
+    return {k: settings[k] for k in ("epochs", "batch", "lr", "warmup_fraction", "weight_decay")}
+
+
+def pretrain(size: dict, context: int, settings: dict, texts, tokenizer_json: str, seed: int, name: str, index: int):
+    """Initialise a model of ``size`` and train it on the background texts. Returns (params, cfg, log dict)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_str(tokenizer_json)
+    cfg = model_config(size, context, tok.get_vocab_size())
+    params = init_params(cfg, seeds.generator(seed, "lab", name, index, "init"))
+    ids, mask = T.pack(tok, texts, limit=context)
+    if ids.shape[1] > context:
+        raise ValueError(f"a pretraining document needs {ids.shape[1]} tokens, more than lab.context = {context}")
+    params, log = train(
+        params,
+        cfg,
+        ids,
+        mask,
+        seeds.generator(seed, "lab", name, index, "pretrain"),
+        **adamw_settings(settings),
+    )
+    return params, cfg, train_log(log, params=n_params(cfg))
+
+
+def _all_rows(finetune: pd.DataFrame, dedup: dict | None) -> pd.DataFrame:
+    return finetune
+
+
+def _deduplicated(near: bool):
+    def rows(finetune: pd.DataFrame, dedup: dict) -> pd.DataFrame:
+        keep = deduplicate(
+            finetune["text"],
+            near=near,
+            threshold=dedup["threshold"],
+            shingle=dedup["shingle"],
+            num_perm=dedup["num_perm"],
+        )
+        return finetune.iloc[keep].reset_index(drop=True)
+
+    return rows
+
+
+def _adamw(params, cfg, ids, mask, rng, settings: dict, defences: dict, noise: int, rows: int):
+    params, log = train(params, cfg, ids, mask, rng, **adamw_settings(settings))
+    return params, log, {}
+
+
+def _dpsgd(params, cfg, ids, mask, rng, settings: dict, defences: dict, noise: int, rows: int):
+    dp = defences["dpsgd"]
+    params, log, q, steps = train_dp(
+        params,
+        cfg,
+        ids,
+        mask,
+        rng,
+        jax.random.PRNGKey(noise),
+        epochs=dp["epochs"],
+        batch=dp["batch"],
+        lr=dp["lr"],
+        warmup_fraction=settings["warmup_fraction"],
+        clip=dp["clip"],
+        noise_multiplier=dp["noise_multiplier"],
+    )
+    delta = 1.0 / rows
+    extra = {
+        "noise_multiplier": dp["noise_multiplier"],
+        "clip": dp["clip"],
+        "sampling_rate": q,
+        "dp_steps": steps,
+        "delta": delta,
+        "epsilon": dp_epsilon(q, dp["noise_multiplier"], steps, delta),
+    }
+    return params, log, extra
+
+
+class Variant(NamedTuple):
+    """A fine-tuning variant: the rows it trains on, ``rows(finetune, dedup settings)``, and how it
+    trains, ``train(params, cfg, ids, mask, rng, settings, defences, noise seed, rows) -> (params,
+    TrainLog, extra log entries)``."""
+
+    rows: object
+    train: object
+
+
+#: the fine-tuning variants (memtrade.lab.settings.UNDEFENDED and the keys of DEFENCES)
+VARIANTS = {
+    "undefended": Variant(_all_rows, _adamw),
+    "dedup_exact": Variant(_deduplicated(near=False), _adamw),
+    "dedup_near": Variant(_deduplicated(near=True), _adamw),
+    "dpsgd": Variant(_all_rows, _dpsgd),
+}
+
+
+def finetune_rows(finetune: pd.DataFrame, variant: str, dedup: dict | None) -> pd.DataFrame:
+    """The fine-tuning rows a variant trains on: all of them, or those kept by exact or near deduplication."""
+    return VARIANTS[variant].rows(finetune, dedup)
+
+
+def finetune(
+    checkpoint, finetune: pd.DataFrame, variant: str, settings: dict, defences: dict, seed: int, name: str, index: int
+):
+    """Fine-tune a pretrained checkpoint on the fine-tuning set under ``variant``.
+
+    ``undefended`` and the deduplications use AdamW (``settings``); ``dpsgd`` uses DP-SGD
+    (``defences['dpsgd']``) and reports ε at δ = 1/N. Returns (params, cfg, tokenizer json, log dict).
+    """
+    from tokenizers import Tokenizer
+
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown fine-tuning variant {variant!r}; known: {tuple(VARIANTS)}")
+    params, cfg = load_checkpoint(checkpoint)
+    tok_json = (Path(checkpoint) / "tokenizer.json").read_text()
+    tok = Tokenizer.from_str(tok_json)
+    rows = finetune_rows(finetune, variant, (defences or {}).get("dedup"))
+    ids, mask = T.pack(tok, rows["text"].tolist(), limit=cfg.n_positions)
+    if ids.shape[1] > cfg.n_positions:
+        raise ValueError(f"a fine-tuning row needs {ids.shape[1]} tokens, more than lab.context = {cfg.n_positions}")
+    rng = seeds.generator(seed, "lab", name, index, variant, "finetune")
+    extra = {"rows": len(rows), "record_rows": int((rows["record"] >= 0).sum())}
+    noise = seeds.integer(seed, "lab", name, index, variant, "noise")
+    params, log, more = VARIANTS[variant].train(params, cfg, ids, mask, rng, settings, defences, noise, len(rows))
+    return params, cfg, tok_json, train_log(log, **(extra | more))

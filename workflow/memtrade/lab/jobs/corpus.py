@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..experiment import build_corpus, save_corpus
+from ..corpus import build_corpus, save_corpus
 
 
 def run(job, log) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from ...io import write_csv
-from ..experiment import distill_study, load_model, read_records, read_texts
+from ..distill import distill_study
+from ..models import load_model, read_records, read_texts
 from ..tokenizer import load as load_tokenizer
 
 

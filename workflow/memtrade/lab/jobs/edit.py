@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from ...io import write_csv
-from ..experiment import edit_study, read_records, read_texts
+from ..editing import edit_study
 from ..gpt2 import load_checkpoint
+from ..models import read_records, read_texts
 from ..tokenizer import load as load_tokenizer
 
 

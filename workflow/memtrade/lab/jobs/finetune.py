@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..experiment import finetune, save_model
+from ..models import save_model
+from ..train import finetune
 
 
 def run(job, log) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from ...io import write_csv
-from ..experiment import load_model, measure, read_records, read_texts
+from ..extraction import measure
+from ..models import load_model, read_records, read_texts
 from ..tokenizer import load as load_tokenizer
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..experiment import pretrain, read_texts, save_model
+from ..models import read_texts, save_model
+from ..train import pretrain
 
 
 def run(job, log) -> None:

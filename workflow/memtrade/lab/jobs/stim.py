@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ...io import write_csv
-from ..experiment import read_texts, stim_study
+from ..models import read_texts
+from ..stim import stim_study
 
 
 def run(job, log) -> None:

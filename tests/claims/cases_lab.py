@@ -1,0 +1,381 @@
+"""Synthetic cases of the language-model laboratory's claims (tests/claims/cases.py).
+
+The tables have the columns of the laboratory's tables (docs/outputs.md, memtrade/lab/tables.py):
+every summarised column ``x`` with ``x_lo`` and ``x_hi`` and a ``seeds`` count. Each fail case
+breaks what its claim states, on tables that are otherwise complete; the not-run cases are the
+checks' own "cannot decide" paths (no such row in the run)."""
+
+import math
+
+import pandas as pd
+
+SEEDS = 5
+SIZES = (("tiny", 50_000), ("small", 200_000), ("base", 800_000))
+
+
+def _ci(name, mean, half=0.05):
+    """A summarised column: its mean and interval ends."""
+    return {name: mean, f"{name}_lo": mean - half, f"{name}_hi": mean + half}
+
+
+# --- extraction against repetition count (lab_extraction)
+
+
+def _repetition(large_rates):
+    def tables():
+        rows = []
+        for size, params, rates in (("tiny", 50_000, [0.02, 0.2, 0.5, 0.8]), ("small", 200_000, large_rates)):
+            for reps, rate in zip((1, 2, 4, 8), rates, strict=True):
+                rows.append(
+                    {"size": size, "params": params, "repetitions": reps, "seeds": SEEDS}
+                    | _ci("extraction_rate", rate)
+                    | _ci("mem_score", min(1.0, rate + 0.1))
+                )
+        return {"lab_extraction": pd.DataFrame(rows)}
+
+    return tables
+
+
+# --- extraction against size (lab_models)
+
+
+def _size(rates, variant="undefended"):
+    def tables():
+        rows = []
+        for (size, params), rate in zip(SIZES, rates, strict=True):
+            for v, r in ((variant, rate), ("dedup_exact", 0.5 - rate / 2)):  # the defended rows are not read
+                rows.append(
+                    {"size": size, "params": params, "variant": v, "seeds": SEEDS}
+                    | _ci("extraction_rate", r, 0.02)
+                    | _ci("mem_score", r)
+                    | _ci("heldout_bits_per_word", 9.0)
+                    | _ci("excess_bits_per_word", 0.5)
+                    | {"document_entropy_bits_per_word": 8.5}
+                )
+        return {"lab_models": pd.DataFrame(rows)}
+
+    return tables
+
+
+# --- prefix perturbation (lab_redundancy)
+
+
+def _perturbation(memorized_drop, sizes=("tiny", "small")):
+    def tables():
+        rows = []
+        for size in sizes:
+            for memorized, drop in ((True, memorized_drop), (False, 0.02)):
+                for j in (0, 2, 4):
+                    d = 0.0 if j == 0 else drop * j / 4  # the largest j is the one compared
+                    for bin_ in ("low", "high", "all"):
+                        rows.append(
+                            {
+                                "size": size,
+                                "params": 50_000,
+                                "memorized": memorized,
+                                "redundancy_bin": bin_,
+                                "perturbed_tokens": j,
+                                "seeds": SEEDS,
+                            }
+                            | _ci("mem_score", (0.9 if memorized else 0.3) - d, 0.02)
+                            | _ci("drop", d, 0.02)
+                            | {"records_per_seed": 10.0}
+                        )
+        return {"lab_redundancy": pd.DataFrame(rows)}
+
+    return tables
+
+
+def _nothing_memorized():
+    t = _perturbation(0.5)()["lab_redundancy"]
+    return {"lab_redundancy": t[~t["memorized"]]}
+
+
+# --- low-redundancy share among memorized records (lab_redundancy_share)
+
+
+def _share(shares):
+    def tables():
+        rows = [
+            {"size": size, "params": params, "seeds": SEEDS}
+            | _ci("low_share_memorized", share)
+            | _ci("low_share_all", 0.5, 0.01)
+            | {"memorized_per_seed": 0.0 if math.isnan(share) else 12.0}
+            for (size, params), share in zip(SIZES, shares, strict=True)
+        ]
+        return {"lab_redundancy_share": pd.DataFrame(rows)}
+
+    return tables
+
+
+# --- defences (lab_defences)
+
+FILTERS = ("filter_regex", "filter_entropy")
+DEFENCES = ("undefended", "dedup_exact", "dedup_near", "dpsgd", *FILTERS)
+
+
+def _defences(**changes):
+    """The defences table: ``changes`` maps a defence to the values it takes instead of the default."""
+    default = {  # defence: extraction rate, pin exposure, utility, epsilon
+        "undefended": (0.5, 6.0, 1.0, math.nan),
+        "dedup_exact": (0.3, 4.0, 0.98, math.nan),
+        "dedup_near": (0.25, 3.5, 0.95, math.nan),
+        "dpsgd": (0.01, 0.5, 0.6, 8.0),  # DP-SGD's utility is not among the claim's defences
+        "filter_regex": (0.05, 6.0, 0.99, math.nan),  # a filter keeps the model: undefended exposure
+        "filter_entropy": (0.1, 6.0, 0.93, math.nan),
+    }
+
+    def tables():
+        rows = []
+        for d in DEFENCES:
+            rate, exposure, utility, eps = changes.get(d, default[d])
+            rows.append(
+                {"size": "small", "defence": d, "seeds": SEEDS}
+                | _ci("extraction_rate", rate, 0.02)
+                | _ci("pin_exposure", exposure, 0.3)
+                | _ci("utility", utility, 0.01)
+                | _ci("heldout_bits_per_word", 9.0 if d in FILTERS else 9.0 / utility)
+                | {"epsilon": eps}
+            )
+        return {"lab_defences": pd.DataFrame(rows)}
+
+    return tables
+
+
+def _no_dpsgd():
+    t = _defences()()["lab_defences"]
+    return {"lab_defences": t[t["defence"] != "dpsgd"]}
+
+
+# --- certified bits (lab_bits)
+
+
+def _bits(largest_certified, smallest_certified=0.0):
+    def tables():
+        rows = []
+        for size, params, variant, certified in (
+            ("tiny", 50_000, "undefended", smallest_certified),
+            ("small", 200_000, "undefended", largest_certified),
+            ("small", 200_000, "dpsgd", 0.0),
+        ):
+            digits = 20.0
+            rows.append(
+                {
+                    "size": size,
+                    "params": params,
+                    "variant": variant,
+                    "seeds": SEEDS,
+                    "secret_digits": digits,
+                    "digit_error_rate": 0.4,
+                    "certified_bits_estimate": certified + 2.0,
+                    "certified_bits": certified,
+                    "planted_bits": digits * math.log2(10),
+                }
+            )
+        return {"lab_bits": pd.DataFrame(rows)}
+
+    return tables
+
+
+# --- Private Memorization Editing (lab_editing, lab_editing_models)
+
+
+def _editing(edited_after, groups=("edited", "leaking_not_edited", "not_leaking")):
+    def tables():
+        before_after = {"edited": (1.0, edited_after), "leaking_not_edited": (1.0, 0.8), "not_leaking": (0.0, 0.0)}
+        rows = [
+            {"group": g, "seeds": SEEDS}
+            | _ci("extraction_before", before_after[g][0], 0.0)
+            | _ci("extraction_after", before_after[g][1], 0.02)
+            | _ci("secret_recall_before", before_after[g][0], 0.0)
+            | _ci("secret_recall_after", before_after[g][1], 0.02)
+            | _ci("placeholder_first", 0.9 if g == "edited" else 0.0, 0.05)
+            | _ci("records", 6.0, 1.0)
+            for g in groups
+        ]
+        return {"lab_editing": pd.DataFrame(rows)}
+
+    return tables
+
+
+def _edit_models(after):
+    def tables():
+        before = 8.0
+        row = (
+            {"size": "small", "seeds": SEEDS}
+            | _ci("leaking", 8.0, 1.0)
+            | _ci("edited", 6.0, 1.0)
+            | _ci("layer", 1.0, 0.0)
+            | _ci("preservation_weight", 1.0, 0.0)
+            | _ci("edit_rank", 6.0, 0.0)
+            | _ci("edit_norm", 2.0, 0.1)
+            | _ci("edit_relative_norm", 0.05, 0.01)
+            | _ci("value_fit", 0.95, 0.01)
+            | _ci("placeholder_logprob", -0.1, 0.05)
+            | _ci("heldout_bits_per_word_before", before, 0.1)
+            | _ci("heldout_bits_per_word_after", after, 0.1)
+            | _ci("heldout_loss_change", after / before - 1.0, 0.005)
+            | _ci("contribution_layer0", 0.1)
+            | _ci("contribution_layer1", 0.8)
+        )
+        return {"lab_editing_models": pd.DataFrame([row])}
+
+    return tables
+
+
+# --- distillation (lab_distillation)
+
+
+def _distillation(**changes):
+    """``changes`` maps a method to its (extraction rate, held-out change against direct) instead."""
+    default = {
+        "teacher": (0.9, -0.1),
+        "direct": (0.6, 0.0),
+        "word_kd": (0.2, 0.02),
+        "seq_kd": (0.1, 0.04),
+        "reverse_kl": (0.3, -0.01),
+    }
+
+    def tables():
+        rows = []
+        for method in [m for m in default if changes.get(m, True) is not None]:
+            rate, change = changes.get(method) or default[method]
+            rows.append(
+                {"method": method, "size": "base" if method == "teacher" else "tiny", "params": 50_000, "seeds": SEEDS}
+                | _ci("extraction_rate", rate)
+                | _ci("mem_score", rate)
+                | _ci("secret_recall", rate)
+                | _ci("pin_exposure", 10 * rate, 0.5)
+                | _ci("acct_exposure", 20 * rate, 1.0)
+                | _ci("heldout_bits_per_word", 9.0 * (1 + change), 0.1)
+                | _ci("extraction_vs_direct", rate - default["direct"][0])
+                | _ci("heldout_change_vs_direct", change, 0.01)
+                | _ci("sampled_secrets", 3.0 if method == "seq_kd" else math.nan, 1.0)
+                | _ci("steps", 300.0, 0.0)
+            )
+        return {"lab_distillation": pd.DataFrame(rows)}
+
+    return tables
+
+
+# --- STIM (lab_stim_sources, lab_stim_tail, lab_stim_precision)
+
+
+def _stim_sources(wrong_shares, classes=("wrong", "right")):
+    """``wrong_shares``: the wrong tokens' dominant-source shares (local, mid, long, undefined)."""
+
+    def tables():
+        shares = {"wrong": wrong_shares, "right": (0.1, 0.2, 0.6, 0.1)}  # the right tokens are not read
+        rows = [
+            {"token_class": c, "source": s, "seeds": SEEDS}
+            | _ci("share", share, 0.03)
+            | _ci("mean_score", math.nan if s == "undefined" else 0.3, 0.05)
+            | _ci("tokens", 40.0, 5.0)
+            for c in classes
+            for s, share in zip(("local", "mid", "long", "undefined"), shares[c], strict=True)
+        ]
+        return {"lab_stim_sources": pd.DataFrame(rows)}
+
+    return tables
+
+
+def _stim_tail(tail, head, inputs=("head", "long_tail")):
+    def tables():
+        score = {"long_tail": tail, "head": head}
+        rows = [
+            {"inputs": i, "seeds": SEEDS}
+            | _ci("score_wrong", score[i], 0.05)
+            | _ci("score_all", 0.1, 0.02)
+            | _ci("wrong_share", 0.2, 0.03)
+            | _ci("wrong_tokens", 15.0, 3.0)
+            for i in inputs
+        ]
+        return {"lab_stim_tail": pd.DataFrame(rows)}
+
+    return tables
+
+
+def _stim_precision(at50_lo):
+    def tables():
+        base = 0.2
+        rows = []
+        for k, diff_lo in ((10, 0.3), (50, at50_lo)):  # the claim reads k = 50, not the other k
+            diff = diff_lo + 0.05
+            rows.append(
+                {"k": k, "seeds": SEEDS}
+                | _ci("precision", base + diff)
+                | _ci("recall", 0.3)
+                | _ci("base_rate", base, 0.02)
+                | _ci("precision_minus_base", diff)
+            )
+        return {"lab_stim_precision": pd.DataFrame(rows)}
+
+    return tables
+
+
+CASES = {
+    "lab_extraction_grows_with_repetition": {
+        "pass": _repetition([0.05, 0.3, 0.7, 0.95]),
+        "fail": _repetition([0.4, 0.5, 0.3, 0.35]),  # the larger size's extraction does not grow with copies
+    },
+    "lab_extraction_grows_with_size": {
+        "pass": _size([0.1, 0.3, 0.6]),
+        "fail": _size([0.1, 0.05, 0.6]),  # the middle size extracts less than the smallest
+        "not-run": _size([0.1, 0.3, 0.6], variant="dpsgd"),  # no undefended models: nothing to compare
+    },
+    "lab_perturbation_memorized_drop": {
+        "pass": _perturbation(0.5),
+        "fail": _perturbation(0.08),  # memorized records lose barely more than the others
+        "not-run": _nothing_memorized,
+    },
+    "lab_low_redundancy_majority": {
+        "pass": _share([math.nan, 0.7, 0.8]),  # a size without memorized records is left out
+        "fail": _share([math.nan, 0.7, 0.4]),  # the largest size's memorized records are mostly redundant
+        "not-run": _share([math.nan, math.nan, math.nan]),
+    },
+    "lab_defences_lower_leakage": {
+        "pass": _defences(),
+        "fail": _defences(dedup_near=(0.55, 3.5, 0.95, math.nan)),  # near-deduplication leaks more
+    },
+    "lab_defences_keep_utility": {
+        "pass": _defences(),
+        "fail": _defences(filter_entropy=(0.1, 6.0, 0.85, math.nan)),  # the entropy filter blocks 15 % of benign text
+    },
+    "lab_dpsgd_epsilon_reported": {
+        "pass": _defences(),
+        "fail": _defences(dpsgd=(0.01, 0.5, 0.6, math.nan)),  # no epsilon reported
+        "not-run": _no_dpsgd,
+    },
+    "lab_certified_bits": {
+        "pass": _bits(12.0),
+        "fail": _bits(0.0),  # the largest undefended model certifies nothing
+    },
+    "lab_edit_removes_leak": {
+        "pass": _editing(0.02),
+        "fail": _editing(0.2),  # a fifth of the edited records still leak
+        "not-run": _editing(0.0, groups=("not_leaking",)),  # nothing leaked, nothing edited
+    },
+    "lab_edit_keeps_utility": {
+        "pass": _edit_models(8.1),  # +1.25 %
+        "fail": _edit_models(8.4),  # +5 %
+    },
+    "lab_distillation_memorizes_less": {
+        "pass": _distillation(),
+        "fail": _distillation(seq_kd=(0.65, 0.04)),  # sequence-level KD memorizes more than direct
+        "not-run": _distillation(word_kd=None, seq_kd=None, reverse_kl=None),
+    },
+    "lab_stim_local_dominant": {
+        "pass": _stim_sources((0.5, 0.2, 0.2, 0.1)),
+        "fail": _stim_sources((0.3, 0.4, 0.2, 0.1)),  # mid-range dominates the wrong tokens
+        "not-run": _stim_sources((0.5, 0.2, 0.2, 0.1), classes=("right",)),
+    },
+    "lab_stim_long_tail": {
+        "pass": _stim_tail(0.4, 0.2),
+        "fail": _stim_tail(0.2, 0.4),  # frequent inputs' wrong tokens score higher
+        "not-run": _stim_tail(0.4, 0.2, inputs=("head",)),
+    },
+    "lab_stim_precision": {
+        "pass": _stim_precision(0.05),
+        "fail": _stim_precision(-0.02),  # at k = 50 the interval reaches below the base rate
+    },
+}
