@@ -514,9 +514,10 @@ def main(argv=None) -> int:
             ]
             if args.output:
                 from . import plotting
+                from .blackbox import plots
 
                 plotting.use_style(Path(__file__).with_name("memtrade.mplstyle"))
-                _write_folder(table, args.format, args.output, "audit", plotting.blackbox(table))
+                _write_folder(table, args.format, args.output, "audit", plots.certified(table))
             _emit(table[cols], args.format, None)
     except UsageError as err:
         print(f"memtrade {args.command}: error: {err}", file=sys.stderr)
