@@ -199,7 +199,7 @@ def test_workflow_runs_an_estimator_given_by_import_path():
     """config/quick.yaml lists a scikit-learn estimator by import path (kind: sklearn)."""
     quick = yaml.safe_load(QUICK.read_text())
     assert any(spec["kind"] == "sklearn" for spec in quick["blackbox"]["learners"].values())
-    assert (ROOT / "workflow" / "memtrade" / "cli.py").exists()
+    assert (ROOT / "workflow" / "memtrade" / "cli" / "__init__.py").exists()
 
 
 @pytest.fixture(scope="module")
