@@ -138,3 +138,16 @@ def test_mia_finds_the_members_of_an_overfitted_model():
     assert list(table["index"]) == list(range(200)) and table["member"].sum() == 100
     same, _, _ = mia.audit(model, X[200:], y[200:], X[cand], y[cand], 16, 0)
     assert np.array_equal(same["lira_offline"], table["lira_offline"])  # seeded reference models
+
+
+def test_membership_tables_carry_the_ground_truth_of_the_workflow_datasets():
+    from memtrade.memscore import data, experiments
+
+    d = data.mixture(0, K=20, zipf=1.0, n=60, n_test=10, d=4, classes=3, noise=0.5)
+    masks, phi = synthetic(1.0, m=40, n=60)
+    per, attacks, roc = experiments.membership(d, masks, phi, "mixture", "toy")
+    assert list(per["index"]) == list(range(60)) and (per["group_count"] == d["group_count"]).all()
+    columns, records, _ = lira.evaluate(masks, phi)
+    assert np.array_equal(per["lira_online_auc"], columns["lira_online_auc"], equal_nan=True)
+    assert list(attacks["attack"]) == list(lira.ATTACKS) and attacks["auc"].tolist() == [r["auc"] for r in records]
+    assert set(roc.columns) == {"dataset", "learner", "attack", "fpr", "tpr"} and (roc["learner"] == "toy").all()

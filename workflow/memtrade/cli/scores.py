@@ -1,7 +1,7 @@
 """``memtrade memscore``: Feldman & Zhang's memorization scores of every row of a user's CSV, and
 membership inference (LiRA) from the same fits: the memscore study's library functions
 (:func:`memtrade.memscore.experiments.estimate`, :func:`~memtrade.memscore.experiments.scores`,
-:func:`~memtrade.memscore.experiments.influence_pairs`, :func:`memtrade.memscore.lira.evaluate`)."""
+:func:`~memtrade.memscore.experiments.influence_pairs`, :func:`~memtrade.memscore.experiments.membership`)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def memscore(
     data, label, estimator, params, models, fraction, seed=0, jobs=1, progress=None, scale=False, test=None, pairs=100
 ) -> Result:
     """Check the arguments of ``memtrade memscore``, fit the subset models and score every example."""
-    from ..memscore import experiments, lira
+    from ..memscore import experiments
     from ..memscore.estimator import Factory, memorization_interval
 
     if not (0 < fraction < 1):
@@ -86,9 +86,12 @@ def memscore(
     if fits.signal is None:
         say(f"note: {learner} has no predict_proba: no membership inference (membership.csv, roc.*)")
     else:
-        columns, result["attacks"], result["roc"] = lira.evaluate(masks, fits.signal["phi"])
+        per, attacks, roc = experiments.membership(d, masks, fits.signal["phi"], Path(data).name, learner)
+        result["attacks"] = attacks.drop(columns=["dataset", "learner"]).to_dict(orient="records")
+        result["roc"] = roc.drop(columns=["dataset", "learner"])
+        mem = table.set_index("index").loc[per["index"], ["mem", "mem_lo", "mem_hi"]].reset_index(drop=True)
         result["membership"] = pd.concat(
-            [table[["index", "label", "mem", "mem_lo", "mem_hi"]], pd.DataFrame(columns)], axis=1
+            [per[["index", "label"]], mem, per.drop(columns=["dataset", "learner", "index", "label"])], axis=1
         )
         for r in result["attacks"]:
             say(

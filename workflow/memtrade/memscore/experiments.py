@@ -8,6 +8,7 @@ from joblib import Parallel, delayed
 
 from .. import seeds
 from ..intervals import paired_difference
+from . import lira
 from .estimator import fit_quietly, fit_subsets, influence, knn1_exact, memorization, precision_at, subset_masks
 
 # subpopulation training-count bins of the frequency table: [1], [2], [3, 4], [5, 8], [9, 16], [17, inf)
@@ -66,6 +67,18 @@ def scores(data: dict, masks: np.ndarray, heads: dict, dataset: str, learner: st
         frame["exact_mem"] = exact
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def membership(data: dict, masks: np.ndarray, phi: np.ndarray, dataset: str, learner: str):
+    """Membership inference from the fits' logits (:func:`memtrade.memscore.lira.evaluate`), as tidy tables:
+    (per example: index, label, the ground truth where ``data`` has it, the continuous score and each
+    attack's per-example AUC and TPR; per attack: AUC, TPR at 0.1 % and 1 % FPR, target fits; the ROC)."""
+    columns, records, roc = lira.evaluate(masks, phi)
+    keys = {"dataset": dataset, "learner": learner}
+    truth = {c: data[k] for c, k in GROUND_TRUTH.items() if k in data}
+    per = pd.DataFrame({**keys, "index": np.arange(len(data["y"])), "label": data["y"], **truth, **columns})
+    attacks = pd.DataFrame([{**keys, **r} for r in records])
+    return per, attacks, roc.assign(**keys)[["dataset", "learner", "attack", "fpr", "tpr"]]
 
 
 def summary(table: pd.DataFrame, heads: dict, fraction: float, threshold: float, unconverged: int = 0) -> pd.DataFrame:
