@@ -309,7 +309,8 @@ def test_memscore_scores_a_users_csv_and_finds_its_mislabels(labelled_csv, tmp_p
         (None, ["--estimator", "sklearn.neighbors.KNeighborsClassifier", "--param", "n_neighbors=0"],
          "The 'n_neighbors' parameter of KNeighborsClassifier"),
         ("continuous", [], "holds non-integer numbers (e.g. 0.5)"),
-        (None, ["--test", "{dir}/absent.csv"], "absent.csv: no such file"),
+        (None, ["--test", "{dir}/absent.csv", "--output", "{dir}/out"], "absent.csv: no such file"),
+        (None, ["--test", "{dir}/data.csv"], "give --output DIR"),
     ],
 )  # fmt: skip
 def test_memscore_rejects_bad_input_with_status_2(labelled_csv, tmp_path, edit, args, message):

@@ -146,6 +146,8 @@ def run(args) -> None:
     """``memtrade memscore``: the 20 highest scores (every row with --format csv|json), and the folder."""
     from .common import param
 
+    if args.test and not args.output:
+        raise UsageError("--test writes influence.csv into the --output folder: give --output DIR")
     r = memscore(
         args.data,
         args.label,
