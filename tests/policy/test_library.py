@@ -59,8 +59,11 @@ def test_public_functions_classes_and_methods_have_docstrings():
     assert not missing, "\n".join(missing)
 
 
-def test_the_command_line_module_only_parses_and_prints():
-    """cli.py defines no computation of its own: it imports no private library names and builds no tables."""
-    text = (LIB / "cli.py").read_text()
-    assert not re.search(r"from \.\w+ import .*\b_\w+", text), "cli.py imports a private library name"
-    assert "pd.DataFrame(rows)" not in text and "constants(" not in text
+def test_the_command_line_package_only_parses_and_prints():
+    """memtrade.cli defines no computation of its own: it imports no private library names and builds no tables."""
+    files = sorted((LIB / "cli").glob("*.py"))
+    assert files and not (LIB / "cli.py").exists()
+    for path in files:
+        text = path.read_text()
+        assert not re.search(r"from \.+[\w.]* import .*\b_\w+", text), f"{path.name} imports a private library name"
+        assert "pd.DataFrame(rows)" not in text and "constants(" not in text, path.name

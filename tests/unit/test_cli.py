@@ -1,4 +1,4 @@
-"""The memtrade command: bound, eta and audit against the library; bad input gives exit status 2 and one line."""
+"""The memtrade command: every subcommand against the library; bad input gives exit status 2 and one line."""
 
 import io
 import json
@@ -26,7 +26,7 @@ def run(*args, cwd=None):
 def test_console_script_is_installed_and_help_has_an_example():
     script = Path(sys.executable).parent / "memtrade"
     assert script.exists(), "bin/_env.sh installs the package (pyproject.toml [project.scripts])"
-    for sub in ("bound", "eta", "audit", "lm-audit"):
+    for sub in ("bound", "eta", "audit", "lm-audit", "memscore", "mia"):
         out = subprocess.run([str(script), sub, "--help"], capture_output=True, text=True, timeout=60).stdout
         assert "example" in out and f"memtrade {sub}" in out
 
@@ -199,7 +199,7 @@ def test_workflow_runs_an_estimator_given_by_import_path():
     """config/quick.yaml lists a scikit-learn estimator by import path (family: sklearn)."""
     quick = yaml.safe_load(QUICK.read_text())
     assert any(spec["family"] == "sklearn" for spec in quick["blackbox"]["learners"].values())
-    assert (ROOT / "workflow" / "memtrade" / "cli.py").exists()
+    assert (ROOT / "workflow" / "memtrade" / "cli" / "__init__.py").exists()
 
 
 @pytest.fixture(scope="module")
@@ -285,6 +285,11 @@ def test_memscore_scores_a_users_csv_and_finds_its_mislabels(labelled_csv, tmp_p
     top = list(table["index"])
     assert {3, 50, 120, 300} <= set(top[:6]), top[:10]  # the relabelled rows are among the highest scores
     assert (out / "memscore.png").stat().st_size > 10_000 and (out / "memscore.pdf").exists()
+    easy = table[(table["p_in"] == 1) & (table["p_out"] == 1)]  # mem 0 with a standard error of 0 ...
+    assert len(easy) > 100 and (easy["mem_se"] == 0).all()
+    assert (easy["mem_lo"] < -0.01).all() and (easy["mem_hi"] > 0.01).all()  # ... yet a 95 % interval around 0
+    assert ((table["mem_lo"] <= table["mem"]) & (table["mem"] <= table["mem_hi"])).all()
+    assert "layout" not in proc.stderr and "Warning" not in proc.stderr  # no tight_layout warning
     again = run("memscore", "--data", str(labelled_csv), "--label", "target", "--models", "60", "--format", "csv",
                 "--estimator", "sklearn.neighbors.KNeighborsClassifier", "--param", "n_neighbors=1")  # fmt: skip
     assert pd.read_csv(io.StringIO(again.stdout)).equals(table)  # the same bytes of scores at one process
@@ -300,6 +305,12 @@ def test_memscore_scores_a_users_csv_and_finds_its_mislabels(labelled_csv, tmp_p
         (None, ["--fraction", "0"], "--fraction must lie strictly between 0 and 1"),
         (None, ["--models", "3"], "too few for a standard error"),
         (None, ["--estimator", "sklearn.nothere.X"], "does not import"),
+        (None, ["--estimator", "sklearn.linear_model.LinearRegression"], "is a regressor"),
+        (None, ["--estimator", "sklearn.neighbors.KNeighborsClassifier", "--param", "n_neighbors=0"],
+         "The 'n_neighbors' parameter of KNeighborsClassifier"),
+        ("continuous", [], "holds non-integer numbers (e.g. 0.5)"),
+        (None, ["--test", "{dir}/absent.csv", "--output", "{dir}/out"], "absent.csv: no such file"),
+        (None, ["--test", "{dir}/data.csv"], "give --output DIR"),
     ],
 )  # fmt: skip
 def test_memscore_rejects_bad_input_with_status_2(labelled_csv, tmp_path, edit, args, message):
@@ -308,11 +319,127 @@ def test_memscore_rejects_bad_input_with_status_2(labelled_csv, tmp_path, edit, 
         frame["pixel_0_1"] = "x"
     if edit == "single":
         frame.loc[0, "target"] = 42
+    if edit == "continuous":
+        frame["target"] = frame["target"] + 0.5
     path = tmp_path / "data.csv"
     frame.to_csv(path, index=False)
     base = {"--label": "target", "--estimator": "sklearn.linear_model.LogisticRegression", "--models": "40"}
+    extra = []
     for flag, value in zip(args[::2], args[1::2], strict=True):
-        base[flag] = value
-    proc = run("memscore", "--data", str(path), *[x for kv in base.items() for x in kv])
+        if flag == "--param":
+            extra += [flag, value]
+        else:
+            base[flag] = value.format(dir=tmp_path)
+    proc = run("memscore", "--data", str(path), *[x for kv in base.items() for x in kv], *extra)
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert not list(tmp_path.glob("memscore*"))
+
+
+def blobs_csv(path, n, seed, noise=1.0):
+    """n rows of three Gaussian classes in 4 features with noisy labels: a user's CSV the test writes."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, n)
+    X = 1.5 * np.eye(3, 4)[y] + noise * rng.standard_normal((n, 4))
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"]).assign(y=y)
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_memscore_membership_inference_and_influence_from_the_same_fits(tmp_path):
+    """--fraction 0.5 (LiRA's split), --test, --scale: every output file, one membership row per example."""
+    blobs_csv(tmp_path / "train.csv", 120, 0)
+    blobs_csv(tmp_path / "test.csv", 30, 1)
+    out = tmp_path / "out"
+    proc = run("memscore", "--data", str(tmp_path / "train.csv"), "--label", "y", "--models", "64",
+               "--fraction", "0.5", "--estimator", "sklearn.tree.DecisionTreeClassifier", "--param", "max_depth=6",
+               "--test", str(tmp_path / "test.csv"), "--pairs", "5", "--scale", "--jobs", "2",
+               "--output", str(out))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "influence.csv", "membership.csv", "membership.json", "memscore.csv", "memscore.pdf", "memscore.png",
+        "roc.csv", "roc.pdf", "roc.png",
+    ]  # fmt: skip
+    members = pd.read_csv(out / "membership.csv")
+    assert list(members["index"]) == list(range(120))
+    scores = pd.read_csv(out / "memscore.csv").set_index("index").sort_index()
+    assert np.array_equal(members["mem"], scores["mem"]) and (scores["n_in"] + scores["n_out"] == 64).all()
+    summary = json.loads((out / "membership.json").read_text())
+    assert [r["attack"] for r in summary] == ["lira_online", "lira_offline", "loss"]
+    for r in summary:
+        assert set(r) == {"attack", "auc", "tpr_at_0.1pct_fpr", "tpr_at_1pct_fpr", "targets"} and r["targets"] == 64
+        assert 0 <= r["tpr_at_0.1pct_fpr"] <= r["tpr_at_1pct_fpr"] <= 1
+    assert summary[0]["auc"] > 0.7  # a depth-6 tree on noisy labels: its members stand out
+    roc = pd.read_csv(out / "roc.csv")
+    for _, curve in roc.groupby("attack"):
+        assert curve["fpr"].is_monotonic_increasing and curve["tpr"].is_monotonic_increasing
+    assert members["mem_phi"].corr(members["mem"], method="spearman") > 0.5  # the two scores agree
+    pairs = pd.read_csv(out / "influence.csv")
+    assert len(pairs) == 5 and pairs["influence"].is_monotonic_decreasing and pairs["test_index"].max() < 30
+    assert "AUC" in proc.stderr and "Warning" not in proc.stderr
+
+
+def test_memscore_warns_when_the_learner_fits_under_half_its_labels(tmp_path):
+    blobs_csv(tmp_path / "train.csv", 60, 2)
+    proc = run("memscore", "--data", str(tmp_path / "train.csv"), "--label", "y", "--models", "40",
+               "--estimator", "sklearn.dummy.DummyClassifier", "--format", "csv")  # fmt: skip
+    assert proc.returncode == 0 and "warning: DummyClassifier fits only" in proc.stderr, proc.stderr
+    again = run("memscore", "--data", str(tmp_path / "train.csv"), "--label", "y", "--models", "40",
+                "--estimator", "sklearn.tree.DecisionTreeClassifier", "--format", "csv")  # fmt: skip
+    assert again.returncode == 0 and "warning" not in again.stderr
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory):
+    """A forest fitted on the first 100 of 600 rows (joblib), 200 candidates (100 members) and a population."""
+    import joblib
+    from sklearn.ensemble import RandomForestClassifier
+
+    path = tmp_path_factory.mktemp("mia")
+    frame = blobs_csv(path / "all.csv", 600, 3, noise=1.5)
+    model = RandomForestClassifier(n_estimators=20, random_state=0).fit(frame.iloc[:100, :4], frame["y"][:100])
+    joblib.dump(model, path / "model.joblib")
+    frame.iloc[:200].assign(member=np.arange(200) < 100).to_csv(path / "candidates.csv", index=False)
+    frame.iloc[200:].to_csv(path / "population.csv", index=False)
+    return path
+
+
+def test_mia_scores_the_candidates_of_a_deployed_model(deployed, tmp_path):
+    out = tmp_path / "audit"
+    args = ["mia", "--model", str(deployed / "model.joblib"), "--candidates", str(deployed / "candidates.csv"),
+            "--population", str(deployed / "population.csv"), "--label-column", "y", "--references", "8"]  # fmt: skip
+    proc = run(*args, "--membership-column", "member", "--output", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["membership.json", "mia.csv", "roc.csv", "roc.pdf", "roc.png"]
+    table = pd.read_csv(out / "mia.csv")
+    assert sorted(table["index"]) == list(range(200)) and table["lira_offline"].is_monotonic_decreasing
+    summary = {r["attack"]: r for r in json.loads((out / "membership.json").read_text())}
+    assert summary["lira_offline"]["auc"] > 0.75, summary
+    assert "Warning" not in proc.stderr  # fitted on a DataFrame, asked with one
+    plain = run(*args, "--format", "csv")  # no membership column: every column but the label is a feature
+    assert plain.returncode == 2 and "missing ['member']" in plain.stderr
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [("no predict_proba", "has no predict_proba"), ("columns", "columns differ"), ("small", "too few for reference"),
+     ("not a model", "not a joblib model file")],
+)  # fmt: skip
+def test_mia_rejects_bad_input_with_status_2(deployed, tmp_path, case, message):
+    import joblib
+    from sklearn.svm import LinearSVC
+
+    model, population = deployed / "model.joblib", pd.read_csv(deployed / "population.csv")
+    if case == "no predict_proba":
+        model = tmp_path / "svc.joblib"
+        joblib.dump(LinearSVC().fit(population.iloc[:, :4], population["y"]), model)
+    if case == "columns":
+        population = population.drop(columns=["b"])
+    if case == "small":
+        population = population.iloc[:12]
+    if case == "not a model":
+        model = deployed / "candidates.csv"
+    population.to_csv(tmp_path / "population.csv", index=False)
+    proc = run("mia", "--model", str(model), "--candidates", str(deployed / "candidates.csv"), "--population",
+               str(tmp_path / "population.csv"), "--label-column", "y", "--membership-column", "member")  # fmt: skip
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

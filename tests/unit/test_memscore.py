@@ -82,7 +82,7 @@ def test_estimator_agrees_with_the_exact_1nn_memorization():
     X, y = blobs(n=150, d=3, classes=3, seed=4)
     y[:6] = (y[:6] + 1) % 3  # a few mislabeled points with memorization near 1
     masks = subset_masks(150, 400, 0.7, np.random.default_rng(5))
-    heads, _, _ = fit_subsets(Factory("sklearn.neighbors.KNeighborsClassifier", {"n_neighbors": 1}),
+    heads, _, _, _ = fit_subsets(Factory("sklearn.neighbors.KNeighborsClassifier", {"n_neighbors": 1}),
                               X, y, X[:0], y[:0], masks, 0, ("t",))  # fmt: skip
     est = memorization(masks, heads["model"][0])
     exact = knn1_exact(X, y, 0.7)
@@ -103,8 +103,8 @@ def test_fits_do_not_depend_on_the_number_of_processes():
     X, y = blobs(seed=6)
     masks = subset_masks(len(y), 12, 0.7, np.random.default_rng(7))
     f = Factory("sklearn.ensemble.RandomForestClassifier", {"n_estimators": 5})
-    one, _, _ = fit_subsets(f, X, y, X[:20], y[:20], masks, 3, ("t",), n_jobs=1)
-    two, _, _ = fit_subsets(f, X, y, X[:20], y[:20], masks, 3, ("t",), n_jobs=2)
+    one, _, _, _ = fit_subsets(f, X, y, X[:20], y[:20], masks, 3, ("t",), n_jobs=1)
+    two, _, _, _ = fit_subsets(f, X, y, X[:20], y[:20], masks, 3, ("t",), n_jobs=2)
     assert all((one["model"][i] == two["model"][i]).all() for i in (0, 1))
 
 
@@ -114,7 +114,7 @@ def test_flipped_labels_are_found_by_a_learner_that_fits_them():
     flipped[::25] = True
     y = np.where(flipped, (y + 1) % 3, y)
     masks = subset_masks(200, 200, 0.7, np.random.default_rng(9))
-    heads, _, _ = fit_subsets(Factory("sklearn.neighbors.KNeighborsClassifier", {"n_neighbors": 1}),
+    heads, _, _, _ = fit_subsets(Factory("sklearn.neighbors.KNeighborsClassifier", {"n_neighbors": 1}),
                               X, y, X[:0], y[:0], masks, 0, ("t",))  # fmt: skip
     precision, recall = precision_at(memorization(masks, heads["model"][0])["mem"], flipped, int(flipped.sum()))
     assert precision >= 0.75 and recall == precision

@@ -30,7 +30,7 @@ Snakemake dependency; every module does one job:
 - ``runner``         runs the library job a rule names (``workflow/scripts/job.py``);
 - ``jobs/``          the engine's jobs: claims, the report's landing page, the gallery;
 - ``io``             atomic writes and logging;
-- ``cli``            the ``memtrade`` command: parsing and printing only.
+- ``cli/``           the ``memtrade`` command: parsing and printing only, a module per subcommand.
 
 The studies, each a package with its declaration (``study``), config checks (``settings``), claim
 checks (``claims``), jobs (``jobs/``), figures (``plots``), results sections (``docs``) and report
@@ -41,7 +41,7 @@ captions (``report/``):
 - ``brown/``         Brown et al.'s experiment: data, training, attacks, summaries;
 - ``blackbox/``      black-box learners, reconstruction attacks, certified bounds, the audit;
 - ``lab/``           the language-model laboratory (GPT-2 in JAX, corpus, measures, defences);
-- ``memscore/``      Feldman & Zhang's memorization and influence scores on real data, RetroPrompt;
+- ``memscore/``      Feldman & Zhang's memorization and influence scores on real data, LiRA, RetroPrompt;
 - ``diffusion/``     the diffusion laboratory (Buchanan et al.'s crossover, FB-Mem; JAX).
 """
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from joblib import Parallel, delayed
 from scipy.special import gammaln
 
 from .. import seeds
+from . import lira
 
 
 def subset_size(n: int, fraction: float) -> int:
@@ -53,14 +55,29 @@ def fit_quietly(make: Callable, X, y, random_state: int):
     return est, any("converge" in str(w.message).lower() for w in caught)
 
 
-def _fit_one(make: Callable, X, y, X_test, y_test, mask, random_state: int):
+def _fit_one(make: Callable, X, y, X_test, y_test, mask, random_state: int, signal: bool):
     from threadpoolctl import threadpool_limits
 
     est, unconverged = fit_quietly(make, X[mask], y[mask], random_state)
     with threadpool_limits(1):
         train = _heads(est, X)
         test = _heads(est, X_test) if len(X_test) else {h: y_test[:0] for h in train}  # no test set (the CLI)
-    return {h: (train[h] == y, test[h] == y_test) for h in train}, unconverged
+        sig = lira.signal(est.predict_proba(X), est.classes_, y) if signal else None
+    if sig is not None:
+        sig = tuple(a.astype(np.float32) for a in sig)
+    return {h: (train[h] == y, test[h] == y_test) for h in train}, unconverged, sig
+
+
+class Fits(NamedTuple):
+    """The subset fits: {head: (correct_train (m, n), correct_test (m, n_test))}, the seconds they took,
+    how many warned they had not converged, and (on request) each fit's signal on every training
+    example: {"p": the label's probability, "phi": its logit (:func:`memtrade.memscore.lira.signal`)},
+    float32 (m, n) matrices, else None."""
+
+    heads: dict
+    seconds: float
+    unconverged: int
+    signal: dict | None
 
 
 def fit_subsets(
@@ -74,13 +91,13 @@ def fit_subsets(
     names: tuple,
     n_jobs: int = 1,
     progress: Callable[[str], None] | None = None,
-) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], float, int]:
+    signal: bool = False,
+) -> Fits:
     """Fit ``make(random_state)`` on every subset row of ``masks``, in parallel on ``n_jobs`` processes.
 
-    Returns ({head: (correct_train (m, n), correct_test (m, n_test))}, seconds, unconverged), the last
-    the number of fits that warned they had not converged. Model r's
-    ``random_state`` is the stream (seed, *names, r) (:mod:`memtrade.seeds`), so the result does not
-    depend on ``n_jobs``.
+    Returns :class:`Fits`; with ``signal``, one ``predict_proba`` per fit on the training examples
+    gives each fit's probability and logit of every example's label. Model r's ``random_state`` is
+    the stream (seed, *names, r) (:mod:`memtrade.seeds`), so the result does not depend on ``n_jobs``.
     """
     m = len(masks)
     states = [seeds.integer(seed, *names, r) for r in range(m)]
@@ -90,14 +107,17 @@ def fit_subsets(
     parallel = Parallel(n_jobs=n_jobs, return_as="generator", batch_size="auto")
     for b0 in range(0, m, batch):
         chunk = range(b0, min(m, b0 + batch))
-        results += list(parallel(delayed(_fit_one)(make, X, y, X_test, y_test, masks[r], states[r]) for r in chunk))
+        results += list(
+            parallel(delayed(_fit_one)(make, X, y, X_test, y_test, masks[r], states[r], signal) for r in chunk)
+        )
         if progress:
             done = len(results)
             progress(f"{done}/{m} models fitted, {time.perf_counter() - start:.1f} s")
     seconds = time.perf_counter() - start
     heads = results[0][0].keys()
-    out = {h: (np.stack([r[h][0] for r, _ in results]), np.stack([r[h][1] for r, _ in results])) for h in heads}
-    return out, seconds, sum(u for _, u in results)
+    out = {h: (np.stack([r[h][0] for r, _, _ in results]), np.stack([r[h][1] for r, _, _ in results])) for h in heads}
+    sig = {k: np.stack([s[i] for _, _, s in results]) for i, k in enumerate(("p", "phi"))} if signal else None
+    return Fits(out, seconds, sum(u for _, u, _ in results), sig)
 
 
 def _split_means(masks: np.ndarray, correct: np.ndarray):
@@ -138,6 +158,19 @@ def memorization(masks: np.ndarray, correct_train: np.ndarray) -> dict[str, np.n
         p_out = np.where(ok, ((1.0 - inside) * c).sum(0) / n_out, np.nan)
     se = _se(p_in[:, None], p_out[:, None], n_in, n_out)[:, 0]
     return {"mem": p_in - p_out, "mem_se": se, "p_in": p_in, "p_out": p_out, "n_in": n_in, "n_out": n_out}
+
+
+def memorization_interval(est: dict, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Newcombe's hybrid score interval (1998, method 10) of mem = p_in − p_out from :func:`memorization`'s
+    counts: Wilson intervals of each rate combined. Unlike ``mem ± z·mem_se``, it has positive width
+    when both rates are 0 or 1 (then ``mem_se`` is 0). NaN where the estimate is."""
+    from ..intervals import wilson
+
+    p1, p2 = est["p_in"], est["p_out"]
+    l1, u1 = wilson(p1 * est["n_in"], est["n_in"], level)
+    l2, u2 = wilson(p2 * est["n_out"], est["n_out"], level)
+    d = p1 - p2
+    return d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
 
 
 def influence(masks: np.ndarray, correct_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -187,23 +220,33 @@ def precision_at(scores: np.ndarray, truth: np.ndarray, k: int) -> tuple[float, 
 class Factory:
     """``Factory(path, params)(random_state)``: a fresh estimator of class ``module.Class``.
 
-    ``random_state`` is passed when the class takes one and ``params`` does not fix it. Checked on
-    construction (:func:`memtrade.estimators.check_estimator`: ValueError naming the
-    problem). A class, not a closure, so that joblib can send it to worker processes.
+    ``random_state`` is passed when the class takes one and ``params`` does not fix it. With
+    ``scale``, each fit is a pipeline that first standardises the features on its own subset.
+    Checked on construction (:func:`memtrade.estimators.check_estimator`; a regressor is
+    refused): ValueError naming the problem. A class, not a closure, so that joblib can send it
+    to worker processes.
     """
 
-    def __init__(self, path: str, params: dict | None = None):
+    def __init__(self, path: str, params: dict | None = None, scale: bool = False):
+        from sklearn.base import is_regressor
+
         from ..estimators import check_estimator
 
-        self.path, self.params = path, dict(params or {})
+        self.path, self.params, self.scale = path, dict(params or {}), scale
         self.cls = check_estimator(path, self.params, need_scores=False)
-        defaults = self.cls(**self.params).get_params()
+        instance = self.cls(**self.params)
+        if is_regressor(instance):
+            raise ValueError(f"estimator {path!r} is a regressor: memorization scores need a classifier")
+        defaults = instance.get_params()
+        #: whether the fits give class probabilities (the membership-inference signal)
+        self.proba = hasattr(instance, "predict_proba")
         self.seeded = "random_state" in defaults and "random_state" not in self.params
         from sklearn.neighbors import KNeighborsClassifier
 
-        #: a Euclidean 1-NN classifier, whose memorization :func:`knn1_exact` gives exactly
+        #: a Euclidean 1-NN classifier on the raw features, whose memorization :func:`knn1_exact` gives exactly
         self.one_nn = (
-            issubclass(self.cls, KNeighborsClassifier)
+            not scale
+            and issubclass(self.cls, KNeighborsClassifier)
             and defaults.get("n_neighbors") == 1
             and defaults.get("metric") == "minkowski"
             and defaults.get("p") == 2
@@ -213,6 +256,11 @@ class Factory:
         params = dict(self.params)
         if self.seeded:
             params["random_state"] = int(random_state)
+        if self.scale:
+            from sklearn.pipeline import make_pipeline
+            from sklearn.preprocessing import StandardScaler
+
+            return make_pipeline(StandardScaler(), self.cls(**params))
         return self.cls(**params)
 
 

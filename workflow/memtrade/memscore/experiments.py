@@ -8,39 +8,51 @@ from joblib import Parallel, delayed
 
 from .. import seeds
 from ..intervals import paired_difference
+from . import lira
 from .estimator import fit_quietly, fit_subsets, influence, knn1_exact, memorization, precision_at, subset_masks
 
 # subpopulation training-count bins of the frequency table: [1], [2], [3, 4], [5, 8], [9, 16], [17, inf)
 COUNT_EDGES = (1, 2, 3, 5, 9, 17)
+# the per-example columns of a dataset's ground truth (a user's CSV has none): column -> data key
+GROUND_TRUTH = {"true_label": "y_true", "flipped": "flipped", "group": "group", "group_count": "group_count",
+                "frequency": "frequency"}  # fmt: skip
 
 
-def estimate(data: dict, factory, models: int, fraction: float, seed: int, names: tuple, n_jobs=1, progress=None):
-    """Membership matrix of stream (seed, *names, "masks") and the subset fits: (masks, heads, seconds,
-    unconverged fits)."""
-    masks = subset_masks(len(data["y"]), models, fraction, seeds.generator(seed, *names, "masks"))
-    return (
+def draw_masks(n: int, models: int, fraction: float, seed: int, names: tuple) -> np.ndarray:
+    """The membership matrix (models, n) of stream (seed, *names, "masks")."""
+    return subset_masks(n, models, fraction, seeds.generator(seed, *names, "masks"))
+
+
+def estimate(
+    data: dict, factory, models: int, fraction: float, seed: int, names: tuple, n_jobs=1, progress=None, signal=False
+):
+    """Membership matrix of stream (seed, *names, "masks") and the subset fits (fit r's random_state
+    from (seed, *names, "fit", r)): (masks, :class:`~memtrade.memscore.estimator.Fits`)."""
+    masks = draw_masks(len(data["y"]), models, fraction, seed, names)
+    fits = fit_subsets(
+        factory,
+        data["X"],
+        data["y"],
+        data["X_test"],
+        data["y_test"],
         masks,
-        *fit_subsets(
-            factory,
-            data["X"],
-            data["y"],
-            data["X_test"],
-            data["y_test"],
-            masks,
-            seed,
-            (*names, "fit"),
-            n_jobs,
-            progress,
-        ),
+        seed,
+        (*names, "fit"),
+        n_jobs,
+        progress,
+        signal,
     )
+    return masks, fits
 
 
 def scores(data: dict, masks: np.ndarray, heads: dict, dataset: str, learner: str, exact_knn=False, fraction=None):
-    """Per-example memorization of every head: one row per (head, training example)."""
+    """Per-example memorization of every head: one row per (head, training example); the ground-truth
+    columns (GROUND_TRUTH) where ``data`` has them."""
     exact = knn1_exact(data["X"], data["y"], fraction) if exact_knn else np.nan
     frames = []
     for head, (train, _) in heads.items():
         est = memorization(masks, train)
+        truth = {c: data[k] for c, k in GROUND_TRUTH.items() if k in data}  # the workflow's datasets have all
         frame = pd.DataFrame(
             {
                 "dataset": dataset,
@@ -48,17 +60,25 @@ def scores(data: dict, masks: np.ndarray, heads: dict, dataset: str, learner: st
                 "head": head,
                 "index": np.arange(len(data["y"])),
                 "label": data["y"],
-                "true_label": data["y_true"],
-                "flipped": data["flipped"],
-                "group": data["group"],
-                "group_count": data["group_count"],
-                "frequency": data["frequency"],
+                **truth,
                 **est,
             }
         )
         frame["exact_mem"] = exact
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def membership(data: dict, masks: np.ndarray, phi: np.ndarray, dataset: str, learner: str):
+    """Membership inference from the fits' logits (:func:`memtrade.memscore.lira.evaluate`), as tidy tables:
+    (per example: index, label, the ground truth where ``data`` has it, the continuous score and each
+    attack's per-example AUC and TPR; per attack: AUC, TPR at 0.1 % and 1 % FPR, target fits; the ROC)."""
+    columns, records, roc = lira.evaluate(masks, phi)
+    keys = {"dataset": dataset, "learner": learner}
+    truth = {c: data[k] for c, k in GROUND_TRUTH.items() if k in data}
+    per = pd.DataFrame({**keys, "index": np.arange(len(data["y"])), "label": data["y"], **truth, **columns})
+    attacks = pd.DataFrame([{**keys, **r} for r in records])
+    return per, attacks, roc.assign(**keys)[["dataset", "learner", "attack", "fpr", "tpr"]]
 
 
 def summary(table: pd.DataFrame, heads: dict, fraction: float, threshold: float, unconverged: int = 0) -> pd.DataFrame:

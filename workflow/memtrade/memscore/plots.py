@@ -1,5 +1,6 @@
 """The memorization-score stage's figures. Each function takes tidy tables (and, for image grids, the
-dataset's arrays) and returns a matplotlib Figure; saving is the caller's job (``plotting.save_figure``)."""
+dataset's arrays) and returns a matplotlib Figure (constrained layout, as the style file sets: no
+``tight_layout``, which would warn); saving is the caller's job (``plotting.save_figure``)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,9 @@ def histogram(scores, summary, threshold: float = 0.25):
     datasets = list(dict.fromkeys(scores["dataset"]))
     learners = list(dict.fromkeys(scores["learner"]))
     colors = _learner_colors(learners)
-    fig, axes = plt.subplots(1, len(datasets), figsize=(4.2 * len(datasets), 3.8), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(
+        1, len(datasets), figsize=(4.2 * len(datasets), 3.8), squeeze=False, sharey=True, layout="constrained"
+    )
     bins = np.linspace(-0.1, 1.0, 23)
     for ax, ds in zip(axes[0], datasets, strict=True):
         for name in learners:
@@ -67,7 +70,6 @@ def histogram(scores, summary, threshold: float = 0.25):
         ax.set_xlabel("memorization score mem(A, S, i)")
         ax.legend(fontsize=7, loc="upper right")
     axes[0][0].set_ylabel("training examples (log scale)")
-    fig.tight_layout()
     return fig
 
 
@@ -83,7 +85,7 @@ def top_memorized(scores, X, shape, learner, count, dataset):
     g = g.sort_values("mem", ascending=False, kind="stable").head(count)
     cols = 8
     rows = int(np.ceil(len(g) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(1.35 * cols, 1.55 * rows + 0.5), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.35 * cols, 1.55 * rows + 0.5), squeeze=False, layout="constrained")
     for ax in axes.ravel():
         ax.axis("off")
     for ax, (_, r) in zip(axes.ravel(), g.iterrows(), strict=False):
@@ -92,14 +94,13 @@ def top_memorized(scores, X, shape, learner, count, dataset):
         flag = " (flipped)" if r["flipped"] else ""
         ax.set_title(f"label {int(r['label'])}{flag}\nmem {r['mem']:.2f}", fontsize=7)
     fig.suptitle(f"top-memorized training digits, {learner} ({DATASET_LABELS.get(dataset, dataset)})", fontsize=9)
-    fig.tight_layout()
     return fig
 
 
 def removal(summary):
     """Test accuracy after removing the top-k memorized examples and k random ones (95 % intervals of the gap)."""
     learners = list(dict.fromkeys(summary["learner"]))
-    fig, axes = plt.subplots(1, len(learners), figsize=(4.4 * len(learners), 3.8), squeeze=False)
+    fig, axes = plt.subplots(1, len(learners), figsize=(4.4 * len(learners), 3.8), squeeze=False, layout="constrained")
     for ax, name in zip(axes[0], learners, strict=True):
         t = summary[summary["learner"] == name].sort_values("k")
         ax.plot(t["k"], 100 * t["accuracy_random_removed"], "o-", label="k random examples removed")
@@ -113,7 +114,6 @@ def removal(summary):
         ax.set_ylabel("test accuracy (%)")
         ax.set_title(name)
         ax.legend(fontsize=7)
-    fig.tight_layout()
     return fig
 
 
@@ -122,7 +122,9 @@ def influence_pairs(pairs, X, X_test, shape, count):
     p = pairs.head(count)
     cols = 4
     rows = int(np.ceil(len(p) / cols))
-    fig, axes = plt.subplots(rows, 2 * cols, figsize=(1.3 * 2 * cols, 1.6 * rows + 0.5), squeeze=False)
+    fig, axes = plt.subplots(
+        rows, 2 * cols, figsize=(1.3 * 2 * cols, 1.6 * rows + 0.5), squeeze=False, layout="constrained"
+    )
     for ax in axes.ravel():
         ax.axis("off")
     for k, (_, r) in enumerate(p.iterrows()):
@@ -135,7 +137,6 @@ def influence_pairs(pairs, X, X_test, shape, count):
         b.set_title(f"test {int(r['test_label'])}\nNN rank {int(r['neighbour_rank'])}", fontsize=7)
     learner = pairs["learner"].iloc[0] if len(pairs) else ""
     fig.suptitle(f"highest-influence pairs (train | test), {learner} on digits", fontsize=9)
-    fig.tight_layout()
     return fig
 
 
@@ -144,7 +145,7 @@ def frequency(by_freq):
     datasets = [d for d in ("mixture", "digits") if d in set(by_freq["dataset"])]
     learners = list(dict.fromkeys(by_freq["learner"]))
     colors = _learner_colors(learners)
-    fig, axes = plt.subplots(1, len(datasets), figsize=(5.0 * len(datasets), 3.9), squeeze=False)
+    fig, axes = plt.subplots(1, len(datasets), figsize=(5.0 * len(datasets), 3.9), squeeze=False, layout="constrained")
     for ax, ds in zip(axes[0], datasets, strict=True):
         for name in learners:
             t = by_freq[(by_freq["dataset"] == ds) & (by_freq["learner"] == name) & (by_freq["head"] == "model")]
@@ -161,7 +162,6 @@ def frequency(by_freq):
         ax.set_title(DATASET_LABELS.get(ds, ds))
         ax.axhline(0, color="0.5", lw=0.8)
         ax.legend(fontsize=7)
-    fig.tight_layout()
     return fig
 
 
@@ -169,7 +169,9 @@ def retro(summary):
     """RetroPrompt's comparison: accuracy on rare and frequent subpopulations, and mean memorization."""
     datasets = list(dict.fromkeys(summary["dataset"]))
     heads = [h for h in HEAD_LABELS if h in set(summary["head"])]
-    fig, axes = plt.subplots(1, 2 * len(datasets), figsize=(4.0 * 2 * len(datasets), 3.9), squeeze=False)
+    fig, axes = plt.subplots(
+        1, 2 * len(datasets), figsize=(4.0 * 2 * len(datasets), 3.9), squeeze=False, layout="constrained"
+    )
     width = 0.8 / len(heads)
     pal = sns.color_palette("colorblind", len(heads))
     for d, ds in enumerate(datasets):
@@ -192,6 +194,38 @@ def retro(summary):
         acc_ax.set_title(f"{DATASET_LABELS.get(ds, ds)}: accuracy")
         mem_ax.set_title(f"{DATASET_LABELS.get(ds, ds)}: memorization")
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(heads), fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(heads), fontsize=8, frameon=False)
+    return fig
+
+
+ATTACK_LABELS = {
+    "lira_online": "LiRA online",
+    "lira_offline": "LiRA offline",
+    "loss": "loss attack (global threshold)",
+}
+
+
+def roc(curves, records, title: str = ""):
+    """Membership-inference ROC of each attack on log-log axes (Carlini et al.'s figure), the chance
+    diagonal dashed; the legend gives each attack's AUC and TPR at 0.1 % FPR."""
+    fig, ax = plt.subplots(figsize=(4.8, 4.2), layout="constrained")
+    summary = {r["attack"]: r for r in records}
+    positive = curves["fpr"][curves["fpr"] > 0]
+    low = 10 ** np.floor(np.log10(positive.min())) if len(positive) else 1e-3
+    for i, (name, t) in enumerate(curves.groupby("attack", sort=False)):
+        r = summary[name]
+        tpr01 = 100 * r["tpr_at_0.1pct_fpr"]
+        label = f"{ATTACK_LABELS.get(name, name)}: AUC {r['auc']:.3f}, TPR {tpr01:.1f} % at 0.1 % FPR"
+        t = t[t["fpr"] > 0]  # a TPR of 0 is drawn at the bottom edge
+        ax.step(t["fpr"], np.maximum(t["tpr"], low), where="post", color=f"C{i}", label=label)
+    ax.plot([low, 1], [low, 1], ls="--", color="0.5", lw=1, label="chance")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(low, 1)
+    ax.set_ylim(low, 1.05)
+    ax.set_xlabel("false positive rate (log scale)")
+    ax.set_ylabel("true positive rate (log scale)")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=7, loc="lower right")
     return fig

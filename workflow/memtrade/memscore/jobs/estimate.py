@@ -14,9 +14,10 @@ def run(job, log) -> None:
     dataset, learner = job.wildcards.ms_dataset, job.wildcards.ms_learner
     data = load_dataset(job.input.data)
     factory = Factory(p.spec["estimator"], p.spec["params"])
-    masks, heads, seconds, unconverged = experiments.estimate(
+    masks, fits = experiments.estimate(
         data, factory, p.models, p.fraction, p.seed, ("memscore", dataset, learner), job.threads, log.info
     )
+    heads, seconds, unconverged = fits.heads, fits.seconds, fits.unconverged
     table = experiments.scores(data, masks, heads, dataset, learner, exact_knn=factory.one_nn, fraction=p.fraction)
     write_csv(table, job.output.scores)
     write_csv(experiments.summary(table, heads, p.fraction, p.threshold, unconverged), job.output.summary)

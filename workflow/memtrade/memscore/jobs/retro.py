@@ -19,11 +19,11 @@ def run(job, log) -> None:
     names = ("memscore", "retro", dataset)  # one membership matrix for both: scores are paired by example
     heads = {}
     for label, factory in (("parametric", base), ("retro", retro)):
-        masks, fitted, seconds, unconverged = experiments.estimate(
-            data, factory, r["models"], p.fraction, p.seed, names, job.threads
+        masks, fits = experiments.estimate(data, factory, r["models"], p.fraction, p.seed, names, job.threads)
+        heads.update({("parametric" if h == "model" else h): v for h, v in fits.heads.items()})
+        log.info(
+            "%s on %s: %d models in %.1f s, %d unconverged", label, dataset, r["models"], fits.seconds, fits.unconverged
         )
-        heads.update({("parametric" if h == "model" else h): v for h, v in fitted.items()})
-        log.info("%s on %s: %d models in %.1f s, %d unconverged", label, dataset, r["models"], seconds, unconverged)
     table = experiments.scores(data, masks, heads, dataset, r["base"])
     write_csv(table, job.output.scores)
     write_csv(experiments.retro_summary(data, table, heads, r["rare_share"], dataset), job.output.summary)
