@@ -1,15 +1,17 @@
 """End to end: bad configurations stop the workflow before any job, overlays plan the right jobs, verdicts and
 the gallery come out of a run."""
 
+import json
 import re
 import shutil
+import subprocess
 
 import pandas as pd
 import pytest
 import yaml
 from bad_configs import BAD
 from conftest import QUICK, ROOT, copy_tree, results_sections, snakemake, write_config
-from memtrade.docs import install_gallery, markers
+from memtrade.docs import MarkerError, install_gallery, markers
 
 pytestmark = pytest.mark.workflow
 
@@ -129,7 +131,20 @@ def test_gallery_is_built_in_results_and_installed_outside_the_dag(quick_run, tm
     (repo / "docs").mkdir(parents=True)
     shutil.copy(ROOT / "README.md", repo / "README.md")
     shutil.copy(ROOT / "docs" / "results.md", repo / "docs" / "results.md")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    (repo / "claims.yaml").write_text("[]\n")
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "run"], check=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    (repo / "claims.yaml").write_text("[1]\n")  # an uncommitted change to a dependency: refused
+    with pytest.raises(MarkerError, match="uncommitted"):
+        install_gallery(built, repo)
+    subprocess.run([*git, "checkout", "-q", "claims.yaml"], check=True)
     written = install_gallery(built, repo)
+    record = json.loads((repo / "docs" / "gallery" / "provenance.json").read_text())
+    assert record["commit"] == head and record["machine"]["cpus"] >= 1 and record["machine"]["cpu"]
+    assert head[:12] in markers((repo / "README.md").read_text())["provenance"]
     assert str(repo / "README.md") in written and (repo / "docs" / "gallery" / "brown.png").exists()
     for doc in ("README.md", "docs/results.md"):
         sections = markers((repo / doc).read_text())

@@ -17,7 +17,7 @@ def test_fill_replaces_only_between_markers_and_requires_every_marker():
         fill(text, {"y": "new"})
     repo_markers = markers((ROOT / "docs" / "results.md").read_text())
     assert set(repo_markers) == results_sections()
-    assert set(markers((ROOT / "README.md").read_text())) == {"claims", "gallery"}
+    assert set(markers((ROOT / "README.md").read_text())) == {"claims", "gallery", "provenance"}
 
 
 def test_no_tracked_file_points_outside_the_repository():

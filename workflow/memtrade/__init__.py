@@ -24,6 +24,7 @@ Snakemake dependency; every module does one job:
 - ``config``         configuration validation, composed from the studies' schema fragments;
 - ``estimators``     scikit-learn-compatible estimators named by import path: the check, and its cache;
 - ``schema_docs``    the configuration reference: every schema key's description, docs/configuration.md's tables;
+- ``provenance``     the commit and machine of the full run the README shows, and its dependencies;
 - ``docs``           generated document sections, the report's landing page, the README gallery;
 - ``plotting``       the figures' shared parts (one style file, ``memtrade.mplstyle``) and saving;
 - ``imports``        the library files a job imports (its rule's code inputs);

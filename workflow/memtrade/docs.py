@@ -45,8 +45,10 @@ def install_gallery(built, repo) -> list[str]:
     """Copy a gallery built by rule ``gallery`` into the repository's documents; the paths written.
 
     ``built`` is the rule's folder (results/gallery: the PNGs and sections.json, which lists them);
-    ``repo`` the repository. The PNGs go to docs/gallery/; the claims table and the gallery into
-    README.md and every section into docs/results.md, between their markers (:func:`fill`, which
+    ``repo`` the repository. The PNGs go to docs/gallery/, with provenance.json (the commit of the
+    run, which must have no uncommitted changes to its dependencies, and its machine); the claims
+    table, the gallery and the provenance statement into README.md and every section into
+    docs/results.md, between their markers (:func:`fill`, which
     refuses mismatched markers before anything is written). A study's section whose marker
     docs/results.md lacks (a new study) is appended under the study's title first.
     """
@@ -55,9 +57,16 @@ def install_gallery(built, repo) -> list[str]:
     from pathlib import Path
 
     from .io import atomic_path, write_text
+    from .provenance import commit, statement
 
     built, repo = Path(built), Path(repo)
     manifest = json.loads((built / "sections.json").read_text())
+    record = {**commit(repo), "machine": manifest["machine"]}
+    if record["dirty"]:
+        raise MarkerError(
+            "the run's dependencies (memtrade.provenance.DEPENDS) have uncommitted changes: commit them and "
+            "rerun bash bin/gallery, so that the README's numbers name the code that computed them"
+        )
     sections = manifest["sections"]
     readme, results = repo / "README.md", repo / "docs" / "results.md"
     text = results.read_text()
@@ -65,7 +74,11 @@ def install_gallery(built, repo) -> list[str]:
         if name not in markers(text):
             text = text.rstrip("\n") + f"\n\n## {title}\n\n<!-- memtrade:{name} -->\n<!-- /memtrade:{name} -->\n"
     texts = {
-        readme: fill(readme.read_text(), {"claims": sections["claims"], "gallery": manifest["readme_gallery"]}),
+        readme: fill(
+            readme.read_text(),
+            {"claims": sections["claims"], "gallery": manifest["readme_gallery"], "provenance": statement(record)},
+        ),
+        repo / "docs" / "gallery" / "provenance.json": json.dumps(record, indent=2) + "\n",
         results: fill(text, sections),
     }
     written = []

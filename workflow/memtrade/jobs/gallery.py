@@ -10,6 +10,7 @@ from PIL import Image
 
 from ..docs import gallery_table, results_fragments
 from ..io import atomic_path, write_text
+from ..provenance import machine
 
 
 def downscale(src, dst, width: int) -> None:
@@ -35,6 +36,7 @@ def run(job, log) -> None:
         "titles": titles,
         "figures": figures,
         "readme_gallery": gallery_table(list(zip(figures, job.params.alt, strict=True))),
+        "machine": machine(),  # the CPU the run's tables were computed on (bin/gallery adds the commit)
     }
     write_text(json.dumps(manifest, indent=2) + "\n", job.output.sections)
     log.info("wrote sections %s", sorted(sections))
