@@ -104,6 +104,50 @@ def bench_cli() -> list[tuple[str, str]]:
     return rows
 
 
+PIN_TRAIN = r"""
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+import memtrade.lab  # noqa: F401  (memtrade.jaxsetup, unless the environment overrides it)
+import jax, numpy as np
+from memtrade.lab.gpt2 import GPT2Config, init_params
+from memtrade.lab.train import train
+cfg = GPT2Config(512, 128, n_embd=128, n_layer=4, n_head=4)
+rng = np.random.default_rng(0)
+ids = rng.integers(0, 512, size=(1024, 128)).astype(np.int32)
+mask = np.ones(ids.shape, np.float32)
+kw = dict(epochs=1, batch=32, lr=1e-3, warmup_fraction=0.1, weight_decay=0.01)
+train(init_params(cfg, rng), cfg, ids[:64], mask[:64], np.random.default_rng(1), **kw)  # compile
+p, log = train(init_params(cfg, rng), cfg, ids, mask, np.random.default_rng(1), **kw)
+print(log.tokens / log.seconds)
+"""
+
+
+def bench_jax_pin() -> list[tuple[str, str]]:
+    """The speed cost of memtrade.jaxsetup's CPU pin (one-thread pool, no run-time ISA dispatch,
+    AVX2 code): training tokens per second of a 4-layer GPT-2 (128 wide, 128 tokens), one job
+    alone, pinned against JAX's own settings (its pool sized from the CPUs, native code)."""
+    rates = {}
+    for label, env in (
+        ("pinned", {}),
+        ("JAX's own (unpinned)", {"MEMTRADE_JAX_THREADS": "all", "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false"}),
+    ):
+        full = {k: v for k, v in os.environ.items() if k not in ("XLA_FLAGS", "MEMTRADE_JAX_THREADS")} | env
+        with tempfile.TemporaryDirectory(prefix="memtrade-pin-") as tmp:
+            full["JAX_COMPILATION_CACHE_DIR"] = tmp
+            proc = subprocess.run(
+                [sys.executable, "-c", PIN_TRAIN, str(ROOT / "workflow")], env=full, capture_output=True, text=True
+            )
+        if proc.returncode != 0:
+            raise SystemExit(f"pin benchmark failed:\n{proc.stderr[-3000:]}")
+        rates[label] = float(proc.stdout.split()[-1])
+    base = rates["JAX's own (unpinned)"]
+    rows = [
+        (f"lab training, JAX stages {k} (4-layer GPT-2, one job alone)", f"{v:,.0f} tokens/s") for k, v in rates.items()
+    ]
+    rows.append(("speed of the CPU pin against JAX's own settings", f"{rates['pinned'] / base:.2f}x"))
+    return rows
+
+
 def bench_tests() -> tuple[str, str]:
     """Wall time of the README's test command (linters and the whole pytest suite), as CI runs it."""
     start = time.perf_counter()
@@ -426,7 +470,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="benchmark the quick config only")
     parser.add_argument("--keep", metavar="DIR", help="copy each config's run from scratch to DIR/<quick|full>")
     args = parser.parse_args()
-    rows = bench_library() + bench_cli() + bench_coordinate_ascent()
+    rows = bench_library() + bench_cli() + bench_coordinate_ascent() + bench_jax_pin()
     rows += bench_config("quick", ROOT / "config" / "quick.yaml", ("store_all", "bits", [1, 2]), keep=args.keep)
     brown: list = []
     if not args.quick:
