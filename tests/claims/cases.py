@@ -27,6 +27,16 @@ def all_cases() -> dict[str, dict]:
     return out
 
 
+def more_cases() -> list[tuple[str, str, object]]:
+    """Further (claim id, outcome, tables) of the studies' ``MORE`` lists: other ways a claim fails
+    or is not run."""
+    out = []
+    for path in sorted(Path(__file__).parent.glob("cases_*.py")):
+        for cid, cases in getattr(_load(path), "MORE", {}).items():
+            out += [(cid, outcome, tables) for outcome, tables in cases]
+    return out
+
+
 def _load(path: Path):
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)

@@ -3,7 +3,7 @@ fail case, and a failed gate makes it not-run (never pass). The policy that ever
 and a fail case (and a not-run case where it has gates) is tests/policy/test_claims_policy.py."""
 
 import pytest
-from cases import CLAIMS, OUTCOMES, all_cases
+from cases import CLAIMS, OUTCOMES, all_cases, more_cases
 from memtrade.claims import evaluate
 
 CASES = all_cases()
@@ -18,3 +18,14 @@ def test_claim_verdict_on_its_synthetic_tables(claim_id, outcome):
     assert row["verdict"] == outcome, f"{claim_id}: expected {outcome}, got {row['verdict']}: {row['measured']}"
     if outcome == "not-run" and CLAIMS[claim_id].get("gates"):
         assert "gate" in row["measured"], row["measured"]
+
+
+MORE = more_cases()
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "outcome", "tables"), MORE, ids=[f"{c}-{o}-{i}" for i, (c, o, _) in enumerate(MORE)]
+)
+def test_more_ways_a_claim_fails_or_is_not_run(claim_id, outcome, tables):
+    row = evaluate([CLAIMS[claim_id]], tables()).iloc[0]
+    assert row["verdict"] == outcome, f"{claim_id}: expected {outcome}, got {row['verdict']}: {row['measured']}"

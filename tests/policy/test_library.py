@@ -67,3 +67,23 @@ def test_the_command_line_package_only_parses_and_prints():
         text = path.read_text()
         assert not re.search(r"from \.+[\w.]* import .*\b_\w+", text), f"{path.name} imports a private library name"
         assert "pd.DataFrame(rows)" not in text and "constants(" not in text, path.name
+
+
+def test_every_module_that_uses_jax_imports_it_from_jaxpin():
+    """JAX's pool is pinned to one thread before its backends exist (memtrade.jaxpin): every library
+    module that imports JAX imports memtrade.jaxpin too, and memtrade.jaxsetup itself imports no JAX
+    (it runs in jobs whose env has none)."""
+    import re
+
+    lib = ROOT / "workflow" / "memtrade"
+    missing = []
+    for path in lib.rglob("*.py"):
+        text = path.read_text()
+        if (
+            path.name != "jaxpin.py"
+            and re.search(r"^(import jax|from jax)", text, re.M)
+            and "jaxpin import" not in text
+        ):
+            missing.append(str(path.relative_to(ROOT)))
+    assert not missing, f"import jax from memtrade.jaxpin: {missing}"
+    assert not re.search(r"^\s*(import jax|from jax)", (lib / "jaxsetup.py").read_text(), re.M)

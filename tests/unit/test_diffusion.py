@@ -259,9 +259,26 @@ def test_tables_on_synthetic_rows():
         "component_var": 1.0,
     }
     summ = tables.summary(frame, 0.95)
-    win = tables.windows(summ, frame, settings)
+    # exact losses: the partly memorizing denoiser's training loss (over two grid times) reaches the
+    # ground truth's (20) between M = 40 (22) and M = 50 (18): M*/N = 0.45 by linear interpolation
+    loss_rows = [
+        {"d": 30, "k": 3, "n": 100, "model": "ground_truth", "m": 3, "split": "train", "t": t, "loss": 10.0}
+        for t in (0.01, 0.5)
+    ]
+    loss_rows += [
+        {"d": 30, "k": 3, "n": 100, "model": "partial_mem", "m": m, "split": split, "t": t, "loss": loss}
+        for m, loss in ((10, 30.0), (40, 11.0), (50, 9.0), (100, 1.0))
+        for t in (0.01, 0.5)
+        for split in ("train", "val")
+    ]
+    win = tables.windows(summ, frame, settings, pd.DataFrame(loss_rows))
     assert win["window_start"].iloc[0] == 0.8 and win["window_end"].iloc[0] == 0.9
     assert bool(win["within_one_step"].iloc[0]) and win["monotone_violations"].iloc[0] == 0
+    assert bool(win["crosses_low"].iloc[0]) and bool(win["crosses_high"].iloc[0])
+    assert win["predicted_exact"].iloc[0] == pytest.approx(0.45)
+    never = summ.assign(memorization_ratio=0.5)  # a ratio that never crosses 0.1 or 0.9: no fallback hides it
+    flat = tables.windows(never, frame, settings, pd.DataFrame(loss_rows))
+    assert not flat["crosses_low"].iloc[0] and not flat["crosses_high"].iloc[0]
     fb = []
     for seed in range(3):
         for stage, fg, bg in (("before", 0.9, 0.9), ("after", 0.8 + 0.01 * seed, 0.2)):

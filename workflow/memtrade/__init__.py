@@ -18,7 +18,8 @@ Snakemake dependency; every module does one job:
 - ``datasets``       generated datasets on disk (arrays with JSON sidecars);
 - ``attacks``        Brown et al.'s query-only attacks (sign, coordinate ascent), shared with the black-box study;
 - ``optim``          the one optimizer step of every JAX training loop;
-- ``jaxsetup``       how the JAX stages run (one XLA thread, compilation cache), before JAX loads;
+- ``jaxsetup``       how the JAX stages run (flags, compilation cache, the one-thread pool), before JAX loads;
+- ``jaxpin``         JAX as the library imports it: configured, its pool pinned to one thread;
 - ``study``          the study contract and the registry of studies;
 - ``claims``         the claim engine: checks and gates registered per study, verdicts on a run's tables;
 - ``config``         configuration validation, composed from the studies' schema fragments;

@@ -7,9 +7,10 @@ The same config gives byte-identical tables on CPU, on this machine and on anoth
   from the CPUs the process may run on, and both Eigen's contractions (a weight gradient sums over
   the batch: the inner dimension is sharded across the pool) and YNNPACK's reductions split their
   sums by that size. So the same program sums in a different order on a 2-core and on a 4-core
-  machine (measured: ``tests/e2e/test_cpu_pin.py``). :func:`configure` creates JAX's CPU client while
-  the process may run on one CPU only, then gives every thread its CPUs back: the pool has one
-  thread on any machine. ``--xla_cpu_multi_thread_eigen=false`` alone does not do it.
+  machine (measured: ``tests/e2e/test_cpu_pin.py``). :func:`one_thread_pool` creates JAX's CPU
+  client while the process may run on one CPU only, then gives every thread its CPUs back: the pool
+  has one thread on any machine. Library modules import JAX from :mod:`memtrade.jaxpin`, which does
+  this once. ``--xla_cpu_multi_thread_eigen=false`` alone does not do it.
 - **No run-time ISA dispatch.** YNNPACK's and XNNPACK's library fusions choose their kernels from
   the CPU's instruction set at run time; they are off, so XLA's own code generation computes
   everything, and on x86-64 it is capped at AVX2 (``--xla_cpu_max_isa``), which every x86-64-v3
@@ -35,8 +36,9 @@ if platform.machine().lower() in ("x86_64", "amd64"):
 
 
 def configure() -> None:
-    """Set the XLA flags, 32-bit default and compilation cache, then create the CPU client with a
-    one-thread pool (:func:`one_thread_pool`); nothing when JAX is already imported."""
+    """Set the XLA flags, 32-bit default and compilation cache (nothing when JAX is already
+    imported). JAX itself is imported, and its pool pinned (:func:`one_thread_pool`), by
+    :mod:`memtrade.jaxpin`, which every library module that uses JAX imports it from."""
     if "jax" in sys.modules:
         return  # already imported by the caller, who chose its own settings
     os.environ.setdefault("XLA_FLAGS", XLA_FLAGS)
@@ -46,16 +48,18 @@ def configure() -> None:
     os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", str(cache))
     os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
     os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
-    if os.environ.get("MEMTRADE_JAX_THREADS", "one") != "all":
-        one_thread_pool()
 
 
-def one_thread_pool() -> None:
+def one_thread_pool(jax) -> None:
     """Create JAX's backends while the process may run on one CPU (its pools then have one thread),
-    then give every thread of the process its CPUs back. Where CPU affinity cannot be set (not
-    Linux), the backends are created as they are."""
-    import jax
-
+    then give every thread of the process its CPUs back. Nothing where ``MEMTRADE_JAX_THREADS`` is
+    ``all`` or the backends exist already; where CPU affinity cannot be set (not Linux), the
+    backends are created as they are."""
+    if os.environ.get("MEMTRADE_JAX_THREADS", "one") == "all":
+        return
+    bridge = sys.modules.get("jax._src.xla_bridge")
+    if getattr(bridge, "_backends", None):  # created already (by the caller): too late to size the pool
+        return
     if not hasattr(os, "sched_getaffinity"):
         jax.devices()
         return

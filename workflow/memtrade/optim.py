@@ -5,8 +5,9 @@ evidence, beside the loss, that a model has stopped moving).
 
 from __future__ import annotations
 
-import jax
 import optax
+
+from .jaxpin import jax
 
 
 def step(loss, opt: optax.GradientTransformation):

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import logging
 
-import jax
 import numpy as np
 import pandas as pd
 
 from .. import seeds
+from ..jaxpin import jax
 from . import data, fbmem, metrics, models, process, theory
 from .train import Schedule, train
 
@@ -116,6 +116,7 @@ def _evaluate(settings, mix, trained, seed, point, phase):
                     "phase": phase,
                     "memorization_ratio": float(np.mean(ratio < settings["threshold"])),
                     "learned_std": float(abs(out["std"][j])),
+                    "true_std": float(np.sqrt(mix[r].var)),
                     "final_loss": float(last[j]),
                     "batch_models": n_models,
                 }

@@ -11,10 +11,10 @@ draws the probe noise.
 
 from __future__ import annotations
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..jaxpin import jax
 from . import denoisers
 
 

@@ -6,10 +6,10 @@ masked out), so one compiled program serves every size of a sweep point.
 
 from __future__ import annotations
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..jaxpin import jax
 from . import process
 from .train import APPLY, eps_loss
 

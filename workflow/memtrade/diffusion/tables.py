@@ -26,11 +26,40 @@ def _violations(g: pd.DataFrame) -> int:
     return int((g["memorization_ratio_hi"].to_numpy()[1:] < g["memorization_ratio_lo"].to_numpy()[:-1]).sum())
 
 
-def windows(summ: pd.DataFrame, models: pd.DataFrame, settings: dict) -> pd.DataFrame:
-    """Per sweep point: the measured window (their rule on the mean ratio), the predicted M*/N under
-    both weightings, whether the window holds the prediction within one coarse grid step, the
-    monotonicity check and the number of models trained beside the largest M (timings are in the
-    jobs' logs, not in tables)."""
+def _crosses(ratios, level: float) -> bool:
+    """Whether the mean ratio over ascending sizes crosses ``level`` upward between two sizes."""
+    r = np.asarray(ratios, float)
+    return bool(((r[:-1] < level) & (level <= r[1:])).any())
+
+
+def exact_crossover(loss_table: pd.DataFrame, d: int, k: int, n: int) -> float:
+    """M*/N from exact losses: where the partly memorizing denoiser (empirical on M random training
+    points) reaches the ground-truth denoiser's training loss, both evaluated numerically on the
+    training set at the training weighting (the ε-prediction loss, equal weights over the time
+    grid), linear in M/N between the trained sizes; NaN when it never does on the grid."""
+    t = loss_table[(loss_table["d"] == d) & (loss_table["k"] == k) & (loss_table["n"] == n)]
+    t = t[t["split"] == "train"]
+    truth = t.loc[t["model"] == "ground_truth", "loss"].mean()
+    partial = t[t["model"] == "partial_mem"].groupby("m")["loss"].mean().sort_index()
+    if partial.empty or not np.isfinite(truth):
+        return float("nan")
+    x, gap = partial.index.to_numpy(float) / n, partial.to_numpy() - truth
+    below = np.flatnonzero(gap <= 0)
+    if below.size == 0:
+        return float("nan")
+    i = below[0]
+    if i == 0:
+        return float(x[0])
+    return float(x[i - 1] + (x[i] - x[i - 1]) * gap[i - 1] / (gap[i - 1] - gap[i]))
+
+
+def windows(summ: pd.DataFrame, models: pd.DataFrame, settings: dict, loss_table: pd.DataFrame) -> pd.DataFrame:
+    """Per sweep point: the measured window (their rule on the mean ratio) and whether the ratio
+    really crosses both ends (``crosses_low``, ``crosses_high``: otherwise the window's end is the
+    grid's, a fallback), the predicted M*/N under each registered reading (ε-prediction weighting,
+    x₀ units, exact losses), whether the window widened by one coarse grid step holds the
+    ε-prediction, the monotonicity check and the number of models trained beside the largest M
+    (timings are in the jobs' logs, not in tables)."""
     ts = process.grid(settings["times"]["t_min"], settings["times"]["t_max"], settings["times"]["count"])
     rows = []
     for (d, k, n), g in summ.groupby(POINT, sort=True):
@@ -50,7 +79,10 @@ def windows(summ: pd.DataFrame, models: pd.DataFrame, settings: dict) -> pd.Data
                 "grid_step": step,
                 "predicted": pred,
                 "predicted_x0": theory.crossover(ts, settings["component_var"], "x0"),
+                "predicted_exact": exact_crossover(loss_table, d, k, n),
                 "predicted_m": pred * n,
+                "crosses_low": _crosses(g["memorization_ratio"], settings["delta"]),
+                "crosses_high": _crosses(g["memorization_ratio"], 1 - settings["delta"]),
                 "within_one_step": bool(start / n - step - 1e-12 <= pred <= end / n + step + 1e-12),
                 "monotone_violations": _violations(g),
                 "sizes": len(g),

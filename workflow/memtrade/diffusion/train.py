@@ -17,12 +17,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 
 from .. import optim
+from ..jaxpin import jax
 from . import denoisers
 
 

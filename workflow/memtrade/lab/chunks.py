@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import jax
 import numpy as np
+
+from ..jaxpin import jax
 
 
 def map_chunks(fn, arrays, chunk: int):

@@ -30,12 +30,12 @@ from __future__ import annotations
 from functools import partial
 from typing import NamedTuple
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
 from .. import seeds
+from ..jaxpin import jax
 from . import stats as S
 from . import tokenizer as T
 from .chunks import map_chunks

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 from functools import partial
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 import pandas as pd
 
 from .. import optim, seeds
+from ..jaxpin import jax
 from . import stats as S
 from . import tokenizer as T
 from .extraction import extract, record_layout

@@ -18,11 +18,11 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
 from ..io import atomic_path
+from ..jaxpin import jax
 
 #: keys in a Hugging Face checkpoint that are buffers or the tied head, not parameters
 _IGNORED_SUFFIXES = (".attn.bias", ".attn.masked_bias")

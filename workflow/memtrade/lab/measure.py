@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 from scipy import stats
 
+from ..jaxpin import jax
 from .chunks import map_chunks
 from .gpt2 import GPT2Config, empty_cache, forward
 

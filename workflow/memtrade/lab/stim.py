@@ -33,7 +33,6 @@ from __future__ import annotations
 import re
 from functools import partial
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pandas as pd
@@ -41,6 +40,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy.stats import rankdata
 
 from .. import seeds
+from ..jaxpin import jax
 from . import tokenizer as T
 from .chunks import map_chunks
 from .corpus import zipf_weights

@@ -16,13 +16,13 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 import pandas as pd
 
 from .. import optim, seeds
+from ..jaxpin import jax
 from . import tokenizer as T
 from .corpus import deduplicate
 from .gpt2 import GPT2Config, init_params, load_checkpoint, n_params, token_nll

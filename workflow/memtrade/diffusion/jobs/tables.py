@@ -14,11 +14,12 @@ def run(job, log) -> None:
     settings = job.params.settings
     models = pd.concat([pd.read_csv(p) for p in job.input.models], ignore_index=True)
     summary = tables.summary(models, level)
+    losses = tables.losses(pd.concat([pd.read_csv(p) for p in job.input.losses], ignore_index=True))
     out = {
         "models": models,
         "summary": summary,
-        "window": tables.windows(summary, models, settings),
-        "losses": tables.losses(pd.concat([pd.read_csv(p) for p in job.input.losses], ignore_index=True)),
+        "window": tables.windows(summary, models, settings, losses),
+        "losses": losses,
         "ablation": tables.ablation(
             models.merge(pd.read_csv(job.input.ablation)[["d", "k", "n"]].drop_duplicates()),
             pd.read_csv(job.input.ablation),
