@@ -228,8 +228,9 @@ def _edit_models(after):
 # --- distillation (lab_distillation)
 
 
-def _distillation(**changes):
-    """``changes`` maps a method to its (extraction rate, held-out change against direct) instead."""
+def _distillation(seeds=SEEDS, **changes):
+    """``changes`` maps a method to its (extraction rate, held-out change against direct) instead,
+    or to None to leave it out."""
     default = {
         "teacher": (0.9, -0.1),
         "direct": (0.6, 0.0),
@@ -243,7 +244,7 @@ def _distillation(**changes):
         for method in [m for m in default if changes.get(m, True) is not None]:
             rate, change = changes.get(method) or default[method]
             rows.append(
-                {"method": method, "size": "base" if method == "teacher" else "tiny", "params": 50_000, "seeds": SEEDS}
+                {"method": method, "size": "base" if method == "teacher" else "tiny", "params": 50_000, "seeds": seeds}
                 | _ci("extraction_rate", rate)
                 | _ci("mem_score", rate)
                 | _ci("secret_recall", rate)
@@ -362,10 +363,21 @@ CASES = {
         "pass": _edit_models(8.1),  # +1.25 %
         "fail": _edit_models(8.4),  # +5 %
     },
-    "lab_distillation_memorizes_less": {
+    "lab_distillation_word_kd_memorizes_less": {
+        "pass": _distillation(),
+        # below direct on average, but the paired interval reaches above 0
+        "fail": _distillation(word_kd=(0.57, 0.02)),
+        "not-run": _distillation(word_kd=None),
+    },
+    "lab_distillation_seq_kd_memorizes_less": {
         "pass": _distillation(),
         "fail": _distillation(seq_kd=(0.65, 0.04)),  # sequence-level KD memorizes more than direct
-        "not-run": _distillation(word_kd=None, seq_kd=None, reverse_kl=None),
+        "not-run": _distillation(seeds=1),  # one seed: no paired interval
+    },
+    "lab_distillation_reverse_kl_memorizes_less": {
+        "pass": _distillation(),
+        "fail": _distillation(reverse_kl=(0.0, -0.08)),  # memorizes nothing, but at 8 % lower held-out loss
+        "not-run": _distillation(direct=None),
     },
     "lab_stim_local_dominant": {
         "pass": _stim_sources((0.5, 0.2, 0.2, 0.1)),
