@@ -116,11 +116,11 @@ DEFENCES = ("undefended", "dedup_exact", "dedup_near", "dpsgd", *FILTERS)
 
 def _defences(**changes):
     """The defences table: ``changes`` maps a defence to the values it takes instead of the default."""
-    default = {  # defence: extraction rate, pin exposure, utility, epsilon
+    default = {  # defence: extraction rate, pin exposure, utility, epsilon per row (, epsilon per record)
         "undefended": (0.5, 6.0, 1.0, math.nan),
         "dedup_exact": (0.3, 4.0, 0.98, math.nan),
         "dedup_near": (0.25, 3.5, 0.95, math.nan),
-        "dpsgd": (0.01, 0.5, 0.6, 8.0),  # DP-SGD's utility is not among the claim's defences
+        "dpsgd": (0.01, 0.5, 0.6, 1.0, 6.5),  # DP-SGD's utility is not among the claim's defences
         "filter_regex": (0.05, 6.0, 0.99, math.nan),  # a filter keeps the model: undefended exposure
         "filter_entropy": (0.1, 6.0, 0.93, math.nan),
     }
@@ -128,14 +128,16 @@ def _defences(**changes):
     def tables():
         rows = []
         for d in DEFENCES:
-            rate, exposure, utility, eps = changes.get(d, default[d])
+            rate, exposure, utility, eps, *record = changes.get(d, default[d])
+            dp = d == "dpsgd"
             rows.append(
                 {"size": "small", "defence": d, "seeds": SEEDS}
                 | _ci("extraction_rate", rate, 0.02)
                 | _ci("pin_exposure", exposure, 0.3)
                 | _ci("utility", utility, 0.01)
                 | _ci("heldout_bits_per_word", 9.0 if d in FILTERS else 9.0 / utility)
-                | {"epsilon": eps}
+                | {"epsilon": eps, "max_copies": 8.0 if dp else math.nan}
+                | {"delta_record": 1e-4 if dp else math.nan, "epsilon_record": record[0] if record else math.nan}
             )
         return {"lab_defences": pd.DataFrame(rows)}
 
@@ -226,8 +228,9 @@ def _edit_models(after):
 # --- distillation (lab_distillation)
 
 
-def _distillation(**changes):
-    """``changes`` maps a method to its (extraction rate, held-out change against direct) instead."""
+def _distillation(seeds=SEEDS, **changes):
+    """``changes`` maps a method to its (extraction rate, held-out change against direct) instead,
+    or to None to leave it out."""
     default = {
         "teacher": (0.9, -0.1),
         "direct": (0.6, 0.0),
@@ -241,7 +244,7 @@ def _distillation(**changes):
         for method in [m for m in default if changes.get(m, True) is not None]:
             rate, change = changes.get(method) or default[method]
             rows.append(
-                {"method": method, "size": "base" if method == "teacher" else "tiny", "params": 50_000, "seeds": SEEDS}
+                {"method": method, "size": "base" if method == "teacher" else "tiny", "params": 50_000, "seeds": seeds}
                 | _ci("extraction_rate", rate)
                 | _ci("mem_score", rate)
                 | _ci("secret_recall", rate)
@@ -343,7 +346,8 @@ CASES = {
     },
     "lab_dpsgd_epsilon_reported": {
         "pass": _defences(),
-        "fail": _defences(dpsgd=(0.01, 0.5, 0.6, math.nan)),  # no epsilon reported
+        # each row is protected (epsilon 1.0) but the record, counting its 8 copies, is not (epsilon 12)
+        "fail": _defences(dpsgd=(0.01, 0.5, 0.6, 1.0, 12.0)),
         "not-run": _no_dpsgd,
     },
     "lab_certified_bits": {
@@ -359,10 +363,21 @@ CASES = {
         "pass": _edit_models(8.1),  # +1.25 %
         "fail": _edit_models(8.4),  # +5 %
     },
-    "lab_distillation_memorizes_less": {
+    "lab_distillation_word_kd_memorizes_less": {
+        "pass": _distillation(),
+        # below direct on average, but the paired interval reaches above 0
+        "fail": _distillation(word_kd=(0.57, 0.02)),
+        "not-run": _distillation(word_kd=None),
+    },
+    "lab_distillation_seq_kd_memorizes_less": {
         "pass": _distillation(),
         "fail": _distillation(seq_kd=(0.65, 0.04)),  # sequence-level KD memorizes more than direct
-        "not-run": _distillation(word_kd=None, seq_kd=None, reverse_kl=None),
+        "not-run": _distillation(seeds=1),  # one seed: no paired interval
+    },
+    "lab_distillation_reverse_kl_memorizes_less": {
+        "pass": _distillation(),
+        "fail": _distillation(reverse_kl=(0.0, -0.08)),  # memorizes nothing, but at 8 % lower held-out loss
+        "not-run": _distillation(direct=None),
     },
     "lab_stim_local_dominant": {
         "pass": _stim_sources((0.5, 0.2, 0.2, 0.1)),

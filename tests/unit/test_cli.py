@@ -443,3 +443,16 @@ def test_mia_rejects_bad_input_with_status_2(deployed, tmp_path, case, message):
                str(tmp_path / "population.csv"), "--label-column", "y", "--membership-column", "member")  # fmt: skip
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_lm_audit_refuses_a_gpt2_variant_it_does_not_compute(lm_checkpoint, tmp_path):
+    import json
+    import shutil
+
+    copy = tmp_path / "ckpt"
+    shutil.copytree(lm_checkpoint, copy)
+    meta = json.loads((copy / "config.json").read_text())
+    (copy / "config.json").write_text(json.dumps(meta | {"scale_attn_by_inverse_layer_idx": True}))
+    proc = run("lm-audit", "--checkpoint", str(copy), "--samples", str(copy / "samples.txt"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "scale_attn_by_inverse_layer_idx = True" in proc.stderr

@@ -264,3 +264,22 @@ def test_a_prompt_cut_from_the_middle_of_a_row_keeps_its_positions(params):
         assert value == pytest.approx(want, abs=1e-4)
     with pytest.raises(ValueError, match="beyond the context"):
         M.continuation_logprob(params, CFG, seq, np.zeros((1, 20), np.int32))
+
+
+def test_group_epsilon_is_group_privacy_over_the_copies():
+    """One copy: the per-row ε at that δ. k copies: kε at a per-row δ whose group δ, k e^{(k-1)ε} δ,
+    is within the target; more copies, a larger ε; noise too small for the group: no guarantee."""
+    from memtrade.lab.train import group_epsilon
+
+    q, sigma, steps, delta = 0.05, 4.0, 40, 1e-4
+    assert group_epsilon(q, sigma, steps, 1, delta) == dp_epsilon(q, sigma, steps, delta)
+    eps = [group_epsilon(q, sigma, steps, k, delta) for k in (1, 2, 4)]
+    assert eps[0] < eps[1] < eps[2] < np.inf
+    # the per-row δ behind k = 2: some δ' with 2 e^{ε'} δ' <= δ and 2 ε' equal to the result
+    d = np.exp(np.linspace(np.log(delta / 2), np.log(1e-300), 400))
+    per_row = np.array([dp_epsilon(q, sigma, steps, float(x)) for x in d])
+    ok = np.log(2) + per_row + np.log(d) <= np.log(delta)
+    assert eps[1] == pytest.approx(2 * per_row[ok].min()) and eps[1] > 2 * dp_epsilon(q, sigma, steps, delta)
+    assert group_epsilon(0.05, 0.6, 400, 32, delta) == np.inf
+    with pytest.raises(ValueError, match="copies"):
+        group_epsilon(q, sigma, steps, 0, delta)

@@ -145,3 +145,35 @@ def test_the_config_check_counts_the_parameters_the_model_has():
     for size in ({"n_embd": 16, "n_layer": 1, "n_head": 2}, {"n_embd": 48, "n_layer": 3, "n_head": 4}):
         cfg = model_config(size, 96, 320)
         assert gpt2_params(size, 320, 96) == gpt2.n_params(cfg)
+
+
+def test_distillation_table_pairs_each_student_with_the_direct_one_by_seed():
+    """extraction_vs_direct and its interval are memtrade.intervals.paired_difference of the
+    per-seed extraction rates: the per-method claims read them."""
+    import pandas as pd
+    from memtrade.intervals import paired_difference
+    from memtrade.lab.tables import distillation_table
+
+    rng = np.random.default_rng(3)
+    rates = {"direct": [0.5, 0.3, 0.6, 0.4], "word_kd": [0.4, 0.35, 0.3, 0.2]}
+    records, models = [], []
+    for method, per_seed in rates.items():
+        for seed, rate in enumerate(per_seed):
+            extracted = np.arange(20) < round(20 * rate)
+            records.append(
+                pd.DataFrame(
+                    {"seed": seed, "method": method, "extracted": extracted,
+                     "mem_score": rng.random(20), "secret_digits": 8, "secret_digits_correct": 4,
+                     "pin_exposure_exact": 1.0, "acct_exposure_extrapolated": 2.0}
+                )
+            )  # fmt: skip
+            models.append({"seed": seed, "method": method, "size": "tiny", "params": 100,
+                           "heldout_bits_per_word": 9.0 + seed / 10,
+                           "sampled_secrets": np.nan, "steps": 10.0})  # fmt: skip
+    t = distillation_table(pd.concat(records), pd.DataFrame(models), 0.95).set_index("method")
+    m, lo, hi = paired_difference(rates["word_kd"], rates["direct"])
+    row = t.loc["word_kd"]
+    assert row[["extraction_vs_direct", "extraction_vs_direct_lo", "extraction_vs_direct_hi"]].tolist() == (
+        pytest.approx([m, lo, hi])
+    )
+    assert lo < 0 < hi  # below direct on average, but not separated: the claim would fail here

@@ -108,18 +108,20 @@ def defences_utility(tables, *, defences, min_utility):
 
 
 @check
-def dpsgd(tables):
-    """The DP-SGD row reports a finite epsilon, extraction rate and exposure."""
+def dpsgd(tables, *, max_epsilon_record):
+    """The DP-SGD row's per-record epsilon (group privacy over its copies) is at most ``max_epsilon_record``."""
     d = tables.need("lab_defences").set_index("defence")
     if "dpsgd" not in d.index:
         raise NotRun("no DP-SGD row")
     r = d.loc["dpsgd"]
-    ok = bool(np.isfinite(r["epsilon"]) and np.isfinite(r["extraction_rate"]) and np.isfinite(r["pin_exposure"]))
+    eps = r["epsilon_record"]
+    ok = bool(eps <= max_epsilon_record)  # NaN (not reported) fails; +inf (no guarantee) fails
     msg = (
-        f"epsilon {r['epsilon']:.3g} at delta = 1/N; extraction {100 * r['extraction_rate']:.1f} %, "
+        f"epsilon per record {eps:.3g} at delta = {r['delta_record']:.3g} (group of {r['max_copies']:.0f} copies); "
+        f"per row {r['epsilon']:.3g} at delta = 1/N; extraction {100 * r['extraction_rate']:.1f} %, "
         f"pin exposure {r['pin_exposure']:.2f} bits"
     )
-    return ok, msg, "finite epsilon, extraction rate and exposure"
+    return ok, msg, f"epsilon per record <= {max_epsilon_record:g}"
 
 
 @check
@@ -166,21 +168,25 @@ def edit_utility(tables, *, max_loss_increase):
 
 
 @check
-def distillation(tables, *, max_loss_change):
-    """Every distilled student below the direct student's extraction, at a held-out loss within ``max_loss_change``."""
+def distillation(tables, *, method, max_loss_change):
+    """The ``method`` student's extraction rate is below the direct student's (the upper end of the
+    paired per-seed difference's interval below 0), at a held-out loss within ``max_loss_change``."""
     d = tables.need("lab_distillation").set_index("method")
-    students = [m for m in d.index if m not in ("teacher", "direct")]
-    if "direct" not in d.index or not students:
-        raise NotRun("no directly fine-tuned or no distilled student")
-    base = d.loc["direct", "extraction_rate"]
-    parts, ok = [], True
-    for m in students:
-        r = d.loc[m]
-        ok &= bool(r["extraction_rate"] < base and abs(r["heldout_change_vs_direct"]) <= max_loss_change)
-        parts.append(f"{m} {100 * r['extraction_rate']:.1f} % ({100 * r['heldout_change_vs_direct']:+.1f} % loss)")
-    msg = f"direct {100 * base:.1f} %; " + "; ".join(parts)
+    if "direct" not in d.index or method not in d.index:
+        raise NotRun(f"no directly fine-tuned or no {method} student")
+    r = d.loc[method]
+    if r["seeds"] < 2:
+        raise NotRun(f"{r['seeds']:.0f} seed: a paired interval needs two")
+    diff, lo, hi = r["extraction_vs_direct"], r["extraction_vs_direct_lo"], r["extraction_vs_direct_hi"]
+    loss = r["heldout_change_vs_direct"]
+    ok = bool(hi < 0 and abs(loss) <= max_loss_change)
+    msg = (
+        f"{method} {100 * r['extraction_rate']:.1f} %, direct {100 * d.loc['direct', 'extraction_rate']:.1f} %: "
+        f"paired difference {100 * diff:+.1f} points (interval {100 * lo:+.1f} to {100 * hi:+.1f}, "
+        f"{r['seeds']:.0f} seeds); held-out loss {100 * loss:+.1f} % against direct"
+    )
     crit = (
-        f"every distilled student below direct's extraction rate, held-out loss within "
+        f"upper end of the paired extraction difference below 0, held-out loss within "
         f"{100 * max_loss_change:g} % of direct's"
     )
     return ok, msg, crit

@@ -42,7 +42,11 @@ def section(tables: dict[str, pd.DataFrame]) -> str:
             "extraction rate": [f"{100 * v:.1f} %" for v in d["extraction_rate"]],
             "pin exposure (bits)": [f"{v:.2f}" for v in d["pin_exposure"]],
             "utility": [f"{100 * v:.1f} %" for v in d["utility"]],
-            "epsilon (delta = 1/N)": ["" if pd.isna(v) else f"{v:.3g}" for v in d["epsilon"]],
+            "epsilon per row (delta = 1/N)": ["" if pd.isna(v) else f"{v:.3g}" for v in d["epsilon"]],
+            "epsilon per record (all its copies)": [
+                "" if pd.isna(v) else f"{v:.3g} at delta = {dl:.2g}"
+                for v, dl in zip(d["epsilon_record"], d["delta_record"], strict=True)
+            ],
         }
     )
     size = d["size"].iloc[0]

@@ -4,7 +4,7 @@ The parameters are a flat dict ``{name: array}`` whose keys and shapes are those
 ``model.safetensors`` for ``GPT2Model`` (``wte.weight`` [V, D], ``wpe.weight`` [P, D],
 ``h.{i}.attn.c_attn.weight`` [D, 3D] in Conv1D (in, out) layout, ..., ``ln_f.bias`` [D]). A
 checkpoint directory holds ``model.safetensors``, ``config.json`` (``n_embd``, ``n_layer``,
-``n_head``, ``n_positions``, ``vocab_size``, ``layer_norm_epsilon``) and ``tokenizer.json``, as
+``n_head``, ``n_positions``, ``vocab_size``, ``layer_norm_epsilon``, optionally ``n_inner``) and ``tokenizer.json``, as
 a Hugging Face GPT-2 repository does, so real GPT-2 weights load into the same code.
 
 Architecture: learned positional embeddings, pre-LayerNorm blocks, causal multi-head attention,
@@ -42,6 +42,8 @@ class GPT2Config:
     n_layer: int
     n_head: int
     layer_norm_epsilon: float = 1e-5
+    #: the MLP's inner width (Hugging Face's ``n_inner``; None means 4 * n_embd)
+    n_inner: int | None = None
 
     def __post_init__(self):
         if self.n_embd % self.n_head:
@@ -51,6 +53,7 @@ class GPT2Config:
 def param_shapes(cfg: GPT2Config) -> dict[str, tuple[int, ...]]:
     """Every parameter's name and shape, in Hugging Face GPT-2 order and layout."""
     d, v, p = cfg.n_embd, cfg.vocab_size, cfg.n_positions
+    f = cfg.n_inner or 4 * d
     shapes = {"wte.weight": (v, d), "wpe.weight": (p, d)}
     for i in range(cfg.n_layer):
         h = f"h.{i}."
@@ -63,9 +66,9 @@ def param_shapes(cfg: GPT2Config) -> dict[str, tuple[int, ...]]:
             h + "attn.c_proj.bias": (d,),
             h + "ln_2.weight": (d,),
             h + "ln_2.bias": (d,),
-            h + "mlp.c_fc.weight": (d, 4 * d),
-            h + "mlp.c_fc.bias": (4 * d,),
-            h + "mlp.c_proj.weight": (4 * d, d),
+            h + "mlp.c_fc.weight": (d, f),
+            h + "mlp.c_fc.bias": (f,),
+            h + "mlp.c_proj.weight": (f, d),
             h + "mlp.c_proj.bias": (d,),
         }
     return shapes | {"ln_f.weight": (d,), "ln_f.bias": (d,)}
@@ -121,7 +124,7 @@ def block(params, cfg: GPT2Config, i: int, x, mask, kv=None, offset: int = 0, ml
     ``kv``: this layer's (keys, values) buffers [B, H, W, D/H] (the new ones are written at
     ``offset``). ``mlp_gate`` (broadcast to [B, T, 1]) multiplies the MLP's output and ``mlp_delta``
     [B, T, D] is added to it: the interventions of the editing study (memtrade.lab.editing).
-    Returns (x, (keys, values), mlp_keys) where ``mlp_keys`` [B, T, 4D] is the input of the MLP's
+    Returns (x, (keys, values), mlp_keys) where ``mlp_keys`` [B, T, n_inner] (4D by default) is the input of the MLP's
     output projection ``mlp.c_proj``, the "keys" of its key-value reading.
     """
     b, t, _ = x.shape
@@ -212,7 +215,7 @@ def save_checkpoint(directory, params, cfg: GPT2Config, tokenizer_json: str | No
     with atomic_path(directory / "model.safetensors") as tmp:
         save_file(arrays, str(tmp), metadata={"format": "pt"})
     meta = {"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "activation_function": "gelu_new"}
-    meta |= asdict(cfg) | {"n_ctx": cfg.n_positions}
+    meta |= {k: v for k, v in asdict(cfg).items() if v is not None} | {"n_ctx": cfg.n_positions}
     with atomic_path(directory / "config.json") as tmp:
         tmp.write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
     if tokenizer_json is not None:
@@ -220,13 +223,63 @@ def save_checkpoint(directory, params, cfg: GPT2Config, tokenizer_json: str | No
             tmp.write_text(tokenizer_json)
 
 
+#: activation_function values that name the computation the forward pass does: the tanh
+#: approximation of GELU (Hugging Face's ``gelu_new``; ``gelu_pytorch_tanh`` is the same formula)
+_ACTIVATIONS = ("gelu_new", "gelu_pytorch_tanh")
+
+#: config fields that change the computation, the value this forward pass implements, and why
+#: another value is refused. Fields absent from config.json take Hugging Face's default, which is
+#: the value here. ``reorder_and_upcast_attn`` is not listed: it upcasts the attention scores to
+#: float32 and applies the scale inside the matmul (``baddbmm(alpha=scale)``), the same product in
+#: a different order; this forward pass computes in float32 throughout, so it changes nothing
+#: beyond rounding and either value is accepted.
+_FIXED_FIELDS = {
+    "scale_attn_weights": (True, "the forward pass always divides attention scores by sqrt(head dim)"),
+    "scale_attn_by_inverse_layer_idx": (False, "the forward pass does not divide scores by layer index + 1"),
+    "tie_word_embeddings": (True, "the forward pass computes logits with the tied wte.weight"),
+    "add_cross_attention": (False, "the forward pass has no cross-attention"),
+}
+
+
+def _check_variant(meta: dict) -> None:
+    """Refuse a config whose fields ask for a computation the forward pass does not do."""
+    if "model_type" in meta and meta["model_type"] != "gpt2":
+        raise ValueError(f"model_type = {meta['model_type']!r}: only 'gpt2' is implemented")
+    act = meta.get("activation_function", "gelu_new")
+    if act not in _ACTIVATIONS:
+        raise ValueError(f"activation_function = {act!r}: the forward pass implements only {list(_ACTIVATIONS)}")
+    for field, (implemented, why) in _FIXED_FIELDS.items():
+        value = meta.get(field, implemented)
+        if not isinstance(value, bool) or value != implemented:
+            raise ValueError(f"{field} = {value!r} is not supported ({why})")
+
+
 def read_config(directory) -> GPT2Config:
-    """The :class:`GPT2Config` of a checkpoint directory's ``config.json``."""
+    """The :class:`GPT2Config` of a checkpoint directory's ``config.json``.
+
+    Every field of Hugging Face's ``GPT2Config`` that changes the computation is honoured
+    (``n_inner``, ``layer_norm_epsilon``, ``reorder_and_upcast_attn``, which is a no-op in float32)
+    or refused with a :class:`CheckpointError` naming the field and its value
+    (``activation_function`` other than the tanh GELU, ``scale_attn_weights = false``,
+    ``scale_attn_by_inverse_layer_idx = true``, ``tie_word_embeddings = false``,
+    ``add_cross_attention = true``, a ``model_type`` other than gpt2). Dropout rates do not change
+    the forward pass at evaluation and are ignored.
+    """
     path = Path(directory) / "config.json"
     if not path.is_file():
         raise CheckpointError(f"{path}: missing (a GPT-2 checkpoint directory needs config.json)")
     try:
         meta = json.loads(path.read_text())
+    except json.JSONDecodeError as err:
+        raise CheckpointError(f"{path}: not a GPT-2 config.json ({type(err).__name__}: {err})") from None
+    if not isinstance(meta, dict):
+        raise CheckpointError(f"{path}: not a GPT-2 config.json (not a JSON object)")
+    try:
+        _check_variant(meta)
+    except ValueError as err:
+        raise CheckpointError(f"{path}: {err}") from None
+    try:
+        n_inner = meta.get("n_inner")
         return GPT2Config(
             vocab_size=int(meta["vocab_size"]),
             n_positions=int(meta.get("n_positions", meta.get("n_ctx"))),
@@ -234,8 +287,9 @@ def read_config(directory) -> GPT2Config:
             n_layer=int(meta["n_layer"]),
             n_head=int(meta["n_head"]),
             layer_norm_epsilon=float(meta.get("layer_norm_epsilon", 1e-5)),
+            n_inner=None if n_inner is None else int(n_inner),
         )
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+    except (KeyError, TypeError, ValueError) as err:
         raise CheckpointError(f"{path}: not a GPT-2 config.json ({type(err).__name__}: {err})") from None
 
 

@@ -105,6 +105,10 @@ def redundancy_share_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     return out
 
 
+#: DP-SGD's guarantee, per seed from the model table (NaN for the other defences), mean over seeds
+DP_COLUMNS = ("epsilon", "max_copies", "delta_record", "epsilon_record")
+
+
 def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level: float) -> pd.DataFrame:
     """Leakage and utility of each defence at ``size``, against the undefended model.
 
@@ -127,8 +131,8 @@ def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level:
                 "defence": variant,
                 "extraction_rate": g["extracted"].mean(),
                 "utility": base_loss / loss,
-                "epsilon": mdl.loc[(seed, variant)].get("epsilon", np.nan),
             }
+            | {c: mdl.loc[(seed, variant)].get(c, np.nan) for c in DP_COLUMNS}
         )
         if variant == "undefended":
             for name, col, passed in (
@@ -142,16 +146,16 @@ def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level:
                         "defence": name,
                         "extraction_rate": leaked.mean(),
                         "utility": mdl.loc[(seed, "undefended"), passed],
-                        "epsilon": np.nan,
                     }
+                    | dict.fromkeys(DP_COLUMNS, np.nan)
                 )
     per = pd.DataFrame(rows)
-    per["epsilon"] = per["epsilon"].astype(float)
+    per[list(DP_COLUMNS)] = per[list(DP_COLUMNS)].astype(float)
     cols = ["extraction_rate", "pin_exposure", "utility", "heldout_bits_per_word"]
     clip = {"extraction_rate": RATE, "pin_exposure": NONNEGATIVE, "utility": NONNEGATIVE}
     out = summarize(per, ["defence"], cols, level, clip)
-    eps = per.groupby("defence")["epsilon"].mean()
-    out["epsilon"] = out["defence"].map(eps)
+    for c in DP_COLUMNS:
+        out[c] = out["defence"].map(per.groupby("defence")[c].mean())
     order = {d: i for i, d in enumerate(("undefended", "dedup_exact", "dedup_near", "dpsgd", *FILTERS))}
     out.insert(0, "size", size)
     return out.sort_values("defence", key=lambda s: s.map(order)).reset_index(drop=True)

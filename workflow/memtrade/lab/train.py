@@ -187,8 +187,7 @@ def train_dp(
     return params, log, q, steps
 
 
-def dp_epsilon(q: float, noise_multiplier: float, steps: int, delta: float) -> float:
-    """ε at ``delta`` of ``steps`` Poisson-subsampled Gaussian mechanisms (dp-accounting's RDP accountant)."""
+def _accountant(q: float, noise_multiplier: float, steps: int):
     from dp_accounting import dp_event
     from dp_accounting.rdp import rdp_privacy_accountant
 
@@ -197,7 +196,37 @@ def dp_epsilon(q: float, noise_multiplier: float, steps: int, delta: float) -> f
     )
     acc = rdp_privacy_accountant.RdpAccountant()
     acc.compose(event)
-    return float(acc.get_epsilon(delta))
+    return acc
+
+
+def dp_epsilon(q: float, noise_multiplier: float, steps: int, delta: float) -> float:
+    """ε at ``delta`` of ``steps`` Poisson-subsampled Gaussian mechanisms (dp-accounting's RDP accountant)."""
+    return float(_accountant(q, noise_multiplier, steps).get_epsilon(delta))
+
+
+def group_epsilon(q: float, noise_multiplier: float, steps: int, copies: int, delta: float) -> float:
+    """ε at ``delta`` for a record that occurs in ``copies`` rows: group privacy over its copies.
+
+    Group privacy of (ε, δ)-DP (Dwork & Roth 2014, Theorem 2.2 with the δ term): a mechanism that is
+    (ε, δ)-DP per row is (kε, k e^{(k-1)ε} δ)-DP for groups of k rows. The per-row δ is chosen on a
+    grid of 400 log-spaced values from ``delta / k`` down to 1e-300 (per-row ε from the RDP
+    accountant at each); the result is the smallest kε whose group δ is at most ``delta``, +inf if
+    none is. Each grid point is a valid guarantee, so the result is one (the grid only loses
+    tightness). dp-accounting has no group-privacy accounting; a tighter bound (the copies' sum as a
+    mixture of Gaussians under a PLD accountant) is not used.
+    """
+    if copies < 1:
+        raise ValueError(f"copies = {copies}: a record occurs at least once")
+    acc = _accountant(q, noise_multiplier, steps)
+    if copies == 1:
+        return float(acc.get_epsilon(delta))
+    k = copies
+    best = np.inf
+    for log_d in np.linspace(np.log(delta / k), np.log(1e-300), 400):
+        eps = float(acc.get_epsilon(float(np.exp(log_d))))
+        if np.log(k) + (k - 1) * eps + log_d <= np.log(delta):
+            best = min(best, k * eps)
+    return float(best)
 
 
 def sequence_nll(params, cfg: GPT2Config, ids, mask, batch: int = 128) -> np.ndarray:
@@ -259,12 +288,12 @@ def _deduplicated(near: bool):
     return rows
 
 
-def _adamw(params, cfg, ids, mask, rng, settings: dict, defences: dict, noise: int, rows: int):
+def _adamw(params, cfg, ids, mask, rng, settings: dict, defences: dict, noise: int, rows: pd.DataFrame):
     params, log = train(params, cfg, ids, mask, rng, **adamw_settings(settings))
     return params, log, {}
 
 
-def _dpsgd(params, cfg, ids, mask, rng, settings: dict, defences: dict, noise: int, rows: int):
+def _dpsgd(params, cfg, ids, mask, rng, settings: dict, defences: dict, noise: int, rows: pd.DataFrame):
     dp = defences["dpsgd"]
     params, log, q, steps = train_dp(
         params,
@@ -280,7 +309,10 @@ def _dpsgd(params, cfg, ids, mask, rng, settings: dict, defences: dict, noise: i
         clip=dp["clip"],
         noise_multiplier=dp["noise_multiplier"],
     )
-    delta = 1.0 / rows
+    delta = 1.0 / len(rows)
+    records = rows.loc[rows["record"] >= 0, "record"]
+    copies = int(records.value_counts().max()) if len(records) else 1
+    delta_record = 1.0 / (dp["delta_divisor"] * len(rows))
     extra = {
         "noise_multiplier": dp["noise_multiplier"],
         "clip": dp["clip"],
@@ -288,13 +320,16 @@ def _dpsgd(params, cfg, ids, mask, rng, settings: dict, defences: dict, noise: i
         "dp_steps": steps,
         "delta": delta,
         "epsilon": dp_epsilon(q, dp["noise_multiplier"], steps, delta),
+        "max_copies": copies,
+        "delta_record": delta_record,
+        "epsilon_record": group_epsilon(q, dp["noise_multiplier"], steps, copies, delta_record),
     }
     return params, log, extra
 
 
 class Variant(NamedTuple):
     """A fine-tuning variant: the rows it trains on, ``rows(finetune, dedup settings)``, and how it
-    trains, ``train(params, cfg, ids, mask, rng, settings, defences, noise seed, rows) -> (params,
+    trains, ``train(params, cfg, ids, mask, rng, settings, defences, noise seed, rows frame) -> (params,
     TrainLog, extra log entries)``."""
 
     rows: object
@@ -321,7 +356,8 @@ def finetune(
     """Fine-tune a pretrained checkpoint on the fine-tuning set under ``variant``.
 
     ``undefended`` and the deduplications use AdamW (``settings``); ``dpsgd`` uses DP-SGD
-    (``defences['dpsgd']``) and reports ε at δ = 1/N. Returns (params, cfg, tokenizer json, log dict).
+    (``defences['dpsgd']``) and reports ε per row at δ = 1/N and ε per record (group privacy over
+    its copies, :func:`group_epsilon`) at δ = 1/(delta_divisor · N). Returns (params, cfg, tokenizer json, log dict).
     """
     from tokenizers import Tokenizer
 
@@ -337,5 +373,5 @@ def finetune(
     rng = seeds.generator(seed, "lab", name, index, variant, "finetune")
     extra = {"rows": len(rows), "record_rows": int((rows["record"] >= 0).sum())}
     noise = seeds.integer(seed, "lab", name, index, variant, "noise")
-    params, log, more = VARIANTS[variant].train(params, cfg, ids, mask, rng, settings, defences, noise, len(rows))
+    params, log, more = VARIANTS[variant].train(params, cfg, ids, mask, rng, settings, defences, noise, rows)
     return params, cfg, tok_json, train_log(log, **(extra | more))

@@ -44,6 +44,9 @@ def run(job, log) -> None:
             "finetune_record_rows": finetune_log["record_rows"],
             "epsilon": finetune_log.get("epsilon", float("nan")),
             "delta": finetune_log.get("delta", float("nan")),
+            "max_copies": finetune_log.get("max_copies", float("nan")),
+            "delta_record": finetune_log.get("delta_record", float("nan")),
+            "epsilon_record": finetune_log.get("epsilon_record", float("nan")),
         }
         for frame in (rows, perturbation):
             for i, (k, v) in enumerate(keys.items()):
