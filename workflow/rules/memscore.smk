@@ -24,7 +24,8 @@ rule memscore_dataset:
 
 
 rule memscore_estimate:
-    """Feldman & Zhang's subsampled memorization and influence of one learner on one dataset."""
+    """Feldman & Zhang's subsampled memorization and influence of one learner on one dataset, and
+    membership inference from the same fits (LiRA online and offline, the loss attack)."""
     input:
         **job("memscore.jobs.estimate"),
         data=rules.memscore_dataset.output[0],
@@ -32,6 +33,9 @@ rule memscore_estimate:
         scores=path("memscore", "scores", "{ms_dataset}", "{ms_learner}.csv"),
         summary=path("memscore", "summary", "{ms_dataset}", "{ms_learner}.csv"),
         pairs=path("memscore", "influence", "{ms_dataset}", "{ms_learner}.csv"),
+        membership=path("memscore", "membership", "{ms_dataset}", "{ms_learner}.csv"),
+        attacks=path("memscore", "attacks", "{ms_dataset}", "{ms_learner}.csv"),
+        roc=path("memscore", "roc", "{ms_dataset}", "{ms_learner}.csv"),
     log:
         path("logs", "memscore", "{ms_dataset}_{ms_learner}.log"),
     benchmark:
@@ -107,7 +111,7 @@ INPUTS["memscore_tables"] = {
             ms_dataset=MS["datasets"],
             ms_learner=list(MS["learners"]),
         )
-        for part in ("scores", "summary", "pairs")
+        for part in ("scores", "summary", "pairs", "membership", "attacks", "roc")
     },
     "removal": expand(
         rules.memscore_removal.output[0], ms_learner=MS["removal"]["learners"]
