@@ -25,7 +25,8 @@ rule memscore_dataset:
 
 rule memscore_estimate:
     """Feldman & Zhang's subsampled memorization and influence of one learner on one dataset, and
-    membership inference from the same fits (LiRA online and offline, the loss attack)."""
+    membership inference from the same fits (LiRA online and offline, the loss attack).
+    """
     input:
         **job("memscore.jobs.estimate"),
         data=rules.memscore_dataset.output[0],
