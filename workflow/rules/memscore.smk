@@ -82,13 +82,16 @@ rule memscore_removal:
 
 
 rule memscore_retro:
-    """RetroPrompt's comparison: the parametric model alone against the same with a kNN datastore."""
+    """RetroPrompt's comparison: the parametric model alone against the same with a kNN datastore, and
+    the sweep of their beta values in their batch-level and the per-example form (weights of mean 1).
+    """
     input:
         **job("memscore.jobs.retro"),
         data=rules.memscore_dataset.output[0],
     output:
         scores=path("memscore", "retro", "{ms_dataset}_scores.csv"),
         summary=path("memscore", "retro", "{ms_dataset}.csv"),
+        sweep=path("memscore", "retro", "{ms_dataset}_sweep.csv"),
     log:
         path("logs", "memscore", "retro_{ms_dataset}.log"),
     benchmark:
@@ -122,6 +125,9 @@ INPUTS["memscore_tables"] = {
     ),
     "retro": expand(
         rules.memscore_retro.output.summary, ms_dataset=MS["retro"]["datasets"]
+    ),
+    "retro_sweep": expand(
+        rules.memscore_retro.output.sweep, ms_dataset=MS["retro"]["datasets"]
     ),
 }
 PARAMS["memscore_tables"] = {"level": MS["removal"]["level"]}

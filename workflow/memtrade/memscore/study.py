@@ -15,6 +15,7 @@ TABLES = {
     "removal": "memscore_tables.rst",
     "removal_runs": "",
     "retro": "memscore_tables.rst",
+    "retro_sweep": "memscore_retro_sweep.rst",
     "membership": "",
     "attacks": "memscore_attacks.rst",
     "roc": "",
