@@ -264,7 +264,7 @@ def test_membership_job_tables_count_the_pairs_and_name_the_variance():
 def test_roc_panels_draw_one_panel_per_dataset_and_learner():
     from memtrade.memscore import plots
 
-    curves = pd.DataFrame({"attack": ["loss", "loss"], "fpr": [0.0, 1.0], "tpr": [0.0, 1.0]})
+    curves = pd.DataFrame({"attack": "loss", "fpr": [0.0, 0.01, 1.0], "tpr": [0.0, 0.02, 1.0]})
     rows, records = [], []
     for ds in ("digits", "mixture"):
         for learner in ("logistic", "knn1", "forest"):
