@@ -25,6 +25,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.neighbors import NearestNeighbors
 
+from .. import seeds
+
 
 def knn_proba(dist2: np.ndarray, labels: np.ndarray, n_classes: int, temperature: float) -> np.ndarray:
     """p_kNN (nq, C) from the squared distances (nq, k) of the neighbours and their class indices (nq, k)."""
@@ -73,8 +75,8 @@ class RetroClassifier(ClassifierMixin, BaseEstimator):
     ``base`` is any scikit-learn classifier whose ``fit`` takes ``sample_weight`` and that has
     ``predict_proba``. ``predict_heads`` returns both outputs of one fit: the interpolated
     prediction (``retro``) and the parametric part's own (``retro_parametric``). ``form``, ``batch``
-    and ``normalise`` choose the loss weights (:func:`loss_weights`); ``random_state`` draws the
-    batch form's partition.
+    and ``normalise`` choose the loss weights (:func:`loss_weights`); the batch form's partition is
+    the stream (``random_state``, "memscore", "retro", "batches") of :mod:`memtrade.seeds`.
     """
 
     def __init__(
@@ -105,7 +107,8 @@ class RetroClassifier(ClassifierMixin, BaseEstimator):
         self.classes_, idx = np.unique(y, return_inverse=True)
         self.store_labels_ = idx
         own, self.index_, self.scale_ = own_knn_proba(X, idx, len(self.classes_), self.topk, self.temperature)
-        rng = np.random.default_rng(self.random_state)
+        state = 0 if self.random_state is None else int(self.random_state)
+        rng = seeds.generator(state, "memscore", "retro", "batches")  # the batch form's partition
         self.sample_weight_ = loss_weights(own, self.beta, self.form, self.batch, self.normalise, rng)
         self.model_ = clone(self.base).fit(X, y, sample_weight=self.sample_weight_)
         return self
