@@ -2,6 +2,7 @@
 stage's datasets, tables and claim tests."""
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -175,3 +176,104 @@ def test_by_frequency_bins_and_removal_interval():
     s = experiments.removal_summary(runs, 0.95).iloc[0]
     assert s["difference"] == pytest.approx(0.0533333, abs=1e-6)
     assert s["difference_lo"] < s["difference"] < s["difference_hi"]
+
+
+def test_loss_weights_per_example_and_their_batch_form_and_normalised():
+    from memtrade.memscore.retro import loss_weights
+
+    own = np.exp(-np.arange(1.0, 21.0))  # F = 1, ..., 20
+    assert loss_weights(own, 0.5) == pytest.approx(1 + 0.5 * np.arange(1.0, 21.0))
+    w = loss_weights(own, 0.5, "batch", 8, rng=np.random.default_rng(3))
+    values = np.unique(w)
+    assert len(values) == 3  # three batches (8, 8, 4 examples), one weight each
+    assert sorted(np.unique(w, return_counts=True)[1]) == [4, 8, 8]
+    for v in values:  # each batch's weight is 1 + beta times its mean F
+        assert v == pytest.approx(1 + 0.5 * np.arange(1.0, 21.0)[w == v].mean())
+    again = loss_weights(own, 0.5, "batch", 8, rng=np.random.default_rng(3))
+    assert (w == again).all()
+    for form in ("example", "batch"):
+        n = loss_weights(own, 5.0, form, 8, normalise=True, rng=np.random.default_rng(0))
+        assert n.mean() == pytest.approx(1.0) and n.std() > 0
+    assert loss_weights(own, 0.0, "batch", 8, normalise=True, rng=np.random.default_rng(0)) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="form"):
+        loss_weights(own, 0.5, "epoch")
+
+
+def test_normalised_retro_weights_leave_the_base_model_its_regularisation():
+    """With weights of mean 1 and beta 0, the parametric part is the plain base model; unnormalised
+    weights of mean w act on LogisticRegression as C w (the shift issue 30 found)."""
+    X, y = blobs(n=90, seed=12)
+    base = Factory("sklearn.linear_model.LogisticRegression", {"max_iter": 500})
+    plain = LogisticRegression(max_iter=500).fit(X, y)
+    for form in ("example", "batch"):
+        r = RetroFactory(base, 8, 0.0, 0.0, 1.0, form, 8, True)(5).fit(X, y)
+        assert r.sample_weight_ == pytest.approx(1.0)
+        assert r.model_.coef_ == pytest.approx(plain.coef_, rel=1e-4, abs=1e-6)
+    raw = RetroFactory(base, 8, 0.0, 2.0, 1.0)(5).fit(X, y)
+    rescaled = LogisticRegression(max_iter=500, C=raw.sample_weight_.mean())
+    rescaled = rescaled.fit(X, y, sample_weight=raw.sample_weight_ / raw.sample_weight_.mean())
+    assert raw.model_.coef_ == pytest.approx(rescaled.coef_, rel=1e-3, abs=1e-5)
+    normalised = RetroFactory(base, 8, 0.0, 2.0, 1.0, "example", 8, True)(5).fit(X, y)
+    assert normalised.sample_weight_ == pytest.approx(raw.sample_weight_ / raw.sample_weight_.mean())
+
+
+def test_retro_sweep_row_pairs_the_scores_and_leaves_unscored_examples_out():
+    base = np.array([0.1, 0.2, np.nan, 0.4])
+    mem = np.array([0.0, 0.2, np.nan, 0.1])
+    row = experiments.retro_sweep_row(base, mem, np.ones((2, 3)), np.zeros((2, 3)))
+    diff = np.array([-0.1, 0.0, -0.3])
+    assert row["mem_minus_parametric"] == pytest.approx(diff.mean())
+    assert row["mem_minus_parametric_se"] == pytest.approx(diff.std(ddof=1) / np.sqrt(3))
+    assert row["accuracy"] == 0 and row["accuracy_parametric"] == 1
+    assert row["mean_mem_parametric"] == pytest.approx(0.7 / 3)
+
+
+def test_the_sweep_must_run_on_retrieval_datasets_within_their_subsets():
+    import copy
+
+    import yaml
+    from memtrade.config import ConfigError
+    from memtrade.memscore import settings
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "config.yaml").read_text())
+    settings.check(config)
+    bad = copy.deepcopy(config)
+    bad["memscore"]["retro"]["sweep"]["datasets"] = ["digits_flipped"]
+    with pytest.raises(ConfigError, match="retro.sweep.datasets"):
+        settings.check(bad)
+    bad = copy.deepcopy(config)
+    bad["memscore"]["retro"]["sweep"]["models"] = config["memscore"]["retro"]["models"] + 1
+    with pytest.raises(ConfigError, match="retro.sweep.models"):
+        settings.check(bad)
+
+
+def test_membership_job_tables_count_the_pairs_and_name_the_variance():
+    from memtrade.memscore.jobs import estimate
+
+    X, y = blobs(n=60, seed=13)
+    d = {"X": X, "y": y, "X_test": X[:0], "y_test": y[:0], "flipped": np.zeros(60, bool)}
+    masks = subset_masks(60, 20, 0.5, np.random.default_rng(0))
+    fits = fit_subsets(Factory("sklearn.linear_model.LogisticRegression", {}), X, y, X[:0], y[:0], masks, 0, ("t",),
+                       signal=True)  # fmt: skip
+    per, attacks, roc = estimate.membership(d, masks, fits.signal["phi"], "toy", "logistic")
+    assert list(attacks.columns) == estimate.ATTACK_COLUMNS
+    assert set(attacks["nonmember_pairs"]) == {int((~masks).sum())} and set(attacks["variance"]) == {"global"}
+    assert len(per) == 60 and per["flipped"].dtype == bool and set(roc["attack"]) == set(attacks["attack"])
+
+
+def test_roc_panels_draw_one_panel_per_dataset_and_learner():
+    from memtrade.memscore import plots
+
+    curves = pd.DataFrame({"attack": "loss", "fpr": [0.0, 0.01, 1.0], "tpr": [0.0, 0.02, 1.0]})
+    rows, records = [], []
+    for ds in ("digits", "mixture"):
+        for learner in ("logistic", "knn1", "forest"):
+            rows.append(curves.assign(dataset=ds, learner=learner))
+            if learner != "forest":  # no predict_proba: no attack rows, no panel
+                records.append({"dataset": ds, "learner": learner, "attack": "loss", "auc": 0.5,
+                                "tpr_at_0.1pct_fpr": 0.001, "tpr_at_1pct_fpr": 0.01, "targets": 8})  # fmt: skip
+    fig = plots.roc_panels(pd.concat(rows), pd.DataFrame(records))
+    axes = fig.axes
+    assert len(axes) == 4 and all(ax.axison for ax in axes)
+    assert axes[0].get_xscale() == "log" and axes[0].get_yscale() == "log"
+    assert "false-positive rate" in axes[3].get_xlabel() and "true-positive rate" in axes[0].get_ylabel()

@@ -24,7 +24,9 @@ rule memscore_dataset:
 
 
 rule memscore_estimate:
-    """Feldman & Zhang's subsampled memorization and influence of one learner on one dataset."""
+    """Feldman & Zhang's subsampled memorization and influence of one learner on one dataset, and
+    membership inference from the same fits (LiRA online and offline, the loss attack).
+    """
     input:
         **job("memscore.jobs.estimate"),
         data=rules.memscore_dataset.output[0],
@@ -32,6 +34,9 @@ rule memscore_estimate:
         scores=path("memscore", "scores", "{ms_dataset}", "{ms_learner}.csv"),
         summary=path("memscore", "summary", "{ms_dataset}", "{ms_learner}.csv"),
         pairs=path("memscore", "influence", "{ms_dataset}", "{ms_learner}.csv"),
+        membership=path("memscore", "membership", "{ms_dataset}", "{ms_learner}.csv"),
+        attacks=path("memscore", "attacks", "{ms_dataset}", "{ms_learner}.csv"),
+        roc=path("memscore", "roc", "{ms_dataset}", "{ms_learner}.csv"),
     log:
         path("logs", "memscore", "{ms_dataset}_{ms_learner}.log"),
     benchmark:
@@ -77,13 +82,16 @@ rule memscore_removal:
 
 
 rule memscore_retro:
-    """RetroPrompt's comparison: the parametric model alone against the same with a kNN datastore."""
+    """RetroPrompt's comparison: the parametric model alone against the same with a kNN datastore, and
+    the sweep of their beta values in their batch-level and the per-example form (weights of mean 1).
+    """
     input:
         **job("memscore.jobs.retro"),
         data=rules.memscore_dataset.output[0],
     output:
         scores=path("memscore", "retro", "{ms_dataset}_scores.csv"),
         summary=path("memscore", "retro", "{ms_dataset}.csv"),
+        sweep=path("memscore", "retro", "{ms_dataset}_sweep.csv"),
     log:
         path("logs", "memscore", "retro_{ms_dataset}.log"),
     benchmark:
@@ -107,7 +115,7 @@ INPUTS["memscore_tables"] = {
             ms_dataset=MS["datasets"],
             ms_learner=list(MS["learners"]),
         )
-        for part in ("scores", "summary", "pairs")
+        for part in ("scores", "summary", "pairs", "membership", "attacks", "roc")
     },
     "removal": expand(
         rules.memscore_removal.output[0], ms_learner=MS["removal"]["learners"]
@@ -117,6 +125,9 @@ INPUTS["memscore_tables"] = {
     ),
     "retro": expand(
         rules.memscore_retro.output.summary, ms_dataset=MS["retro"]["datasets"]
+    ),
+    "retro_sweep": expand(
+        rules.memscore_retro.output.sweep, ms_dataset=MS["retro"]["datasets"]
     ),
 }
 PARAMS["memscore_tables"] = {"level": MS["removal"]["level"]}

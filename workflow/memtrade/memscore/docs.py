@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..docs import markdown_table
 
 
 def section(tables: dict[str, pd.DataFrame]) -> str:
-    """Memorization scores: per dataset and learner, then removal at the largest k, then the retrieval heads."""
+    """Memorization scores: per dataset and learner, then removal at the largest k, the retrieval heads, the
+    RetroPrompt sweep and membership inference."""
     s = tables["memscore_summary"]
     s = s[s["head"] == "model"]
     rows = pd.DataFrame(
@@ -58,10 +60,51 @@ def section(tables: dict[str, pd.DataFrame]) -> str:
             ],
         }
     )
+    w = tables["memscore_retro_sweep"]
+    sweep = pd.DataFrame(
+        {
+            "dataset": w["dataset"],
+            "form": w["form"],
+            "beta": [f"{b:g}" for b in w["beta"]],
+            "mean weight before normalising": [f"{v:.2f}" for v in w["weight_mean_raw"]],
+            "accuracy / alone": [
+                f"{100 * a:.1f} % / {100 * b:.1f} %"
+                for a, b in zip(w["accuracy"], w["accuracy_parametric"], strict=True)
+            ],
+            "parametric part minus alone (± s.e.)": [
+                f"{a:+.4f} ± {b:.4f}"
+                for a, b in zip(w["mem_minus_parametric"], w["mem_minus_parametric_se"], strict=True)
+            ],
+        }
+    )
+    a = tables["memscore_attacks"]
+    if a.empty:  # no learner with predict_proba
+        a = pd.DataFrame(
+            {"dataset": [""], "learner": [""], "attack": ["loss"], "auc": [np.nan], "tpr_at_1pct_fpr": [np.nan]}
+        )
+    wide = a.pivot_table(index=["dataset", "learner"], columns="attack", values="tpr_at_1pct_fpr", sort=False)
+    auc = a.pivot_table(index=["dataset", "learner"], columns="attack", values="auc", sort=False)
+    attacks = pd.DataFrame(
+        {
+            "dataset": [k[0] for k in wide.index],
+            "learner": [k[1] for k in wide.index],
+            **{
+                f"{name}: TPR at 1 % FPR (AUC)": [
+                    f"{100 * t:.2f} % ({u:.3f})" for t, u in zip(wide[name], auc[name], strict=True)
+                ]
+                for name in ("lira_online", "lira_offline", "loss")
+                if name in wide
+            },
+        }
+    )
     return (
         markdown_table(rows)
         + "\nRemoving training digits (largest k):\n\n"
         + markdown_table(removal)
         + "\nRetrieval (RetroPrompt's datastore):\n\n"
         + markdown_table(retro)
+        + "\nRetroPrompt's sweep (weights of mean 1; their beta values, batch and per-example forms):\n\n"
+        + markdown_table(sweep)
+        + "\nMembership inference from the same fits:\n\n"
+        + markdown_table(attacks)
     )

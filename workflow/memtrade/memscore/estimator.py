@@ -265,12 +265,24 @@ class Factory:
 
 
 class RetroFactory:
-    """A :class:`~memtrade.memscore.retro.RetroClassifier` around ``base(random_state)``."""
+    """A :class:`~memtrade.memscore.retro.RetroClassifier` around ``base(random_state)``; the batch form's
+    partition is drawn from ``random_state`` too."""
 
-    def __init__(self, base: Factory, topk: int, lam: float, beta: float, temperature: float):
+    def __init__(
+        self,
+        base: Factory,
+        topk: int,
+        lam: float,
+        beta: float,
+        temperature: float,
+        form: str = "example",
+        batch: int = 8,
+        normalise: bool = False,
+    ):
         self.base, self.settings = base, {"topk": topk, "lam": lam, "beta": beta, "temperature": temperature}
+        self.settings |= {"form": form, "batch": batch, "normalise": normalise}
 
     def __call__(self, random_state: int):
         from .retro import RetroClassifier
 
-        return RetroClassifier(self.base(random_state), **self.settings)
+        return RetroClassifier(self.base(random_state), **self.settings, random_state=int(random_state))

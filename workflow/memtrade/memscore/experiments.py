@@ -251,3 +251,21 @@ def retro_summary(data: dict, table: pd.DataFrame, heads: dict, share: float, da
             }
         )
     return pd.DataFrame(rows)
+
+
+def retro_sweep_row(base_mem, mem, base_test, test) -> dict:
+    """One row of the RetroPrompt sweep: the parametric part's accuracy and memorization against the
+    parametric model alone on the same subsets (``base_mem``, ``mem``: per-example scores; ``*_test``:
+    (models, n_test) correctness), with the paired difference's standard error over examples. Examples
+    in or out of fewer than 2 subsets (no score: NaN) are left out."""
+    diff = np.asarray(mem) - np.asarray(base_mem)
+    scored = ~np.isnan(diff)
+    mem, base_mem, diff = np.asarray(mem)[scored], np.asarray(base_mem)[scored], diff[scored]
+    return {
+        "accuracy": float(test.mean()),
+        "accuracy_parametric": float(base_test.mean()),
+        "mean_mem": float(np.mean(mem)),
+        "mean_mem_parametric": float(np.mean(base_mem)),
+        "mem_minus_parametric": float(diff.mean()),
+        "mem_minus_parametric_se": float(diff.std(ddof=1) / np.sqrt(len(diff))),
+    }

@@ -4,6 +4,8 @@ dataset's arrays) and returns a matplotlib Figure (constrained layout, as the st
 
 from __future__ import annotations
 
+import itertools
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -203,29 +205,71 @@ ATTACK_LABELS = {
     "lira_offline": "LiRA offline",
     "loss": "loss attack (global threshold)",
 }
+LINE_STYLES = {"lira_online": {"lw": 1.6}, "lira_offline": {"ls": "--", "lw": 1.4}, "loss": {"ls": ":", "lw": 1.8}}
+
+
+def _low_edge(fpr) -> float:
+    """The axes' lower limit: the decade below the smallest positive FPR (1e-3 without one)."""
+    positive = fpr[fpr > 0]
+    return 10 ** np.floor(np.log10(positive.min())) if len(positive) else 1e-3
+
+
+def _roc_axes(ax, curves, records, low: float, label_fpr: str = "tpr_at_0.1pct_fpr", fontsize: float = 7):
+    """Draw each attack's ROC on ``ax`` (log-log, from ``low``), the chance diagonal dashed."""
+    summary = {r["attack"]: r for r in records}
+    level = {"tpr_at_0.1pct_fpr": "0.1", "tpr_at_1pct_fpr": "1"}[label_fpr]
+    for i, (name, t) in enumerate(curves.groupby("attack", sort=False)):
+        r = summary[name]
+        label = f"{ATTACK_LABELS.get(name, name)}: AUC {r['auc']:.3f}, TPR {100 * r[label_fpr]:.1f} % at {level} % FPR"
+        t = t[t["fpr"] > 0]  # a TPR of 0 is drawn at the bottom edge
+        style = LINE_STYLES.get(name, {})  # distinct styles: equal curves stay visible, the first on top
+        ax.step(t["fpr"], np.maximum(t["tpr"], low), where="post", color=f"C{i}", label=label, zorder=3 - i, **style)
+    ax.plot([low, 1], [low, 1], ls="--", color="0.5", lw=1, label="chance")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(low, 1)
+    ax.set_ylim(low, 1.05)
+    ax.legend(fontsize=fontsize, loc="lower right")
 
 
 def roc(curves, records, title: str = ""):
     """Membership-inference ROC of each attack on log-log axes (Carlini et al.'s figure), the chance
     diagonal dashed; the legend gives each attack's AUC and TPR at 0.1 % FPR."""
     fig, ax = plt.subplots(figsize=(4.8, 4.2), layout="constrained")
-    summary = {r["attack"]: r for r in records}
-    positive = curves["fpr"][curves["fpr"] > 0]
-    low = 10 ** np.floor(np.log10(positive.min())) if len(positive) else 1e-3
-    for i, (name, t) in enumerate(curves.groupby("attack", sort=False)):
-        r = summary[name]
-        tpr01 = 100 * r["tpr_at_0.1pct_fpr"]
-        label = f"{ATTACK_LABELS.get(name, name)}: AUC {r['auc']:.3f}, TPR {tpr01:.1f} % at 0.1 % FPR"
-        t = t[t["fpr"] > 0]  # a TPR of 0 is drawn at the bottom edge
-        ax.step(t["fpr"], np.maximum(t["tpr"], low), where="post", color=f"C{i}", label=label)
-    ax.plot([low, 1], [low, 1], ls="--", color="0.5", lw=1, label="chance")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlim(low, 1)
-    ax.set_ylim(low, 1.05)
+    _roc_axes(ax, curves, records, _low_edge(curves["fpr"]))
     ax.set_xlabel("false positive rate (log scale)")
     ax.set_ylabel("true positive rate (log scale)")
     if title:
         ax.set_title(title)
-    ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def roc_panels(curves, attacks):
+    """The ROC of each attack per (dataset, learner): one row per dataset, one column per learner, shared
+    log-log axes; each legend gives the attack's AUC and TPR at 1 % FPR."""
+    datasets = list(dict.fromkeys(attacks["dataset"]))
+    learners = list(dict.fromkeys(attacks["learner"]))
+    low = _low_edge(curves["fpr"])
+    fig, axes = plt.subplots(
+        len(datasets),
+        len(learners),
+        figsize=(3.6 * len(learners), 3.4 * len(datasets)),
+        squeeze=False,
+        sharex=True,
+        sharey=True,
+        layout="constrained",
+    )
+    for (r, ds), (c, name) in itertools.product(enumerate(datasets), enumerate(learners)):
+        ax = axes[r][c]
+        rec = attacks[(attacks["dataset"] == ds) & (attacks["learner"] == name)]
+        t = curves[(curves["dataset"] == ds) & (curves["learner"] == name)]
+        if rec.empty:
+            ax.set_axis_off()  # a learner without predict_proba
+            continue
+        _roc_axes(ax, t, rec.to_dict(orient="records"), low, "tpr_at_1pct_fpr", fontsize=6)
+        ax.set_title(f"{DATASET_LABELS.get(ds, ds)}: {name} ({int(rec['targets'].iloc[0])} targets)", fontsize=9)
+        if r == len(datasets) - 1:
+            ax.set_xlabel("false-positive rate (log scale)")
+        if c == 0:
+            ax.set_ylabel("true-positive rate (log scale)")
     return fig

@@ -15,7 +15,8 @@ def learner(ms: dict, name: str) -> dict:
 def check(config: dict, estimator_cache=None) -> None:
     """Learners named by the removal, the image grid and the retrieval comparison exist, their
     estimators import, the retrieval base takes ``sample_weight`` (the kNN-weighted loss) and has
-    ``predict_proba`` (the interpolation), and the datasets they need are configured."""
+    ``predict_proba`` (the interpolation), and the datasets they need are configured; the RetroPrompt
+    sweep runs on retrieval datasets with at most the comparison's subsets."""
     ms = config["memscore"]
     learners = ms["learners"]
     retro_base = ms["retro"]["base"]
@@ -38,3 +39,15 @@ def check(config: dict, estimator_cache=None) -> None:
     missing = [d for d in ms["retro"]["datasets"] if d not in ms["datasets"]]
     if missing:
         raise ConfigError(f"config key 'memscore.retro.datasets': {missing} not in memscore.datasets {ms['datasets']}")
+    sweep = ms["retro"]["sweep"]
+    missing = [d for d in sweep["datasets"] if d not in ms["retro"]["datasets"]]
+    if missing:
+        raise ConfigError(
+            f"config key 'memscore.retro.sweep.datasets': {missing} not in memscore.retro.datasets "
+            f"{ms['retro']['datasets']}"
+        )
+    if sweep["models"] > ms["retro"]["models"]:
+        raise ConfigError(
+            f"config key 'memscore.retro.sweep.models': {sweep['models']} exceeds memscore.retro.models "
+            f"{ms['retro']['models']} (the sweep reuses the comparison's first subsets)"
+        )

@@ -16,7 +16,7 @@ def run(job, log) -> None:
     inp, p = job.input, job.params
     t = {
         name: pd.read_csv(inp[f"memscore_{name}"])
-        for name in ("scores", "summary", "by_frequency", "influence", "removal", "retro")
+        for name in ("scores", "summary", "by_frequency", "influence", "removal", "retro", "attacks", "roc")
     }
     digits = load_dataset(inp.digits)
     shape = tuple(digits["image_shape"])
@@ -29,6 +29,7 @@ def run(job, log) -> None:
         "influence": plots.influence_pairs(pairs, digits["X"], digits["X_test"], shape, p.pairs),
         "frequency": plots.frequency(t["by_frequency"]),
         "retro": plots.retro(t["retro"]),
+        "roc": plots.roc_panels(t["roc"], t["attacks"]),
     }
     for name, fig in figures.items():
         save_figure(fig, [job.output[f"memscore_{name}_pdf"], job.output[f"memscore_{name}_png"]])

@@ -25,4 +25,8 @@ def run(job, log) -> None:
     write_csv(runs, out.memscore_removal_runs)
     write_csv(experiments.removal_summary(runs, job.params.level), out.memscore_removal)
     write_csv(concat(inp.retro), out.memscore_retro)
+    write_csv(concat(inp.retro_sweep), out.memscore_retro_sweep)
+    write_csv(concat(inp.membership), out.memscore_membership)
+    write_csv(concat(inp.attacks), out.memscore_attacks)
+    write_csv(concat(inp.roc), out.memscore_roc)
     log.info("wrote %d memorization-score tables", len(out))
