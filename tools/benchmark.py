@@ -168,7 +168,7 @@ def brown_cost(work: Path, config: dict) -> list[tuple[str, str]]:
     import pandas as pd
 
     sys.path.insert(0, str(ROOT / "workflow"))
-    from memtrade.config import brown_protocol_models
+    from memtrade.brown.settings import protocol_models as brown_protocol_models
 
     if "brown" not in config:
         return []
