@@ -478,9 +478,17 @@ def main() -> None:
     parser.add_argument(
         "--tests-only", action="store_true", help="measure only the test command; fill its row of docs/performance.md"
     )
+    parser.add_argument(
+        "--memscore-only",
+        action="store_true",
+        help="measure only tools/memscore_benchmark.py; replace its section of docs/performance.md",
+    )
     args = parser.parse_args()
     if args.tests_only:
         fill_tests_row(bench_tests())
+        return
+    if args.memscore_only:
+        fill_section(MEMSCORE_HEADING, _memscore())
         return
     rows = bench_library() + bench_cli() + bench_coordinate_ascent() + bench_jax_pin()
     rows += bench_config("quick", ROOT / "config" / "quick.yaml", ("store_all", "bits", [1, 2]), keep=args.keep)
@@ -498,9 +506,43 @@ def main() -> None:
     print(mi)
     peers = _capture([sys.executable, str(ROOT / "tools" / "eta_benchmark.py")])
     print(peers)
+    memscore = _memscore()
+    print(memscore)
     report = _report_check()
     print(report)
-    write_performance(table, brown_table, mi, peers, report)
+    write_performance(table, brown_table, mi, peers, report, memscore)
+
+
+MEMSCORE_HEADING = "## Memorization scores and membership inference (`tools/memscore_benchmark.py`)"
+
+
+def _memscore() -> str:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "memscore_benchmark.py")], capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"tools/memscore_benchmark.py failed:\n{proc.stderr[-3000:]}")
+    return proc.stdout
+
+
+def fill_section(heading: str, body: str) -> None:
+    """Replace the section ``heading`` of docs/performance.md with ``body`` (inserted before the MI
+    estimators' section when the file has none)."""
+    path = ROOT / "docs" / "performance.md"
+    text = path.read_text()
+    section = f"{heading}\n\n{body.strip()}\n\n"
+    if heading in text:
+        start = text.index(heading)
+        end = text.find("\n## ", start + len(heading))
+        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+    else:
+        anchor = text.index("## Exact memorization against general-purpose MI estimators")
+        text = text[:anchor] + section + text[anchor:]
+    sys.path.insert(0, str(ROOT / "workflow"))
+    from memtrade.io import write_text
+
+    write_text(text, path)
+    print(f"wrote {heading!r} into {path.name}")
 
 
 def _table(rows) -> str:
@@ -562,7 +604,7 @@ def fill_tests_row(row: tuple[str, str]) -> None:
     print(f"{row[0]}: {row[1]}")
 
 
-def write_performance(table: str, brown: str, mi: str, peers: str, report: str) -> None:
+def write_performance(table: str, brown: str, mi: str, peers: str, report: str, memscore: str) -> None:
     """docs/performance.md, entirely generated (nothing in it is typed by hand)."""
     import platform
 
@@ -583,6 +625,10 @@ each size's training throughput from its checkpoints' `train.json` against one c
 matmul rate (each laboratory job runs one XLA thread).
 
 {brown}
+{MEMSCORE_HEADING}
+
+{memscore.strip()}
+
 ## Exact memorization against general-purpose MI estimators (`tools/mi_benchmark.py`)
 
 {mi}
