@@ -479,6 +479,11 @@ def main() -> None:
         "--tests-only", action="store_true", help="measure only the test command; fill its row of docs/performance.md"
     )
     parser.add_argument(
+        "--blas-only",
+        action="store_true",
+        help="run only tools/blas_kernels.py; replace its section of docs/performance.md",
+    )
+    parser.add_argument(
         "--memscore-only",
         action="store_true",
         help="measure only tools/memscore_benchmark.py; replace its section of docs/performance.md",
@@ -488,7 +493,10 @@ def main() -> None:
         fill_tests_row(bench_tests())
         return
     if args.memscore_only:
-        fill_section(MEMSCORE_HEADING, _memscore())
+        fill_section(MEMSCORE_HEADING, _tool("memscore_benchmark.py"))
+        return
+    if args.blas_only:
+        fill_section(BLAS_HEADING, _tool("blas_kernels.py"))
         return
     rows = bench_library() + bench_cli() + bench_coordinate_ascent() + bench_jax_pin()
     rows += bench_config("quick", ROOT / "config" / "quick.yaml", ("store_all", "bits", [1, 2]), keep=args.keep)
@@ -506,22 +514,26 @@ def main() -> None:
     print(mi)
     peers = _capture([sys.executable, str(ROOT / "tools" / "eta_benchmark.py")])
     print(peers)
-    memscore = _memscore()
+    memscore = _tool("memscore_benchmark.py")
     print(memscore)
+    blas = _tool("blas_kernels.py")
+    print(blas)
     report = _report_check()
     print(report)
-    write_performance(table, brown_table, mi, peers, report, memscore)
+    write_performance(table, brown_table, mi, peers, report, memscore, blas)
 
 
 MEMSCORE_HEADING = "## Memorization scores and membership inference (`tools/memscore_benchmark.py`)"
 
 
-def _memscore() -> str:
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "memscore_benchmark.py")], capture_output=True, text=True
-    )
+BLAS_HEADING = "## The quick run under other CPUs' OpenBLAS kernels (`tools/blas_kernels.py`)"
+
+
+def _tool(name: str) -> str:
+    """The standard output of tools/<name>; its failure stops the benchmark."""
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / name)], capture_output=True, text=True)
     if proc.returncode != 0:
-        raise SystemExit(f"tools/memscore_benchmark.py failed:\n{proc.stderr[-3000:]}")
+        raise SystemExit(f"tools/{name} failed:\n{proc.stderr[-3000:]}")
     return proc.stdout
 
 
@@ -604,7 +616,7 @@ def fill_tests_row(row: tuple[str, str]) -> None:
     print(f"{row[0]}: {row[1]}")
 
 
-def write_performance(table: str, brown: str, mi: str, peers: str, report: str, memscore: str) -> None:
+def write_performance(table: str, brown: str, mi: str, peers: str, report: str, memscore: str, blas: str) -> None:
     """docs/performance.md, entirely generated (nothing in it is typed by hand)."""
     import platform
 
@@ -628,6 +640,10 @@ matmul rate (each laboratory job runs one XLA thread).
 {MEMSCORE_HEADING}
 
 {memscore.strip()}
+
+{BLAS_HEADING}
+
+{blas.strip()}
 
 ## Exact memorization against general-purpose MI estimators (`tools/mi_benchmark.py`)
 
