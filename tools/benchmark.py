@@ -31,11 +31,13 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(workdir: Path, config: Path, *extra: str) -> tuple[float, str]:
+def run(workdir: Path, config: Path, *extra: str, env: dict | None = None) -> tuple[float, str]:
+    """Wall time and output of Snakemake on ``config`` in ``workdir`` (2 cores; ``env``: the
+    environment of the run, else this process's)."""
     cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir)]
     cmd += ["--cores", "2", "--configfile", str(config), *extra]
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"benchmark run failed: {' '.join(cmd)}\n{proc.stderr[-3000:]}")
@@ -504,11 +506,11 @@ def main() -> None:
     if not args.quick:
         rows += bench_config("full", ROOT / "config.yaml", ("store_all", "bits", [1, 2]), brown, keep=args.keep)
         rows.append(TESTS_LATER if args.tests_later else bench_tests())
-    table = _table(rows)
+    table = markdown_table(rows)
     print(table)
     if args.quick:
         return
-    brown_table = _table(brown)
+    brown_table = markdown_table(brown)
     print(brown_table)
     mi = _capture([sys.executable, str(ROOT / "tools" / "mi_benchmark.py")])
     print(mi)
@@ -557,7 +559,7 @@ def fill_section(heading: str, body: str) -> None:
     print(f"wrote {heading!r} into {path.name}")
 
 
-def _table(rows) -> str:
+def markdown_table(rows) -> str:
     width = max(len(r[0]) for r in rows)
     lines = [f"| {'measurement':<{width}} | result |", f"|{'-' * (width + 2)}|--------|"]
     lines += [f"| {name:<{width}} | {value} |" for name, value in rows]

@@ -14,28 +14,23 @@ differs, and whether the claims table (the verdicts and their measured text) is 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from benchmark import ROOT, run  # tools/, this script's folder
 
-ROOT = Path(__file__).resolve().parents[1]
 KERNELS = ("Haswell", "Prescott")
 
 
 def quick_run(workdir: Path, coretype: str | None) -> Path:
-    env = dict(os.environ)
-    env.pop("OPENBLAS_CORETYPE", None)
+    """The quick config from scratch in ``workdir`` with OpenBLAS's kernels for ``coretype`` (None:
+    this CPU's own); its tables folder."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
     if coretype:
         env["OPENBLAS_CORETYPE"] = coretype
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir), "--cores", "2"]
-    cmd += ["--configfile", str(ROOT / "config" / "quick.yaml"), "--quiet"]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"quick run with OPENBLAS_CORETYPE={coretype} failed:\n{proc.stderr[-3000:]}")
+    run(workdir, ROOT / "config" / "quick.yaml", env=env)
     return workdir / "results" / "tables"
 
 
@@ -44,8 +39,10 @@ def compare(native: Path, other: Path) -> tuple[int, int, list[str]]:
     names = sorted(p.name for p in native.glob("*.csv"))
     same, notes = 0, []
     for name in names:
-        a, b = (native / name).read_bytes(), (other / name).read_bytes() if (other / name).exists() else b""
-        if a == b:
+        if not (other / name).exists():
+            notes.append(f"{name}: missing")
+            continue
+        if (native / name).read_bytes() == (other / name).read_bytes():
             same += 1
             continue
         x, y = pd.read_csv(native / name), pd.read_csv(other / name)
@@ -56,11 +53,15 @@ def compare(native: Path, other: Path) -> tuple[int, int, list[str]]:
         for col in x.columns:
             if pd.api.types.is_numeric_dtype(x[col]) and pd.api.types.is_numeric_dtype(y[col]):
                 u, v = x[col].to_numpy(float), y[col].to_numpy(float)
-                both = ~(np.isnan(u) & np.isnan(v))
-                d = np.abs(u[both] - v[both])
-                if d.size and np.nanmax(d) > 0:
-                    rel = np.nanmax(d / np.maximum(np.abs(u[both]), np.finfo(float).tiny))
-                    cols.append(f"{col} ({int((d > 0).sum())} rows, max {np.nanmax(d):.1e}, relative {rel:.1e})")
+                nan_u, nan_v = np.isnan(u), np.isnan(v)
+                valued = ~nan_u & ~nan_v
+                d = np.abs(u[valued] - v[valued])
+                changed = int((d > 0).sum()) + int((nan_u != nan_v).sum())  # a NaN on one side only differs
+                if changed:
+                    big = d.max() if d.size else 0.0
+                    rel = (d / np.maximum(np.abs(u[valued]), np.finfo(float).tiny)).max() if d.size else 0.0
+                    nans = f", NaN on one side in {int((nan_u != nan_v).sum())}" if (nan_u != nan_v).any() else ""
+                    cols.append(f"{col} ({changed} rows, max {big:.1e}, relative {rel:.1e}{nans})")
             elif not x[col].equals(y[col]):
                 cols.append(f"{col} (text differs)")
         notes.append(f"{name}: {'; '.join(cols)}")

@@ -28,6 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow"))
 
+from benchmark import markdown_table  # noqa: E402  (tools/, this script's folder)
 from memtrade import seeds  # noqa: E402
 from memtrade.memscore import lira  # noqa: E402
 from memtrade.memscore.estimator import Factory, fit_subsets, subset_masks  # noqa: E402
@@ -110,9 +111,7 @@ def main() -> None:
                 f"{wall:.1f} s",
             )
         )
-    width = max(len(r[0]) for r in rows)
-    print(f"| {'measurement':<{width}} | result |\n|{'-' * (width + 2)}|--------|")
-    print("\n".join(f"| {name:<{width}} | {value} |" for name, value in rows))
+    print(markdown_table(rows), end="")
 
 
 if __name__ == "__main__":
