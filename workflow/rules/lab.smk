@@ -12,6 +12,8 @@ LAB_GROUP_IDS = range(len(LAB_GROUPS))
 LAB_ENV = jax_env("lab")
 LAB_SEEDS = group_seeds(LAB_GROUPS, "lab_group")
 LAB_CORPUS = path("lab", "corpus", "seed{seed}", "{name}")
+# the critical path of every run: its jobs start first, beside the many short jobs of the other studies
+LAB_PRIORITY = 50
 LAB_MODEL = path("lab", "models", "{size}", "{variant}", "group{{lab_group}}")
 
 
@@ -33,6 +35,7 @@ rule lab_corpus:
         },
     log:
         path("logs", "lab", "corpus_seed{lab_seed}.log"),
+    priority: LAB_PRIORITY
     conda:
         LAB_ENV
     params:
@@ -58,6 +61,7 @@ rule lab_pretrain:
         path("logs", "lab", "pretrain_{lab_size}_group{lab_group}.log"),
     benchmark:
         path("benchmarks", "lab", "pretrain_{lab_size}_group{lab_group}.tsv")
+    priority: LAB_PRIORITY
     conda:
         LAB_ENV
     resources:
@@ -89,6 +93,7 @@ rule lab_finetune:
             "lab",
             "finetune_{lab_size}_{lab_variant}_group{lab_group}.tsv",
         )
+    priority: LAB_PRIORITY
     conda:
         LAB_ENV
     resources:
@@ -172,6 +177,7 @@ if "editing" in LAB:
             path("logs", "lab", "edit_group{lab_group}.log"),
         benchmark:
             path("benchmarks", "lab", "edit_group{lab_group}.tsv")
+        priority: LAB_PRIORITY
         conda:
             LAB_ENV
         resources:
@@ -219,6 +225,7 @@ if "distillation" in LAB:
             path("logs", "lab", "distill_group{lab_group}.log"),
         benchmark:
             path("benchmarks", "lab", "distill_group{lab_group}.tsv")
+        priority: LAB_PRIORITY
         conda:
             LAB_ENV
         resources:
@@ -253,6 +260,7 @@ if "stim" in LAB:
             path("logs", "lab", "stim_group{lab_group}.log"),
         benchmark:
             path("benchmarks", "lab", "stim_group{lab_group}.tsv")
+        priority: LAB_PRIORITY
         conda:
             LAB_ENV
         resources:
