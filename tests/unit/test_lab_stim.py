@@ -45,7 +45,9 @@ def test_ngram_counts_are_exact_and_stay_within_rows():
     assert index.count(np.array([[2, 3]]))[0] == 0 and index.count(np.array([[1, 2]]))[0] == 1
 
 
-def test_local_counts_use_the_longest_context_found_in_the_corpus():
+def test_local_counts_use_the_longest_context_followed_by_the_generated_token():
+    """INK-USC/STIM's get_fre: the context is the longest suffix such that context + the generated
+    token occurs in the corpus (not the longest context that occurs by itself)."""
     rows = _rows(3)
     index = ST.NgramIndex(rows, 4)
     brute = Counter(tuple(r[i : i + n]) for r in rows for n in range(1, 5) for i in range(len(r) - n + 1))
@@ -54,13 +56,24 @@ def test_local_counts_use_the_longest_context_found_in_the_corpus():
     contexts[:5, 0] = -1  # rows whose context is shorter
     contexts[5:8] = 9  # never in the corpus: falls back to unigram counts
     cand = rng.integers(0, 6, (40, 4))
-    counts, ell = ST.local_counts(index, contexts, cand)
+    generated = cand[:, 0]
+    counts, ell = ST.local_counts(index, contexts, cand, generated)
     for t in range(40):
         ctx = [int(c) for c in contexts[t] if c >= 0]
-        best = next((n for n in range(len(ctx), 0, -1) if brute.get(tuple(ctx[-n:]), 0) > 0), 0)
+        g = int(generated[t])
+        best = next((n for n in range(len(ctx), 0, -1) if brute.get((*ctx[-n:], g), 0) > 0), 0)
         assert ell[t] == best
         suffix = tuple(ctx[len(ctx) - best :]) if best else ()
         np.testing.assert_array_equal(counts[t], [brute.get((*suffix, int(c)), 0) for c in cand[t]])
+
+
+def test_local_context_differs_from_the_context_alone_rule():
+    """A context that occurs but is never followed by the generated token is not the local context:
+    under the rule "longest context that occurs", the generated token's own count would be 0."""
+    index = ST.NgramIndex([np.array([1, 2, 3]), np.array([2, 4])], 3)
+    counts, ell = ST.local_counts(index, np.array([[1, 2]]), np.array([[4, 3]]), np.array([4]))
+    assert ell[0] == 1  # "1 2 4" never occurs; "2 4" does
+    np.testing.assert_array_equal(counts[0], [1, 1])  # "2 4" and "2 3"
 
 
 def test_cooccurrence_against_brute_force():

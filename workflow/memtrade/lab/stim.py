@@ -121,20 +121,27 @@ class NgramIndex:
         return np.where(keys[i] == q, counts[i], 0).astype(np.int64)
 
 
-def local_counts(index: NgramIndex, contexts: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """STIM's local source: for each position, the longest suffix of its context (at most
-    ``max_n - 1`` tokens) that occurs in the corpus, and the count of that suffix followed by each
-    candidate.
+def local_counts(
+    index: NgramIndex, contexts: np.ndarray, candidates: np.ndarray, generated: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """STIM's local source, as ``LocalCalculator.get_fre`` of INK-USC/STIM computes it: for each
+    position, the longest suffix of its context (at most ``max_n - 1`` tokens) that occurs in the
+    corpus **followed by the generated token**, then the count of that suffix followed by each
+    candidate (their code swaps each alternative in for the generated token).
 
     ``contexts`` [T, max_n - 1]: the preceding tokens, right-aligned, -1 where the row is shorter;
-    ``candidates`` [T, K]. Returns (counts [T, K], suffix length [T]; 0 means unigram counts).
+    ``candidates`` [T, K]; ``generated`` [T], the token the model produced. Returns (counts [T, K],
+    suffix length [T]; 0 means that no context followed by the generated token occurs, and the
+    counts are the candidates' unigram counts, as theirs fall back to).
     """
     t, width = contexts.shape
+    generated = np.asarray(generated, np.int64).reshape(t, 1)
     length = np.zeros(t, np.int64)
     for ell in range(width, 0, -1):  # longest first; a position keeps the first length found
         todo = (length == 0) & (contexts[:, width - ell :] >= 0).all(axis=1)
         if todo.any():
-            hit = index.count(contexts[todo, width - ell :]) > 0
+            grams = np.concatenate([contexts[todo, width - ell :], generated[todo]], axis=1)
+            hit = index.count(grams) > 0
             length[np.flatnonzero(todo)[hit]] = ell
     out = np.zeros(candidates.shape, np.int64)
     for ell in np.unique(length):
@@ -342,7 +349,7 @@ def stim_study(background, size: dict, context: int, vocab: int, settings: dict,
     ctx_w = settings["max_ngram"] - 1
     ctx_pos = at[:, None] - ctx_w + np.arange(ctx_w)[None, :]
     contexts = np.where(ctx_pos >= 0, rows[q_of[:, None], np.maximum(ctx_pos, 0)], -1)
-    local, ell = local_counts(index_, contexts, cand)
+    local, ell = local_counts(index_, contexts, cand, rows[q_of, at])
     counts = {"local": local}
     for name, region in (("mid", prefix_region), ("long", question_region)):
         toks_, ok = salient(region)
