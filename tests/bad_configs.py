@@ -76,6 +76,10 @@ BAD = {
         lambda c: c["diffusion"]["ablation"].__setitem__("point", 5),
         "diffusion.ablation.point",
     ),
+    "diffusion: ablation with more seeds than the sweep": (
+        lambda c: c["diffusion"]["ablation"].__setitem__("seeds", c["diffusion"]["seeds"] + 1),
+        "diffusion.ablation.seeds",
+    ),
     "diffusion: probe time outside the grid": (
         lambda c: c["diffusion"]["templates"]["mitigation"].__setitem__("probe_index", 99),
         "diffusion.templates.mitigation.probe_index",

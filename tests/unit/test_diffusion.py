@@ -307,3 +307,55 @@ def test_sizes_train_in_padding_buckets():
     assert buckets(range(10, 101, 10), 100) == {50: [10, 20, 30, 40, 50], 100: [60, 70, 80, 90, 100]}
     assert buckets([5, 10, 15, 20], 20) == {20: [5, 10, 15, 20]}  # small N: one compilation
     assert buckets([10, 200, 300], 400) == {50: [10], 200: [200], 400: [300]}
+
+
+def test_sampled_times_are_one_grid_time_per_training_point():
+    import jax
+    import jax.numpy as jnp
+    from memtrade.diffusion.train import _noise
+
+    x0 = jnp.zeros((40, 3))
+    eps, a, s = _noise(jax.random.PRNGKey(0), x0, jnp.asarray(TS, jnp.float32), 4, "sampled")
+    assert eps.shape == (160, 3)
+    per_point = np.asarray(s).reshape(40, 4)
+    assert (per_point == per_point[:, :1]).all()  # the draws of one point share its time
+    assert np.isin(per_point[:, 0], np.float32(TS)).all() and len(set(per_point[:, 0])) > 5
+    np.testing.assert_allclose(np.asarray(a) ** 2 + np.asarray(s) ** 2, 1.0, rtol=1e-6)
+    eps, _, s = _noise(jax.random.PRNGKey(0), x0, jnp.asarray(TS, jnp.float32), 2, "stratified")
+    assert eps.shape == (40 * 26 * 2, 3)
+    np.testing.assert_allclose(np.asarray(s).reshape(40, 26, 2)[3, :, 1], TS, rtol=1e-6)
+
+
+def test_replicates_train_side_by_side_as_they_would_alone():
+    from memtrade.diffusion.train import Schedule, train
+
+    sched = Schedule(steps=60, peak_lr=1e-2, final_lr=1e-4, warmup=0.1, draws=2, times="sampled")
+    a, b = mixture(seed=1), mixture(seed=2)
+    rng = np.random.default_rng(0)
+    pa, ma = models.gmm_pmem(rng, a.x_train, [4, 8], 12, 1e-2)
+    pb, mb = models.gmm_pmem(rng, b.x_train, [4, 8], 12, 1e-2)
+    both, trace = train(
+        "gmm", *models.stack((pa, ma), (pb, mb)), 7, np.stack([a.x_train, b.x_train]), TS, sched, np.array([0, 0, 1, 1])
+    )
+    alone, _ = train("gmm", pb, mb, 7, b.x_train, TS, sched)
+    np.testing.assert_allclose(both["means"][2:], alone["means"], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(both["std"][2:], alone["std"], rtol=1e-4)
+    assert not np.allclose(both["means"][:2], alone["means"])  # the other replicate's data moved them differently
+    assert trace.final_loss.shape == (4,) and np.isfinite(trace.final_grad_norm).all()
+
+
+def test_their_schedule_reaches_the_generalizing_solution_at_small_m():
+    """Their schedule (50,000 steps, peak 1e-3) on a small mixture: the smallest model leaves its
+    memorizing initialisation for the ground truth (loss near it, s near 1), the M = N one stays."""
+    from memtrade.diffusion.train import Schedule, train
+
+    mix = mixture(d=6, k=2, n=12, seed=3)
+    sched = Schedule(steps=50_000, peak_lr=1e-3, final_lr=1e-6, warmup=0.1, draws=1, times="sampled")
+    params, masks = models.gmm_pmem(np.random.default_rng(4), mix.x_train, [2, 12], 12, 1e-6)
+    out, trace = train("gmm", params, masks, 5, mix.x_train, TS, sched)
+    assert 0.7 < abs(out["std"][0]) < 1.3 and abs(out["std"][1]) < 0.1
+    gt = ({"means": mix.means[None], "std": np.ones(1)}, np.ones((1, 2), bool))
+    every = models.stack((out, masks), gt)
+    loss = models.losses_per_t("gmm", *every, mix.x_train, TS, 20, __import__("jax").random.PRNGKey(1)).mean(1)
+    assert loss[0] <= 1.2 * loss[2] and loss[1] < loss[2]
+    assert abs(trace.loss_drift[0]) < 0.2

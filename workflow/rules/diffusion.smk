@@ -66,7 +66,11 @@ rule diffusion_ablation:
         **resources("diffusion"),
     params:
         point=DF["points"][DF["ablation"]["point"]],
-        settings={**settings("diffusion", *DIFF_POINT_KEYS), "coverage": 0},
+        settings={
+            **settings("diffusion", *DIFF_POINT_KEYS),
+            "coverage": 0,
+            "seeds": DF["ablation"]["seeds"],
+        },
         steps_factor=DF["ablation"]["steps_factor"],
         seed=config["seed"],
     script:
@@ -101,10 +105,12 @@ INPUTS["diffusion_tables"] = {
     "losses": expand(rules.diffusion_point.output.losses, diff_point=DIFF_POINTS),
     "ablation": rules.diffusion_ablation.output.models,
     "templates": expand(
-        rules.diffusion_templates.output.models, diff_seed=range(DF["seeds"])
+        rules.diffusion_templates.output.models,
+        diff_seed=range(DF["templates"]["seeds"]),
     ),
     "fbmem": expand(
-        rules.diffusion_templates.output.fbmem, diff_seed=range(DF["seeds"])
+        rules.diffusion_templates.output.fbmem,
+        diff_seed=range(DF["templates"]["seeds"]),
     ),
 }
 PARAMS["diffusion_tables"] = {

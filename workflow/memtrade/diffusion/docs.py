@@ -14,9 +14,39 @@ def section(tables: dict[str, pd.DataFrame]) -> str:
         {
             "d, K, N": [f"{r.d}, {r.k}, {r.n}" for r in w.itertuples()],
             "measured window (M/N)": [f"[{r.window_start:.2f}, {r.window_end:.2f}]" for r in w.itertuples()],
-            "predicted M*/N (ε loss; x₀ units)": [f"{r.predicted:.5f}; {r.predicted_x0:.3f}" for r in w.itertuples()],
+            "crosses 0.1 and 0.9": [
+                "yes" if a and b else "no" for a, b in zip(w["crosses_low"], w["crosses_high"], strict=True)
+            ],
+            "predicted M*/N (ε loss; x₀ units; exact losses)": [
+                f"{r.predicted:.5f}; {r.predicted_x0:.3f}; {r.predicted_exact:.3f}" for r in w.itertuples()
+            ],
             "within one step": ["yes" if v else "no" for v in w["within_one_step"]],
             "monotonicity drops": w["monotone_violations"],
+        }
+    )
+    m = tables["diffusion_models"]
+    per = m.groupby(["d", "k", "n", "m"], sort=True)
+    cols = [
+        "eval_loss",
+        "ground_truth_loss",
+        "memorizing_loss",
+        "learned_std",
+        "true_std",
+        "loss_drift",
+        "final_grad_norm",
+    ]
+    t = per[cols].mean().reset_index()
+    t = t[t.groupby(["d", "k", "n"])["m"].transform(lambda v: v.isin([v.min(), v.max()]))]
+    training = pd.DataFrame(
+        {
+            "d, K, N": [f"{r.d}, {r.k}, {r.n}" for r in t.itertuples()],
+            "M": t["m"],
+            "loss (trained / ground truth / memorizing)": [
+                f"{r.eval_loss:.3f} / {r.ground_truth_loss:.3f} / {r.memorizing_loss:.3f}" for r in t.itertuples()
+            ],
+            "learned s / true": [f"{r.learned_std / r.true_std:.3f}" for r in t.itertuples()],
+            "loss drift (last 5 % of steps)": [f"{v:+.4f}" for v in t["loss_drift"]],
+            "gradient norm": [f"{v:.3g}" for v in t["final_grad_norm"]],
         }
     )
     a = tables["diffusion_ablation"]
@@ -52,6 +82,9 @@ def section(tables: dict[str, pd.DataFrame]) -> str:
     )
     return (
         markdown_table(windows)
+        + "\nTraining, smallest and largest model of each sweep point (means over seeds; losses on the "
+        "training set over the time grid, on the same noise draws):\n\n"
+        + markdown_table(training)
         + "\nSteps ablation (first pass only):\n\n"
         + markdown_table(ablation)
         + "\nFB-Mem on the largest template model (memorized fraction of generations):\n\n"

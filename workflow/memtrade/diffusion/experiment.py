@@ -31,6 +31,7 @@ def schedule(settings: dict, steps_factor: int = 1) -> Schedule:
         clip=float(t["clip"]),
         ema=float(t["ema"]),
         draws=int(t["draws"]),
+        times=str(t["times"]),
     )
 
 
@@ -63,38 +64,51 @@ def buckets(sizes, n: int) -> dict[int, list[int]]:
 
 
 def _train_sizes(settings, mix, sizes, replicates, seed, point, phase, steps_factor):
-    """Train every (replicate, size) of one pass: per replicate (its own data), the sizes of each
-    padding bucket as one training batch. Returns ([(replicate, params, masks, final loss)], schedule); the
-    seconds per step go to the log."""
+    """Train every (replicate, size) of one pass: the sizes of each padding bucket, for every
+    replicate at once (each on its own data), as one training batch. Returns
+    ([(replicate, params, masks, trace)], schedule); the seconds per step go to the log."""
     ts = grid_of(settings)
     sched = schedule(settings, steps_factor)
+    xs = np.stack([mix[r].x_train for r in replicates])
+    rngs = {r: seeds.generator(seed, "diffusion", "init", *point, r, phase) for r in replicates}
     trained = []
-    for r in replicates:
-        x = mix[r].x_train
-        rng = seeds.generator(seed, "diffusion", "init", *point, r, phase)
-        for pad, group in sorted(buckets(sizes, x.shape[0]).items()):
-            params, masks = models.gmm_pmem(rng, x, group, pad, settings["init_var"])
-            key = seeds.integer(seed, "diffusion", "noise", *point, r, phase, pad, steps_factor)
-            out, last, seconds = train("gmm", params, masks, key, x, ts, sched)
-            # wall times go to the job's log, never into a table (tables are byte-identical run to run)
-            log.info(
-                "timing %s seed %d %s: %d models padded to %d means, %.6f s per step",
-                "_".join(point),
-                r,
-                phase,
-                len(group),
-                pad,
-                seconds / sched.steps,
-            )
-            trained.append((r, out, masks, last))
+    for pad, group in sorted(buckets(sizes, xs.shape[1]).items()):
+        batches = [models.gmm_pmem(rngs[r], mix[r].x_train, group, pad, settings["init_var"]) for r in replicates]
+        params, masks = models.stack(*batches)
+        key = seeds.integer(seed, "diffusion", "noise", *point, phase, pad, steps_factor)
+        out, trace = train("gmm", params, masks, key, xs, ts, sched, np.repeat(np.arange(len(replicates)), len(group)))
+        # wall times go to the job's log, never into a table (tables are byte-identical run to run)
+        log.info(
+            "timing %s %s: %d models padded to %d means, %d steps, %.6f s per step",
+            "_".join(point),
+            phase,
+            len(masks),
+            pad,
+            sched.steps,
+            trace.seconds / sched.steps,
+        )
+        for i, r in enumerate(replicates):
+            part = slice(i * len(group), (i + 1) * len(group))
+            trained.append((r, {k: v[part] for k, v in out.items()}, masks[part], _slice(trace, part)))
     return trained, sched
+
+
+def _slice(trace, part):
+    """The rows ``part`` of a training trace (the models of one replicate)."""
+    return {
+        "final_loss": trace.final_loss[part],
+        "loss_drift": trace.loss_drift[part],
+        "final_grad_norm": trace.final_grad_norm[part],
+        "grad_norm_drift": trace.grad_norm_drift[part],
+        "batch_models": len(trace.final_loss),
+    }
 
 
 def _evaluate(settings, mix, trained, seed, point, phase):
     """Memorization ratio (DDIM samples) and learned std of every trained model."""
     ts = grid_of(settings)
     rows = []
-    for r, out, masks, last in trained:
+    for r, out, masks, trace in trained:
         x = mix[r].x_train
         n_models = len(masks)
         sizes = masks.sum(1)
@@ -117,8 +131,11 @@ def _evaluate(settings, mix, trained, seed, point, phase):
                     "memorization_ratio": float(np.mean(ratio < settings["threshold"])),
                     "learned_std": float(abs(out["std"][j])),
                     "true_std": float(np.sqrt(mix[r].var)),
-                    "final_loss": float(last[j]),
-                    "batch_models": n_models,
+                    "final_loss": float(trace["final_loss"][j]),
+                    "loss_drift": float(trace["loss_drift"][j]),
+                    "final_grad_norm": float(trace["final_grad_norm"][j]),
+                    "grad_norm_drift": float(trace["grad_norm_drift"][j]),
+                    "batch_models": trace["batch_models"],
                 }
             )
     return rows
@@ -159,6 +176,12 @@ def crossover_point(settings: dict, d: int, k: int, n: int, seed: int, steps_fac
     frame.insert(3, "steps", sched.steps)
     frame["m_over_n"] = frame["m"] / n
     losses = _losses(settings, mix, all_trained, seed, point, d, k, n)
+    # every model's training loss beside the ground-truth and memorizing denoisers' on the same draws
+    # (the mean over the time grid, their equal weights): the evidence that it reached its optimum
+    per = losses[losses["split"] == "train"].groupby(["seed", "model", "m"])["loss"].mean()
+    frame["eval_loss"] = [per[(r, "trained", m)] for r, m in zip(frame["seed"], frame["m"], strict=True)]
+    frame["ground_truth_loss"] = [per[(r, "ground_truth", k)] for r in frame["seed"]]
+    frame["memorizing_loss"] = [per[(r, "memorizing", n)] for r in frame["seed"]]
     return frame.sort_values(["seed", "m"], kind="stable").reset_index(drop=True), losses
 
 
@@ -254,13 +277,13 @@ def templates_run(settings: dict, seed: int, replicates):
                 rng, tpl.x_train, tpl.y_train, tpl.templates, group, pad, tset["init_var"]
             )
             key = seeds.integer(seed, "diffusion", "templates", "noise", r, pad)
-            out, last, seconds = train("template", params, masks, key, tpl.x_train, ts, sched)
+            out, trace = train("template", params, masks, key, tpl.x_train, ts, sched)
             log.info(
                 "timing templates seed %d: %d models padded to %d components, %.6f s per step",
                 r,
                 len(group),
                 pad,
-                seconds / sched.steps,
+                trace.seconds / sched.steps,
             )
             x_init = np.stack(
                 [
@@ -288,7 +311,9 @@ def templates_run(settings: dict, seed: int, replicates):
                         "m_over_n": m / tset["n"],
                         "memorization_ratio": float(before["memorized"].mean()),
                         "learned_std": float(abs(out["std"][j])),
-                        "final_loss": float(last[j]),
+                        "final_loss": float(trace.final_loss[j]),
+                        "loss_drift": float(trace.loss_drift[j]),
+                        "final_grad_norm": float(trace.final_grad_norm[j]),
                         "batch_models": len(group),
                     }
                 )

@@ -28,6 +28,11 @@ def check(config: dict, estimator_cache=None) -> None:
             f"config key 'diffusion.ablation.point': {df['ablation']['point']} is not an index of "
             f"diffusion.points (length {len(df['points'])})"
         )
+    if df["ablation"]["seeds"] > df["seeds"]:
+        raise ConfigError(
+            f"config key 'diffusion.ablation.seeds': {df['ablation']['seeds']} is more than diffusion.seeds "
+            f"({df['seeds']}): the rerun is compared on the configured run's seeds"
+        )
     keys = [(p["d"], p["k"], p["n"]) for p in df["points"]]
     if len(set(keys)) != len(keys):
         raise ConfigError(f"config key 'diffusion.points': a sweep point is listed twice: {keys}")

@@ -101,7 +101,9 @@ def losses(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def ablation(base: pd.DataFrame, doubled: pd.DataFrame, settings: dict, level: float) -> pd.DataFrame:
-    """The window with the configured steps against twice the steps, on the ablation's sweep point."""
+    """The window with the configured steps against twice the steps, on the ablation's sweep point,
+    both on the seeds the doubled run trained (diffusion.ablation.seeds)."""
+    base = base[base["seed"].isin(doubled["seed"].unique())]
     rows = []
     for label, frame in (("configured", base), ("doubled", doubled)):
         frame = frame[frame["phase"] == "coarse"]
