@@ -353,10 +353,13 @@ def diffusion_cost(work: Path, config: dict) -> list[tuple[str, str]]:
                 f"{100 * gflops / one_core:.0f} % of one core's matmul rate",
             )
         )
-    # the colored templates: B = N x times x draws rows of C x P pixels against the components; the same
-    # count of six matmuls (two forward, four backward) of 2 B C P M multiply-adds each
+    # the two-region templates: B = N x times x draws rows of C x P pixels against the 2M parts (a
+    # foreground and a background per component); the same count of six matmuls (two forward, four
+    # backward) of 2 B C P (2M) multiply-adds each
     tset = df["templates"]
-    tpl_timing = re.compile(r"timing templates seed \d+: (\d+) models padded to (\d+) components, ([0-9.]+) s per step")
+    tpl_timing = re.compile(
+        r"timing templates \w+: (\d+) models padded to (\d+) components, \d+ steps, ([0-9.]+) s per step"
+    )
     runs = [
         (int(models), float(step))
         for log in sorted((work / "results" / "logs" / "diffusion").glob("templates*.log"))
@@ -369,10 +372,10 @@ def diffusion_cost(work: Path, config: dict) -> list[tuple[str, str]]:
         rows_per_step = (
             tset["n"] * tset["train"]["draws"] * (df["times"]["count"] if tset["train"]["times"] == "stratified" else 1)
         )
-        gflops = 12 * rows_per_step * 3 * 64 * tset["n"] * models / step / 1e9
+        gflops = 12 * rows_per_step * 3 * 64 * 2 * tset["n"] * models / step / 1e9
         rows.append(
             (
-                "diffusion laboratory: colored templates, training step at the largest M",
+                "diffusion laboratory: two-region templates, training step at the largest M",
                 f"{step * 1000:.1f} ms per step of a batch of {models} models padded to {tset['n']} components "
                 f"({step / models * 1000:.2f} ms per model-step); {gflops:.2f} GFLOP/s = "
                 f"{100 * gflops / one_core:.0f} % of one core's matmul rate",

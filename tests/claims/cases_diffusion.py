@@ -81,7 +81,16 @@ def _summary(drop=0.0, seeds=5):
     return tables
 
 
-def _fbmem(lo, global_fall_lo=0.2, before_mem=0.5):
+def _templates(full_min=1.0, small_loss=6.0):
+    return pd.DataFrame(
+        [
+            {"m": 20, "memorization_ratio_min": 0.0, "eval_loss": small_loss, "ground_truth_loss": 5.7},
+            {"m": 100, "memorization_ratio_min": full_min, "eval_loss": 0.4, "ground_truth_loss": 5.7},
+        ]
+    )
+
+
+def _fbmem(lo, global_fall_lo=0.2, before_mem=0.5, **trained):
     def tables():
         f = pd.DataFrame(
             [
@@ -100,7 +109,7 @@ def _fbmem(lo, global_fall_lo=0.2, before_mem=0.5):
                 },
             ]
         )
-        return {"diffusion_fbmem": f}
+        return {"diffusion_fbmem": f, "diffusion_templates": _templates(**trained)}
 
     return tables
 
@@ -134,5 +143,9 @@ MORE = {
         ("not-run", _gated("predicted", small_std=0.05)),  # learned std stuck far from the truth
         ("not-run", _gated("predicted", small_loss=30.0)),  # loss 3x the ground truth's
     ],
-    "diffusion_fbmem_foreground_persists": [("not-run", _fbmem(0.4, before_mem=0.95))],
+    "diffusion_fbmem_foreground_persists": [
+        ("not-run", _fbmem(0.4, before_mem=0.95)),  # no size with global memorization in [0.2, 0.8]
+        ("not-run", _fbmem(0.4, full_min=0.6)),  # a seed does not memorize at M = N: not trained
+        ("not-run", _fbmem(0.4, small_loss=9.0)),  # the smallest model far from the generalizing loss
+    ],
 }

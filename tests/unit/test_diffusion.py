@@ -83,23 +83,27 @@ def test_ground_truth_denoiser_agrees_with_monte_carlo_within_sampling_error():
     assert (np.abs(got - mc) < 5 * se + 1e-9).all()
 
 
-def test_template_denoiser_matches_the_full_covariance_posterior():
-    """Component j is Gaussian: x0 ~ N(μ_j ⊗ T_j, v (I_3 ⊗ T_j T_jᵀ)); the posterior mean by dense
-    linear algebra (float64) must equal the closed form."""
+def test_two_region_template_denoiser_matches_the_full_covariance_posterior():
+    """Component j is Gaussian: x0 = c_F ⊗ F_j + c_B ⊗ B_j, c_F ~ N(μ_Fj, v I_3), c_B ~ N(μ_Bj, v I_3),
+    so x0 ~ N(μ_Fj ⊗ F_j + μ_Bj ⊗ B_j, v (I_3 ⊗ (F_j F_jᵀ + B_j B_jᵀ))); the posterior mean by dense
+    linear algebra (float64) must equal the closed form. Component 2 has its foreground zeroed (a
+    pruned unit): no term of its own, and no -inf or NaN."""
     rng = np.random.default_rng(4)
-    p, m = 5, 3
+    p, m = 6, 3
     tpl = rng.random((m, p)) + 0.1
-    col = rng.standard_normal((m, 3))
+    reg = (rng.random((m, p)) < 0.5).astype(float)
+    reg[:, 0], reg[:, 1] = 1.0, 0.0  # both regions nonempty
+    tpl[2] *= 1 - reg[2]  # component 2: foreground pruned
+    fg_col, bg_col = rng.standard_normal((m, 3)), rng.standard_normal((m, 3))
     v, t = 0.7, 0.4
     a, s = float(process.alpha(t)), float(process.sigma(t))
     x = rng.standard_normal((4, 3, p))
     flat = x.reshape(4, -1)
-    means, covs = [], []
-    for j in range(m):
-        means.append(np.kron(col[j], tpl[j]))
-        covs.append(v * np.kron(np.eye(3), np.outer(tpl[j], tpl[j])))
     logp, post_means = [], []
-    for mu, c in zip(means, covs, strict=True):
+    for j in range(m):
+        f, b = tpl[j] * reg[j], tpl[j] * (1 - reg[j])
+        mu = np.kron(fg_col[j], f) + np.kron(bg_col[j], b)
+        c = v * np.kron(np.eye(3), np.outer(f, f) + np.outer(b, b))
         cov_t = a**2 * c + s**2 * np.eye(3 * p)
         inv = np.linalg.inv(cov_t)
         diff = flat - a * mu
@@ -108,8 +112,22 @@ def test_template_denoiser_matches_the_full_covariance_posterior():
     logp = np.array(logp).T
     w = np.exp(logp - logsumexp(logp, axis=1, keepdims=True))
     exact = np.einsum("bj,jbi->bi", w, np.array(post_means)).reshape(4, 3, p)
-    got = denoisers.template_x0(tpl, col, v, None, x, np.full(4, a), np.full(4, s))
-    np.testing.assert_allclose(got, exact, atol=1e-6, rtol=0)
+    args = (tpl, reg, fg_col, bg_col, v, None, x, np.full(4, a), np.full(4, s))
+    np.testing.assert_allclose(denoisers.region_x0(*args), exact, atol=1e-6, rtol=0)
+    got_w = denoisers.responsibilities(denoisers.region_logits(*args))
+    np.testing.assert_allclose(got_w, w, atol=1e-9, rtol=0)
+
+
+def test_two_region_data_colour_the_regions_independently():
+    rng = np.random.default_rng(3)
+    tpl = data.colored_templates(rng, 3, 400, 0, 0.5, 1.0)
+    fg = tpl.masks[tpl.y_train][:, None, :]
+    # each region is its colour times its template, and the two colours are uncorrelated
+    ink = np.where(fg, tpl.templates[tpl.y_train][:, None], 0)
+    np.testing.assert_allclose(np.where(fg, tpl.x_train, 0), tpl.fg_colors[:400, :, None] * ink)
+    np.testing.assert_allclose(np.where(fg, 0, tpl.x_train), tpl.bg_colors[:400, :, None] * np.where(fg, 0, 1.0))
+    r = np.corrcoef(tpl.fg_colors[:, 0], tpl.bg_colors[:, 0])[0, 1]
+    assert abs(r) < 0.15
 
 
 def test_masked_means_are_ignored():
@@ -221,14 +239,26 @@ def test_region_memorization_separates_foreground_from_background():
     assert res["foreground_matches"][0] >= 1
 
 
-def test_pruning_drops_the_most_concentrated_components():
+def test_pruning_drops_the_most_concentrated_units_of_either_region():
     rng = np.random.default_rng(12)
-    tpl = data.colored_templates(rng, 2, 8, 0, 0.5)
-    params, masks = models.template_pmem(rng, tpl.x_train, tpl.y_train, tpl.templates, [8, 4], 8, 1e-6)
+    tpl = data.colored_templates(rng, 2, 8, 0, 0.5, 1.0)
+    params, masks = models.template_pmem(rng, tpl, [8, 4], 8, 1e-6)
     keep = fbmem.mitigate(params, masks, tpl.x_train, TS, {"fraction": 0.5, "probe_index": 1}, 0)
-    assert (keep.sum(1) == [4, 2]).all() and not (keep & ~masks).any()
+    assert keep.shape == (2, 8, 2)
+    assert (keep.reshape(2, -1).sum(1) == [8, 4]).all() and not (keep & ~masks[:, :, None]).any()
     c = fbmem.concentration(params, masks, tpl.x_train, float(TS[1]), __import__("jax").random.PRNGKey(0))
-    assert (c[0][masks[0]] > 0.5).all()  # at M = N each PMEM component sits on its own training image
+    assert c.shape == (2, 8, 2)
+    assert (c[0][masks[0]] > 0.5).all()  # at M = N each PMEM unit sits on its own training image
+    # the kept units are the least concentrated of the model
+    flat_c, flat_k = c[1][masks[1]].ravel(), keep[1][masks[1]].ravel()
+    assert flat_c[flat_k].max() <= flat_c[~flat_k].min()
+    # pruning zeroes exactly the dropped parts; a component with no unit left is masked out
+    pruned, kept = fbmem.prune(params, masks, keep)
+    reg = params["regions"]
+    fg_gone = ~keep[..., 0] & masks
+    assert np.allclose((pruned["templates"] * reg)[fg_gone], 0)
+    assert np.allclose((pruned["templates"] * reg)[keep[..., 0]], (params["templates"] * reg)[keep[..., 0]])
+    assert (kept == (masks & keep.any(-1))).all()
 
 
 def test_tables_on_synthetic_rows():
@@ -289,6 +319,8 @@ def test_tables_on_synthetic_rows():
                     "m_over_n": 1.0,
                     "mitigation": stage,
                     "components": 50,
+                    "foreground_units": 25,
+                    "background_units": 25,
                     "global_mem": bg,
                     "foreground_mem": fg,
                     "background_mem": bg,
@@ -299,6 +331,26 @@ def test_tables_on_synthetic_rows():
     t = tables.fbmem(pd.DataFrame(fb), 0.95)
     fall = t[t["mitigation"] == "fall"].iloc[0]
     assert fall["background_minus_foreground_fall_lo"] > 0 and fall["level"] == 0.95
+    tm = pd.DataFrame(
+        [
+            {
+                "seed": s,
+                "m": m,
+                "m_over_n": m / 100,
+                "memorization_ratio": r,
+                "learned_std": 0.5,
+                "eval_loss": 5.0,
+                "ground_truth_loss": 5.5,
+                "memorizing_loss": 0.2,
+                "loss_drift": -0.01,
+            }
+            for s in range(3)
+            for m, r in ((20, 0.0), (100, 0.8 + 0.1 * s))
+        ]
+    )
+    tt = tables.templates(tm, 0.95).set_index("m")
+    assert tt.at[100, "memorization_ratio_min"] == pytest.approx(0.8)
+    assert tt.at[100, "memorization_ratio"] == pytest.approx(0.9) and tt.at[20, "eval_loss"] == 5.0
 
 
 def test_sizes_train_in_padding_buckets():

@@ -92,6 +92,21 @@ def monotone(tables, *, max_drop):
     return ok, "; ".join(parts), f"no mean drop larger than {max_drop:g} between consecutive sizes"
 
 
+@gate
+def templates_trained(tables, *, min_ratio, max_loss_ratio):
+    """The template models were trained: at M = N every seed memorizes (its ratio at least
+    ``min_ratio``), and at the smallest M the mean training loss is at most ``max_loss_ratio`` times
+    the ground-truth model's on the same draws."""
+    t = tables.need("diffusion_templates")
+    full, small = t[t["m"] == t["m"].max()].iloc[0], t[t["m"] == t["m"].min()].iloc[0]
+    ratio = small["eval_loss"] / small["ground_truth_loss"] if small["ground_truth_loss"] > 0 else np.inf
+    ok = bool(full["memorization_ratio_min"] >= min_ratio and ratio <= max_loss_ratio)
+    return ok, (
+        f"M = {int(full['m'])}: lowest seed's ratio {full['memorization_ratio_min']:.2f} (needs >= {min_ratio:g}); "
+        f"M = {int(small['m'])}: loss {ratio:.2f}x the ground truth's (needs <= {max_loss_ratio:g}x)"
+    )
+
+
 def _fbmem_row(tables, mem_range):
     """The FB-Mem comparison at the largest M whose global memorization before mitigation lies in
     ``mem_range``; NotRun when no M does."""

@@ -3,11 +3,14 @@
 Gaussian mixture: K equal-weight components N(μ_k, v I) in R^d with ‖μ_k‖ = √d (directions uniform
 on the sphere), N training and ``n_val`` validation points.
 
-Colored templates: x = c ⊗ T_k with colour c ~ N(0, I₃) and K templates T_k. Their templates are
-Fashion-MNIST images resized to 15×15 (downloaded); here (named deviation) they are K images of
-scikit-learn's shipped ``load_digits`` (8×8, intensities scaled to [0, 1]), one per class 0..K-1,
-drawn from the stream. The foreground mask of a template is its ink: pixels at or above
-``ink`` times its maximum.
+Colored templates with two regions (FB-Mem's data): x = c_F ⊗ F_y + c_B ⊗ B_y, where the
+foreground F_k is template k's ink (its intensities where they reach ``ink`` times its maximum, 0
+elsewhere) and the background B_k a flat level ``background`` on the rest, and the two colours
+c_F, c_B ~ N(0, I₃) are drawn independently, so that a model can copy one region of a training
+image without the other. Buchanan et al.'s templates are Fashion-MNIST images resized to 15×15
+(downloaded) with one colour; here (named deviations) they are K images of scikit-learn's shipped
+``load_digits`` (8×8, intensities scaled to [0, 1]), one per class 0..K-1, drawn from the stream,
+and foreground and background are coloured independently, as FB-Mem's question needs.
 """
 
 from __future__ import annotations
@@ -42,9 +45,10 @@ def gaussian_mixture(rng: np.random.Generator, d: int, k: int, n: int, n_val: in
 
 @dataclass
 class Templates:
-    """The colored-template data: templates, their ink masks, image shape, colour variance, draws."""
+    """The two-region template data: templates, their foreground masks, image shape, colour
+    variance, draws and the colours they were drawn with."""
 
-    templates: np.ndarray  # [K, P]
+    templates: np.ndarray  # [K, P], foreground intensities on the ink, ``background`` elsewhere
     masks: np.ndarray  # [K, P] bool, foreground (ink)
     shape: tuple[int, int]
     var: float
@@ -52,6 +56,8 @@ class Templates:
     y_train: np.ndarray
     x_val: np.ndarray
     y_val: np.ndarray
+    fg_colors: np.ndarray  # [N + n_val, 3], training rows first
+    bg_colors: np.ndarray
 
 
 def digit_templates(rng: np.random.Generator, k: int, ink: float) -> tuple[np.ndarray, np.ndarray]:
@@ -67,14 +73,25 @@ def digit_templates(rng: np.random.Generator, k: int, ink: float) -> tuple[np.nd
 
 
 def colored_templates(
-    rng: np.random.Generator, k: int, n: int, n_val: int, ink: float, colors: int = 3, var: float = 1.0
+    rng: np.random.Generator,
+    k: int,
+    n: int,
+    n_val: int,
+    ink: float,
+    background: float,
+    colors: int = 3,
+    var: float = 1.0,
 ) -> Templates:
-    """x = c ⊗ T_y, c ~ N(0, var I_colors), y uniform over the K templates."""
+    """x = c_F ⊗ F_y + c_B ⊗ B_y with c_F, c_B ~ N(0, var I_colors) independent, y uniform over K."""
     t, masks = digit_templates(rng, k, ink)
+    t = np.where(masks, t, background)
     y = rng.integers(k, size=n + n_val)
-    c = np.sqrt(var) * rng.standard_normal((n + n_val, colors))
-    x = c[:, :, None] * t[y][:, None, :]
-    return Templates(t, masks, (8, 8), var, x[:n], y[:n], x[n:], y[n:])
+    c_f = np.sqrt(var) * rng.standard_normal((n + n_val, colors))
+    c_b = np.sqrt(var) * rng.standard_normal((n + n_val, colors))
+    fg = np.where(masks, t, 0.0)[y][:, None, :]
+    bg = np.where(masks, 0.0, t)[y][:, None, :]
+    x = c_f[:, :, None] * fg + c_b[:, :, None] * bg
+    return Templates(t, masks, (8, 8), var, x[:n], y[:n], x[n:], y[n:], c_f, c_b)
 
 
 def stream(seed: int, *names) -> np.random.Generator:

@@ -17,6 +17,13 @@ the K true means and s² = 1 the ground-truth (generalizing) one. ``mask`` drops
 c ~ N(μ_j, v I₃) over a template T_j ∈ R^P. Per colour channel only the coordinate along T_j
 carries signal: z = ⟨x_t, T_j⟩/‖T_j‖ ~ N(α ‖T_j‖ μ_j, α² v ‖T_j‖² + σ²), the orthogonal part is
 noise N(0, σ²). The posterior colour is ĉ_j = (σ² μ_j + α v ⟨x_t, T_j⟩) / (α² v ‖T_j‖² + σ²).
+
+**Two-region templates** (the FB-Mem data): component j splits its template by a fixed region
+indicator R_j into a foreground F_j = T_j ⊙ R_j and a background B_j = T_j ⊙ (1 - R_j), each with
+its own colour, x₀ = c_F ⊗ F_j + c_B ⊗ B_j with c_F ~ N(μ_Fj, v I₃) and c_B ~ N(μ_Bj, v I₃)
+independent. F_j ⟂ B_j (disjoint supports), so the log-likelihood is the sum of the two
+directions' terms and the posterior mean the sum of the two posterior parts: exact, no
+approximation. A region whose part is zero (a pruned unit) carries no term at all.
 """
 
 from __future__ import annotations
@@ -71,28 +78,51 @@ def _template_logits_from(y, n2, colors, var, mask, a, s, xp):
     y2 = (y**2).sum(-2)  # Σ_c ⟨x_t, T_j⟩², [batch, M]
     yc = (y * colors.T).sum(-2)  # Σ_c ⟨x_t, T_j⟩ μ_jc, [batch, M]
     ll = (y2 * (a**2 * var) / (2 * s**2) + a * yc - a**2 * n2 * (colors**2).sum(-1) / 2) / v_along
-    logits = ll - 0.5 * c * xp.log(v_along)
+    # log(v_j / σ²) rather than log v_j (a constant per row apart): a direction of norm 0 adds nothing
+    logits = ll - 0.5 * c * xp.log1p(a**2 * var * n2 / s**2)
     return logits if mask is None else xp.where(mask, logits, -xp.inf)
 
 
-def template_logits(templates, colors, var, mask, x, a, s, xp=np):
-    """log w_j(x_t) of the colored-template mixture; x [batch, C, P]; [batch, M]."""
-    a, s = _rows(a, x.shape[0], xp), _rows(s, x.shape[0], xp)  # [batch, 1]
-    y = xp.einsum("bcp,mp->bcm", x, templates)
-    return _template_logits_from(y, (templates**2).sum(-1), colors, var, mask, a, s, xp)
+def _region_parts(templates, regions, xp):
+    """The foreground and background parts of each template, stacked [2M, P] (foreground first)."""
+    return xp.concatenate([templates * regions, templates * (1 - regions)], axis=0)
 
 
-def template_x0(templates, colors, var, mask, x, a, s, xp=np):
-    """E[x₀ | x_t] under the colored-template mixture; x [batch, C, P] -> [batch, C, P]."""
-    a, s = _rows(a, x.shape[0], xp), _rows(s, x.shape[0], xp)  # [batch, 1]
-    n2 = (templates**2).sum(-1)
-    y = xp.einsum("bcp,mp->bcm", x, templates)  # ⟨x_t, T_j⟩ per channel, shared by weights and colours
-    w = _softmax(_template_logits_from(y, n2, colors, var, mask, a, s, xp), xp)  # [batch, M]
-    denom = a**2 * var * n2 + s**2  # [batch, M]
-    # w_j ĉ_j per channel: (σ² μ_j + α v ⟨x_t, T_j⟩) w_j / denom_j, [batch, C, M]
-    r = (w / denom)[:, None]
+def region_logits(templates, regions, fg_colors, bg_colors, var, mask, x, a, s, xp=np, split=False):
+    """log w_j(x_t) of the two-region template mixture; x [batch, C, P]; [batch, M]. With
+    ``split`` the foreground's and the background's terms separately (each [batch, M])."""
+    a, s = _rows(a, x.shape[0], xp), _rows(s, x.shape[0], xp)
+    m = templates.shape[0]
+    parts = _region_parts(templates, regions, xp)
+    y = xp.einsum("bcp,mp->bcm", x, parts)
+    n2 = (parts**2).sum(-1)
+    fg = _template_logits_from(y[..., :m], n2[:m], fg_colors, var, None, a, s, xp)
+    bg = _template_logits_from(y[..., m:], n2[m:], bg_colors, var, None, a, s, xp)
+    if split:
+        return fg, bg
+    logits = fg + bg
+    return logits if mask is None else xp.where(mask, logits, -xp.inf)
+
+
+def region_x0(templates, regions, fg_colors, bg_colors, var, mask, x, a, s, xp=np):
+    """E[x₀ | x_t] under the two-region template mixture; x [batch, C, P] -> [batch, C, P]."""
+    a, s = _rows(a, x.shape[0], xp), _rows(s, x.shape[0], xp)
+    m = templates.shape[0]
+    parts = _region_parts(templates, regions, xp)  # [2M, P]
+    y = xp.einsum("bcp,mp->bcm", x, parts)  # one contraction for both regions
+    n2 = (parts**2).sum(-1)
+    colors = xp.concatenate([fg_colors, bg_colors], axis=0)  # [2M, C]
+    logits = _template_logits_from(y[..., :m], n2[:m], fg_colors, var, None, a, s, xp) + _template_logits_from(
+        y[..., m:], n2[m:], bg_colors, var, None, a, s, xp
+    )
+    if mask is not None:
+        logits = xp.where(mask, logits, -xp.inf)
+    w = _softmax(logits, xp)  # [batch, M]
+    w2 = xp.concatenate([w, w], axis=-1)  # each component's weight on both of its parts
+    denom = a**2 * var * n2 + s**2  # [batch, 2M]
+    r = (w2 / denom)[:, None]
     u = r * ((s**2)[:, None] * colors.T + (a * var)[:, None] * y)
-    return xp.einsum("bcm,mp->bcp", u, templates)
+    return xp.einsum("bcm,mp->bcp", u, parts)
 
 
 def responsibilities(logits, xp=np):

@@ -1,5 +1,6 @@
-"""The diffusion stage's jobs as library calls: one sweep point of the crossover, the colored
-templates with FB-Mem. Each returns tidy frames; the rule scripts only read and write.
+"""The diffusion stage's crossover jobs as library calls (one sweep point of Buchanan et al.'s GMM
+sweep), and the schedule, grid and size helpers both sweeps share (the templates and FB-Mem:
+:mod:`.templates`). Each returns tidy frames; the rule scripts only read and write.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pandas as pd
 
 from .. import seeds
 from ..jaxpin import jax
-from . import data, fbmem, metrics, models, process, theory
+from . import data, metrics, models, process, theory
 from .train import Schedule, train
 
 log = logging.getLogger(__name__)
@@ -252,99 +253,3 @@ def _losses(settings, mix, trained, seed, point, d, k, n):
     frame.insert(2, "n", n)
     frame["m_over_n"] = frame["m"] / n
     return frame.drop_duplicates(["seed", "model", "m", "split", "t"]).reset_index(drop=True)
-
-
-def templates_run(settings: dict, seed: int, replicates):
-    """The colored templates of the given replicates (seeds): the memorization ratio over model sizes
-    and FB-Mem with the mitigation.
-
-    Returns (models, fbmem, gallery) where gallery holds generated samples and their nearest
-    training images of the largest model of the first replicate given (for the figure).
-    """
-    tset = settings["templates"]
-    ts = grid_of(settings)
-    sched = schedule({"train": tset["train"]})
-    sizes = coarse_sizes(tset["n"], tset["coarse_step"])
-    rows, fb_rows, gallery = [], [], {}
-    for r in replicates:
-        tpl = data.colored_templates(
-            data.stream(seed, "templates", r), tset["k"], tset["n"], settings["n_val"], tset["ink"]
-        )
-        rng = seeds.generator(seed, "diffusion", "templates", "init", r)
-        train_masks = tpl.masks[tpl.y_train]
-        for pad, group in sorted(buckets(sizes, tset["n"]).items()):
-            params, masks = models.template_pmem(
-                rng, tpl.x_train, tpl.y_train, tpl.templates, group, pad, tset["init_var"]
-            )
-            key = seeds.integer(seed, "diffusion", "templates", "noise", r, pad)
-            out, trace = train("template", params, masks, key, tpl.x_train, ts, sched)
-            log.info(
-                "timing templates seed %d: %d models padded to %d components, %.6f s per step",
-                r,
-                len(group),
-                pad,
-                trace.seconds / sched.steps,
-            )
-            x_init = np.stack(
-                [
-                    seeds.generator(seed, "diffusion", "templates", "samples", r, m).standard_normal(
-                        (settings["samples"],) + tpl.x_train.shape[1:]
-                    )
-                    for m in group
-                ]
-            )
-            gen = models.sample("template", out, masks, x_init, ts)
-            probe = seeds.integer(seed, "diffusion", "templates", "probe", r)
-            keep = fbmem.mitigate(out, masks, tpl.x_train, ts, tset["mitigation"], probe)
-            gen_after = models.sample("template", out, keep, x_init, ts)
-            for j, m in enumerate(group):
-                before = metrics.region_memorization(
-                    gen[j], tpl.x_train, train_masks, settings["threshold"], tset["match"]
-                )
-                after = metrics.region_memorization(
-                    gen_after[j], tpl.x_train, train_masks, settings["threshold"], tset["match"]
-                )
-                rows.append(
-                    {
-                        "seed": r,
-                        "m": m,
-                        "m_over_n": m / tset["n"],
-                        "memorization_ratio": float(before["memorized"].mean()),
-                        "learned_std": float(abs(out["std"][j])),
-                        "final_loss": float(trace.final_loss[j]),
-                        "loss_drift": float(trace.loss_drift[j]),
-                        "final_grad_norm": float(trace.final_grad_norm[j]),
-                        "batch_models": len(group),
-                    }
-                )
-                for stage, res, kept in (("before", before, masks[j]), ("after", after, keep[j])):
-                    fb_rows.append(
-                        {
-                            "seed": r,
-                            "m": m,
-                            "m_over_n": m / tset["n"],
-                            "mitigation": stage,
-                            "components": int(kept.sum()),
-                            "global_mem": float(res["memorized"].mean()),
-                            "foreground_mem": float(res["foreground_memorized"].mean()),
-                            "background_mem": float(res["background_memorized"].mean()),
-                            "foreground_matches": float(res["foreground_matches"].mean()),
-                            "background_matches": float(res["background_matches"].mean()),
-                        }
-                    )
-            if r == replicates[0] and sizes[-1] in group:
-                j = group.index(sizes[-1])
-                _, nearest = metrics.nn_ratio(gen[j], tpl.x_train)
-                _, nearest_after = metrics.nn_ratio(gen_after[j], tpl.x_train)
-                gallery = {
-                    "generated": gen[j],
-                    "nearest": tpl.x_train[nearest],
-                    "generated_after": gen_after[j],
-                    "nearest_after": tpl.x_train[nearest_after],
-                    "templates": tpl.templates,
-                    "masks": tpl.masks,
-                    "shape": np.array(tpl.shape),
-                }
-    frame = pd.DataFrame(rows).sort_values(["seed", "m"], kind="stable").reset_index(drop=True)
-    fb = pd.DataFrame(fb_rows).sort_values(["seed", "m"], kind="stable").reset_index(drop=True)
-    return frame, fb, gallery

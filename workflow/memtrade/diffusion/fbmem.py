@@ -1,12 +1,16 @@
-"""FB-Mem's mitigation on the template model (Di et al. 2025).
+"""FB-Mem's mitigation on the two-region template model (Di et al. 2025), pruned per region.
 
-Their mitigation prunes the units whose activations are outliers on memorized prompts. The template
-model's units are its components; a component that memorizes puts its responsibility on one or a
-few training images. At probe time t (a small grid time), with each training image noised once, the
-concentration of component j is the largest share of its total responsibility that one training
-image takes. The ``fraction`` of each model's components with the highest concentration are zeroed
-(masked out of the mixture); at least one component is kept. ``key`` (from :mod:`memtrade.seeds`)
-draws the probe noise.
+Their mitigation (NeMo) deactivates the neurons whose activations are outliers on memorized prompts.
+The template model's units are its components' two parts: the foreground part (template ⊙ region,
+with its colour) and the background part. A unit that memorizes puts its responsibility on one or a
+few training images. At probe time t (a small grid time), with each training image noised once,
+the concentration of a unit is the largest share of its total responsibility that one training
+image takes, the responsibility of a region's units being the posterior computed from that region's
+term of the likelihood alone. The ``fraction`` of each model's units with the highest concentration,
+ranked together whatever their region, are zeroed (their part of the template set to 0, so the
+component no longer generates or scores that region); a component with both units zeroed is masked
+out, and at least one unit is kept. Which region loses more units is the model's doing, not the
+rule's. ``key`` (from :mod:`memtrade.seeds`) draws the probe noise.
 """
 
 from __future__ import annotations
@@ -17,43 +21,56 @@ import numpy as np
 from ..jaxpin import jax
 from . import denoisers
 
+#: the region axis of a unit array [models, components, 2]
+REGIONS = ("foreground", "background")
+
 
 def concentration(params, masks, x_train, t: float, key) -> np.ndarray:
-    """[models, components]: max_i w_ij / Σ_i w_ij over the training images i (0 for unused or padded)."""
+    """[models, components, 2]: max_i w_ij / Σ_i w_ij over the training images i, per region (0 for
+    padded components)."""
     x = jnp.asarray(x_train, jnp.float32)
     a, s = float(np.sqrt(1 - t**2)), float(t)
     x_t = a * x + s * jax.random.normal(key, x.shape, jnp.float32)
+    n = len(x)
 
-    def one(tpl, col, std, mask):
-        w = denoisers.responsibilities(
-            denoisers.template_logits(tpl, col, std**2, mask, x_t, jnp.full(len(x), a), jnp.full(len(x), s), jnp),
-            jnp,
-        )  # [N, M]
-        total = w.sum(0)
-        return jnp.where(total > 1e-12, w.max(0) / jnp.maximum(total, 1e-30), 0.0)
+    def one(tpl, reg, fg_col, bg_col, std, mask):
+        parts = denoisers.region_logits(
+            tpl, reg, fg_col, bg_col, std**2, mask, x_t, jnp.full(n, a), jnp.full(n, s), jnp, split=True
+        )
+        out = []
+        for logits in parts:
+            w = denoisers.responsibilities(jnp.where(mask, logits, -jnp.inf), jnp)  # [N, M]
+            total = w.sum(0)
+            out.append(jnp.where(mask & (total > 1e-12), w.max(0) / jnp.maximum(total, 1e-30), 0.0))
+        return jnp.stack(out, axis=-1)
 
     f = jax.jit(jax.vmap(one))
+    p = {k: jnp.asarray(v, jnp.float32) for k, v in params.items()}
     return np.asarray(
-        f(
-            jnp.asarray(params["templates"], jnp.float32),
-            jnp.asarray(params["colors"], jnp.float32),
-            jnp.asarray(params["std"], jnp.float32),
-            jnp.asarray(masks),
-        ),
-        float,
+        f(p["templates"], p["regions"], p["fg_colors"], p["bg_colors"], p["std"], jnp.asarray(masks)), float
     )
 
 
 def mitigate(params, masks, x_train, ts, settings, key: int) -> np.ndarray:
-    """The masks after zeroing the most concentrated ``settings['fraction']`` of each model's components."""
+    """The units kept [models, components, 2] after zeroing the most concentrated
+    ``settings['fraction']`` of each model's units, foreground and background ranked together."""
     t = float(ts[int(settings["probe_index"])])
     c = concentration(params, masks, x_train, t, jax.random.PRNGKey(key))
-    c = np.where(masks, c, -np.inf)
-    keep = masks.copy()
-    sizes = masks.sum(1)
+    models, pad = masks.shape
+    units = np.repeat(masks[:, :, None], 2, axis=2).reshape(models, -1)
+    c = np.where(units, c.reshape(models, -1), -np.inf)
+    sizes = units.sum(1)
     drop = np.minimum(np.floor(settings["fraction"] * sizes).astype(int), sizes - 1)
     order = np.argsort(-c, axis=1, kind="stable")  # most concentrated first
     ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(masks.shape[1])[None, :].repeat(len(masks), 0), axis=1)
-    keep &= ranks >= drop[:, None]
-    return keep
+    np.put_along_axis(ranks, order, np.arange(2 * pad)[None, :].repeat(models, 0), axis=1)
+    return (units & (ranks >= drop[:, None])).reshape(models, pad, 2)
+
+
+def prune(params, masks, keep):
+    """The model with the units not in ``keep`` [models, components, 2] zeroed: (params, masks)."""
+    regions = np.asarray(params["regions"], float)
+    scale = keep[..., :1] * regions + keep[..., 1:] * (1 - regions)
+    out = dict(params)
+    out["templates"] = np.asarray(params["templates"], float) * scale
+    return out, masks & keep.any(-1)

@@ -25,23 +25,30 @@ def gmm_pmem(rng: np.random.Generator, x_train: np.ndarray, sizes, pad: int, ini
     return params, masks
 
 
-def template_pmem(rng: np.random.Generator, x_train, y_train, templates, sizes, pad: int, init_var: float):
-    """PMEM for the template model: component j starts at a training image's template and colour."""
-    n = len(x_train)
-    k, p = templates.shape
-    out_t = np.zeros((len(sizes), pad, p))
-    out_c = np.zeros((len(sizes), pad, x_train.shape[1]))
-    for i, m in enumerate(sizes):
+def template_pmem(rng: np.random.Generator, tpl, sizes, pad: int, init_var: float):
+    """PMEM for the two-region template model: component j starts at a training image's template,
+    foreground region and two colours (``tpl`` a :class:`data.Templates`), variance ``init_var``.
+    The regions stay fixed in training; a padded component has a template of ones, all foreground."""
+    n = len(tpl.x_train)
+    p = tpl.templates.shape[1]
+    channels = tpl.x_train.shape[1]
+    shape = (len(sizes), pad)
+    out = {
+        "templates": np.ones(shape + (p,)),
+        "regions": np.ones(shape + (p,)),
+        "fg_colors": np.zeros(shape + (channels,)),
+        "bg_colors": np.zeros(shape + (channels,)),
+    }
+    for i, m in enumerate(sizes):  # one draw per model (a handful of models per job)
         idx = rng.choice(n, m, replace=False)
-        tpl = templates[y_train[idx]]
-        out_t[i, :m] = tpl
-        # the colour vector of a training image: its channel sums over the template's sum
-        out_c[i, :m] = x_train[idx].sum(-1) / tpl.sum(-1, keepdims=True)
-    out_t[:, :, :] += (
-        np.arange(pad)[None, :, None] >= np.asarray(sizes)[:, None, None]
-    ) * 1.0  # padded: any nonzero template
+        y = tpl.y_train[idx]
+        out["templates"][i, :m] = tpl.templates[y]
+        out["regions"][i, :m] = tpl.masks[y]
+        out["fg_colors"][i, :m] = tpl.fg_colors[idx]
+        out["bg_colors"][i, :m] = tpl.bg_colors[idx]
+    out["std"] = np.full(len(sizes), np.sqrt(init_var))
     masks = np.arange(pad)[None, :] < np.asarray(sizes)[:, None]
-    return {"templates": out_t, "colors": out_c, "std": np.full(len(sizes), np.sqrt(init_var))}, masks
+    return out, masks
 
 
 def _as32(tree):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,7 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-NOTE = "laboratory scale: closed-form mixture denoisers trained on CPU with fewer steps than the paper"
+NOTE = "laboratory scale: closed-form mixture denoisers trained on CPU"
+GMM_NOTE = f"{NOTE} (schedule: diffusion.train)"
+TEMPLATE_NOTE = f"{NOTE} (schedule: diffusion.templates.train)"
 MODEL_STYLE = {
     "trained": ("tab:green", "-", "trained"),
     "partial_mem": ("tab:orange", "-", "partly memorizing (empirical on M points)"),
@@ -41,7 +45,8 @@ def crossover(summary, windows):
     axes[0][0].set_ylabel("memorization ratio (fraction of samples)")
     axes[0][0].set_ylim(-0.02, 1.02)
     axes[0][0].legend(fontsize=7, loc="upper left")
-    fig.suptitle(f"Memorization transition of GMM denoisers ({NOTE})", fontsize=9)
+    title = f"Memorization transition of GMM denoisers; {GMM_NOTE}"
+    fig.suptitle(textwrap.fill(title, width=48 * len(points)), fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -112,7 +117,11 @@ def template_gallery(gallery, count: int = 8):
             ax.set_xticks([])
             ax.set_yticks([])
         axes[r][0].set_ylabel(label, fontsize=6, rotation=0, ha="right", va="center")
-    fig.suptitle("Colored digit templates: largest model, first seed (8×8 pixels)", fontsize=8)
+    fig.suptitle(
+        f"Two-region digit templates: first seed, M = {int(gallery['m'])} "
+        "(global memorization nearest 1/2; 8×8 pixels)",
+        fontsize=8,
+    )
     fig.tight_layout()
     return fig
 
@@ -129,7 +138,7 @@ def fbmem(table, templates):
     a.set_xlabel("model size M/N (components per training image)")
     a.set_ylabel("memorization ratio (fraction of samples)")
     a.set_ylim(-0.02, 1.02)
-    a.set_title("colored templates", fontsize=9)
+    a.set_title("two-region templates", fontsize=9)
     pal = sns.color_palette("deep", 3)
     for (col, label), color in zip(
         (("global_mem", "whole image"), ("foreground_mem", "foreground (ink)"), ("background_mem", "background")),
@@ -142,8 +151,8 @@ def fbmem(table, templates):
     b.set_xlabel("model size M/N")
     b.set_ylabel("memorized fraction of samples")
     b.set_ylim(-0.02, 1.02)
-    b.set_title("FB-Mem: regions before (solid) and after (dashed) pruning", fontsize=9)
+    b.set_title("FB-Mem: regions before (solid) and after (dashed) per-region pruning", fontsize=9)
     b.legend(fontsize=6)
-    fig.suptitle(NOTE, fontsize=8)
+    fig.suptitle(TEMPLATE_NOTE, fontsize=8)
     fig.tight_layout()
     return fig

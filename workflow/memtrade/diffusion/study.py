@@ -43,5 +43,5 @@ STUDY = Study(
     check=check,
     results={"diffusion": "diffusion.docs:section"},
     resources={"mem_mb": 4000, "runtime": 60, "gres": ""},
-    wildcards={"diff_point": "d[0-9]+_k[0-9]+_n[0-9]+", "diff_seed": "[0-9]+"},
+    wildcards={"diff_point": "d[0-9]+_k[0-9]+_n[0-9]+"},
 )

@@ -130,9 +130,12 @@ def ablation(base: pd.DataFrame, doubled: pd.DataFrame, settings: dict, level: f
 
 
 def templates(models: pd.DataFrame, level: float) -> pd.DataFrame:
-    """The template models' memorization ratio and colour std per size, mean over seeds with intervals."""
-    out = summarize(models, ["m"], ["memorization_ratio", "learned_std"], level, clip={"memorization_ratio": (0, 1)})
+    """The template models per size, means over seeds with intervals: memorization ratio (and its
+    lowest seed's), learned colour std, trained, ground-truth and memorizing losses, loss drift."""
+    cols = ["memorization_ratio", "learned_std", "eval_loss", "ground_truth_loss", "memorizing_loss", "loss_drift"]
+    out = summarize(models, ["m"], cols, level, clip={"memorization_ratio": (0, 1)})
     out.insert(1, "m_over_n", models.groupby("m")["m_over_n"].first().to_numpy())
+    out["memorization_ratio_min"] = models.groupby("m")["memorization_ratio"].min().to_numpy()
     return out
 
 
@@ -141,7 +144,7 @@ FB_COLS = ["global_mem", "foreground_mem", "background_mem", "foreground_matches
 
 def fbmem(frame: pd.DataFrame, level: float) -> pd.DataFrame:
     """FB-Mem per (M, before/after mitigation), and per M the falls and their paired difference."""
-    out = summarize(frame, ["m", "mitigation"], FB_COLS + ["components"], level)
+    out = summarize(frame, ["m", "mitigation"], FB_COLS + ["components", "foreground_units", "background_units"], level)
     wide = frame.pivot_table(index=["m", "seed"], columns="mitigation", values=FB_COLS)
     falls = pd.DataFrame(
         {

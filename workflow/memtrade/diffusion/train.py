@@ -119,10 +119,15 @@ def gmm_apply(params, mask):
 
 
 def template_apply(params, mask):
-    """The x₀-predictor (x, α, σ) -> x̂₀ of one colored-template model's parameters and mask."""
+    """The x₀-predictor (x, α, σ) -> x̂₀ of one two-region template model's parameters and mask
+    (its regions fixed: no gradient reaches them)."""
 
     def x0_fn(x, a, s):
-        return denoisers.template_x0(params["templates"], params["colors"], params["std"] ** 2, mask, x, a, s, jnp)
+        regions = jax.lax.stop_gradient(params["regions"])
+        var = params["std"] ** 2
+        return denoisers.region_x0(
+            params["templates"], regions, params["fg_colors"], params["bg_colors"], var, mask, x, a, s, jnp
+        )
 
     return x0_fn
 
