@@ -110,20 +110,26 @@ def _share(shares):
 
 # --- defences (lab_defences)
 
-FILTERS = ("filter_regex", "filter_entropy")
+FILTERS = ("filter_regex", "filter_entropy", "filter_regex_evasive", "filter_entropy_evasive")
 DEFENCES = ("undefended", "dedup_exact", "dedup_near", "dpsgd", *FILTERS)
 
 
-def _defences(**changes):
-    """The defences table: ``changes`` maps a defence to the values it takes instead of the default."""
+def _defences(secret=None, **changes):
+    """The defences table: ``changes`` maps a defence to the values it takes instead of the default,
+    ``secret`` a defence to its secret leakage."""
+    secret = secret or {}
     default = {  # defence: extraction rate, pin exposure, utility, epsilon per row (, epsilon per record)
         "undefended": (0.5, 6.0, 1.0, math.nan),
         "dedup_exact": (0.3, 4.0, 0.98, math.nan),
         "dedup_near": (0.25, 3.5, 0.95, math.nan),
         "dpsgd": (0.01, 0.5, 0.6, 1.0, 6.5),  # DP-SGD's utility is not among the claim's defences
-        "filter_regex": (0.05, 6.0, 0.99, math.nan),  # a filter keeps the model: undefended exposure
+        "filter_regex": (0.0, 6.0, 0.99, math.nan),  # a filter keeps the model: undefended exposure
         "filter_entropy": (0.1, 6.0, 0.93, math.nan),
+        "filter_regex_evasive": (math.nan, 6.0, 0.99, math.nan),
+        "filter_entropy_evasive": (math.nan, 6.0, 0.93, math.nan),
     }
+    # the share of records whose pin reaches the attacker (the evasive rows' leakage)
+    leakage = {"undefended": 0.6, "filter_regex": 0.0, "filter_regex_evasive": 0.2, "filter_entropy_evasive": 0.3}
 
     def tables():
         rows = []
@@ -133,6 +139,7 @@ def _defences(**changes):
             rows.append(
                 {"size": "small", "defence": d, "seeds": SEEDS}
                 | _ci("extraction_rate", rate, 0.02)
+                | _ci("secret_leakage", secret.get(d, leakage.get(d, rate)), 0.02)
                 | _ci("pin_exposure", exposure, 0.3)
                 | _ci("utility", utility, 0.01)
                 | _ci("heldout_bits_per_word", 9.0 if d in FILTERS else 9.0 / utility)
@@ -393,4 +400,17 @@ CASES = {
         "pass": _stim_precision(0.05),
         "fail": _stim_precision(-0.02),  # at k = 50 the interval reaches below the base rate
     },
+}
+
+# More ways each claim fails, checked by test_more_ways_a_claim_fails_or_is_not_run.
+MORE = {
+    "lab_defences_lower_leakage": [
+        # the pattern filter blocks every greedy target (naive leakage 0), but the attacker who asks
+        # for three tokens at a time gets every secret the undefended model gives
+        ("fail", _defences(secret={"filter_regex_evasive": 0.6})),
+        # sampling at a temperature lifts the entropy over the threshold and the pins still come out
+        ("fail", _defences(secret={"filter_entropy_evasive": 0.7})),
+        # exact deduplication never reproduces a whole target, yet its outputs carry the pins
+        ("fail", _defences(secret={"dedup_exact": 0.65})),
+    ],
 }

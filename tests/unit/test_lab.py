@@ -283,3 +283,32 @@ def test_group_epsilon_is_group_privacy_over_the_copies():
     assert group_epsilon(0.05, 0.6, 400, 32, delta) == np.inf
     with pytest.raises(ValueError, match="copies"):
         group_epsilon(q, sigma, steps, 0, delta)
+
+
+def test_sampling_follows_the_tempered_distribution_and_reports_its_entropy(params):
+    """A near-zero temperature samples the greedy continuation; at temperature T the reported entropy
+    is that of softmax(logits / T) at the first step, and the first token's frequencies follow it."""
+    prompts = M.Prompts.from_lists([[5, 6, 7]], pad=0, width=4)
+    greedy, _ = M.greedy(params, CFG, prompts, m=3)
+    cold, _ = M.sample(params, CFG, prompts, 3, 1e-4, key=1)
+    assert (cold == greedy).all()
+    many = M.Prompts(np.repeat(prompts.ids, 4000, 0), np.repeat(prompts.lengths, 4000), np.repeat(prompts.starts, 4000))
+    gen, ent = M.sample(params, CFG, many, 1, 2.0, key=2)
+    lg = _logits(params, [[5, 6, 7]])[0, -1] / 2.0
+    p = np.exp(lg - lg.max())
+    p /= p.sum()
+    assert ent[0, 0] == pytest.approx(-(p * np.log2(p)).sum(), rel=1e-4)
+    freq = np.bincount(gen[:, 0], minlength=len(p)) / len(gen)
+    assert np.abs(freq - p).max() < 5 * np.sqrt(p.max() / len(gen))
+
+
+def test_the_chunked_attacker_gets_what_the_pattern_filter_withholds():
+    """Digits are single tokens: three at a time never match [0-9]{4,}, so the chunked attacker reads a
+    secret the filter blocks in the whole output; a chunk that matches stops it there."""
+    tok = T.train(["pin 1234 acct 99887766 the cat"] * 50, 300)
+    ids = np.array([T.encode(tok, ["1234 acct 99887766"])[0]])
+    whole = tok.decode_batch(ids.tolist())[0]
+    assert M.regex_blocked([whole], "[0-9]{4,}")[0]  # the naive attacker gets nothing
+    assert M.chunked_leaks(tok, ids, ["1234"], "[0-9]{4,}", 3)[0]
+    assert not M.chunked_leaks(tok, ids, ["1234"], "[0-9]{4,}", 4)[0]  # four digits in a chunk: blocked
+    assert not M.chunked_leaks(tok, ids, ["5678"], "[0-9]{4,}", 3)[0]  # another secret is not in the output

@@ -29,6 +29,7 @@ rule lab_corpus:
                 ("heldout", "csv"),
                 ("finetune", "csv"),
                 ("records", "csv"),
+                ("fresh", "csv"),
                 ("tokenizer", "json"),
                 ("meta", "json"),
             )
@@ -113,8 +114,13 @@ rule lab_measure:
     input:
         **job("lab.jobs.measure"),
         models=rules.lab_finetune.output[0],
+        # the no-fine-tuning reference: the pretrained model the variant started from
+        pretrained=rules.lab_pretrain.output[0],
         records=for_group(
             LAB_CORPUS.replace("{name}", "records.csv"), LAB_GROUPS, "lab_group"
+        ),
+        fresh=for_group(
+            LAB_CORPUS.replace("{name}", "fresh.csv"), LAB_GROUPS, "lab_group"
         ),
         heldout=for_group(
             LAB_CORPUS.replace("{name}", "heldout.csv"), LAB_GROUPS, "lab_group"
@@ -148,7 +154,7 @@ rule lab_measure:
     params:
         seeds=LAB_SEEDS,
         settings=settings("lab", "extraction", "perturbation", "exposure"),
-        filters={k: LAB["defences"][k] for k in ("regex", "entropy")},
+        filters={k: LAB["defences"][k] for k in ("regex", "entropy", "evasion")},
         words_per_doc=LAB["corpus"]["words_per_doc"],
         seed=config["seed"],
     script:

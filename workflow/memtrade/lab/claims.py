@@ -83,18 +83,40 @@ def redundancy_share(tables, *, min_share):
 
 @check
 def defences_leakage(tables):
-    """Each defence below the undefended extraction rate (and exposure, for the training defences)."""
+    """Each defence below the undefended leakage: the training defences in extraction rate, pin
+    exposure and secret leakage; the output filters in secret leakage against the attacker who evades them (the naive
+    attacker's rows are reported, not judged: a pattern that matches the target blocks it by
+    definition)."""
     d = tables.need("lab_defences").set_index("defence")
     base = d.loc["undefended"]
     parts, ok = [], True
-    for name, row in d.drop(index="undefended").iterrows():
-        lower = row["extraction_rate"] < base["extraction_rate"]
-        if not name.startswith("filter"):
-            lower &= row["pin_exposure"] < base["pin_exposure"]
+    for name, row in d.drop(index=["undefended", "no_finetune"], errors="ignore").iterrows():
+        if name.startswith("filter") and not name.endswith("_evasive"):
+            parts.append(f"{name} (naive attacker, not judged) secret {100 * row['secret_leakage']:.1f} %")
+            continue
+        if name.endswith("_evasive"):
+            lower = row["secret_leakage"] < base["secret_leakage"]
+            parts.append(f"{name} secret {100 * row['secret_leakage']:.1f} %")
+        else:
+            lower = (
+                row["extraction_rate"] < base["extraction_rate"]
+                and row["pin_exposure"] < base["pin_exposure"]
+                and row["secret_leakage"] < base["secret_leakage"]
+            )
+            parts.append(
+                f"{name} {100 * row['extraction_rate']:.1f} % / {row['pin_exposure']:.2f} bits, "
+                f"secret {100 * row['secret_leakage']:.1f} %"
+            )
         ok &= bool(lower)
-        parts.append(f"{name} {100 * row['extraction_rate']:.1f} % / {row['pin_exposure']:.2f} bits")
-    msg = f"undefended {100 * base['extraction_rate']:.1f} % / {base['pin_exposure']:.2f} bits; " + "; ".join(parts)
-    return ok, msg, "every defence below the undefended extraction rate (and exposure, training defences)"
+    msg = (
+        f"undefended {100 * base['extraction_rate']:.1f} % / {base['pin_exposure']:.2f} bits, "
+        f"secret {100 * base['secret_leakage']:.1f} %; " + "; ".join(parts)
+    )
+    rule = (
+        "training defences below the undefended extraction rate, exposure and secret leakage; filters below the "
+        "undefended secret leakage against the evasive attacker"
+    )
+    return ok, msg, rule
 
 
 @check
@@ -104,6 +126,8 @@ def defences_utility(tables, *, defences, min_utility):
     rows = d.loc[[x for x in defences if x in d.index]]
     ok = bool((rows["utility"] >= min_utility).all()) and len(rows) == len(defences)
     msg = "; ".join(f"{n} {100 * r['utility']:.1f} %" for n, r in rows.iterrows())
+    if "no_finetune" in d.index:  # the reference: what skipping the fine-tuning would score
+        msg += f" (reference, no fine-tuning: {100 * d.loc['no_finetune', 'utility']:.1f} %)"
     return ok, msg, f"utility >= {100 * min_utility:g} % each"
 
 

@@ -247,8 +247,9 @@ def deduplicate(texts, near: bool, threshold: float = 0.7, shingle: int = 5, num
 def build_corpus(cfg: dict, seed: int, index: int) -> dict:
     """The corpus of seed ``index``: source, texts, records, tokenizer (JSON) and exact statistics.
 
-    Returns a dict with frames ``pretrain``, ``heldout``, ``finetune``, ``records`` (column
-    ``text``, the fine-tuning set also ``record``, ``copy``, ``near_duplicate``), ``tokenizer``
+    Returns a dict with frames ``pretrain``, ``heldout``, ``finetune``, ``records``, ``fresh``
+    (records of the same form never trained on; column ``text``, the fine-tuning set also
+    ``record``, ``copy``, ``near_duplicate``), ``tokenizer``
     (tokenizer.json text) and ``meta`` (entropy rate, document entropy, sizes, the stream).
     """
     rng = seeds.generator(seed, "lab", "corpus", index, "source")
@@ -268,6 +269,17 @@ def build_corpus(cfg: dict, seed: int, index: int) -> dict:
         r["pin_digits"],
         r["acct_digits"],
         exclude_words=source.words,
+    )
+    # fresh records of the same form, never trained on: the fine-tuning distribution's held-out text
+    fresh = make_records(
+        seeds.generator(seed, "lab", "corpus", index, "fresh"),
+        r["repetitions"],
+        r["motif_lengths"],
+        r["per_cell"],
+        r["note_length"],
+        r["pin_digits"],
+        r["acct_digits"],
+        exclude_words=set(source.words) | set(records["first"]) | set(records["last"]),
     )
     finetune = finetune_texts(
         seeds.generator(seed, "lab", "corpus", index, "mixture"),
@@ -294,6 +306,7 @@ def build_corpus(cfg: dict, seed: int, index: int) -> dict:
         "heldout": pd.DataFrame({"text": docs["heldout"]}),
         "finetune": finetune,
         "records": records,
+        "fresh": fresh,
         "tokenizer": tok.to_str(),
         "meta": meta,
     }
@@ -301,7 +314,7 @@ def build_corpus(cfg: dict, seed: int, index: int) -> dict:
 
 def save_corpus(corpus: dict, out: dict) -> None:
     """Write the corpus parts to the paths in ``out`` (keys as in :func:`build_corpus`), atomically."""
-    for part in ("pretrain", "heldout", "finetune", "records"):
+    for part in ("pretrain", "heldout", "finetune", "records", "fresh"):
         write_csv(corpus[part], out[part])
     for part, text in (("tokenizer", corpus["tokenizer"]), ("meta", json.dumps(corpus["meta"], indent=1) + "\n")):
         with atomic_path(out[part]) as tmp:

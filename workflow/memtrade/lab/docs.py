@@ -39,9 +39,11 @@ def section(tables: dict[str, pd.DataFrame]) -> str:
     defences = pd.DataFrame(
         {
             "defence": d["defence"],
-            "extraction rate": [f"{100 * v:.1f} %" for v in d["extraction_rate"]],
-            "pin exposure (bits)": [f"{v:.2f}" for v in d["pin_exposure"]],
-            "utility": [f"{100 * v:.1f} %" for v in d["utility"]],
+            "extraction rate": ["" if pd.isna(v) else f"{100 * v:.1f} %" for v in d["extraction_rate"]],
+            "secret leakage": ["" if pd.isna(v) else f"{100 * v:.1f} %" for v in d["secret_leakage"]],
+            "pin exposure (bits)": ["" if pd.isna(v) else f"{v:.2f}" for v in d["pin_exposure"]],
+            "utility (fresh records)": [f"{100 * v:.1f} %" for v in d["utility"]],
+            "utility (background)": ["" if pd.isna(v) else f"{100 * v:.1f} %" for v in d["background_utility"]],
             "epsilon per row (delta = 1/N)": ["" if pd.isna(v) else f"{v:.3g}" for v in d["epsilon"]],
             "epsilon per record (all its copies)": [
                 "" if pd.isna(v) else f"{v:.3g} at delta = {dl:.2g}"

@@ -132,11 +132,60 @@ def extract(params, cfg, layout: dict, m: int) -> dict:
     return {"generated": gen, "entropy": ent, "score": score, "extracted": extracted, "digits_correct": correct}
 
 
+def non_secret_bits_per_token(params, cfg, tok, records: pd.DataFrame) -> float:
+    """Next-token loss (bits per token) of ``records`` (fine-tuning-distribution text: fresh records,
+    never trained on) over their non-secret tokens: every token but the pin's and the account
+    number's digits (the end-of-text tokens included). Utility on the text a defence protects."""
+    texts = records["text"].tolist()
+    pin_start = np.array([t.index(" pin ") + 5 for t in texts])
+    acct_start = np.array([t.index(" acct ") + 6 for t in texts])
+    spans = [
+        np.stack([start, start + records[col].astype(str).str.len().to_numpy()], 1)
+        for start, col in ((pin_start, "pin"), (acct_start, "acct"))
+    ]
+    _, pin_marks = secret_positions(tok, texts, spans[0])
+    _, acct_marks = secret_positions(tok, texts, spans[1])
+    ids, mask = T.pack(tok, texts, limit=cfg.n_positions)
+    for i, (pm, am) in enumerate(zip(pin_marks, acct_marks, strict=True)):  # ragged rows
+        mask[i, 1 : 1 + len(pm)] *= ~(pm | am)  # row = <|endoftext|> + tokens + <|endoftext|>
+    nll = sequence_nll(params, cfg, ids, mask)
+    return float(nll.sum() / mask[:, 1:].sum() / np.log(2.0))
+
+
+def utility_losses(params, cfg, tok, fresh: pd.DataFrame, heldout, words_per_doc: int) -> dict:
+    """The two utility statistics of a model: held-out background loss (bits per word) and the
+    fresh records' non-secret loss (bits per token)."""
+    ids, mask = T.pack(tok, heldout, limit=cfg.n_positions)
+    return {
+        "heldout_bits_per_word": S.bits_per_word(sequence_nll(params, cfg, ids, mask), words_per_doc),
+        "fresh_bits_per_token": non_secret_bits_per_token(params, cfg, tok, fresh),
+    }
+
+
+def _tempered_leaks(params, cfg, tok, layout, pins, m: int, threshold: float, evasion: dict, keys):
+    """The attacker who evades the entropy filter by sampling at a temperature: per record, whether
+    its pin appears in any of ``evasion['samples']`` samples at any of ``evasion['temperatures']``
+    that the filter lets through (mean entropy of the served, tempered distribution at or above
+    ``threshold``). ``keys``: one integer (from :mod:`memtrade.seeds`) per temperature."""
+    draws = evasion["samples"]
+    p = layout["prompts"]
+    many = M.Prompts(np.repeat(p.ids, draws, 0), np.repeat(p.lengths, draws), np.repeat(p.starts, draws))
+    leaked = np.zeros(len(pins), bool)
+    for temperature, key in zip(evasion["temperatures"], keys, strict=True):  # N x samples rows each
+        gen, ent = M.sample(params, cfg, many, m, float(temperature), key)
+        passed = ent.mean(axis=1) >= threshold
+        texts = tok.decode_batch(gen.tolist())
+        hit = np.array([p in t for p, t in zip(np.repeat(pins, draws), texts, strict=True)])
+        leaked |= (hit & passed).reshape(-1, draws).any(axis=1)
+    return leaked
+
+
 def measure(
     params,
     cfg,
     tok,
     records: pd.DataFrame,
+    fresh: pd.DataFrame,
     heldout,
     settings: dict,
     filters: dict,
@@ -149,7 +198,7 @@ def measure(
     """All measurements of one model. Returns (records frame, perturbation frame, model dict).
 
     ``settings``: the config's ``lab.extraction``, ``lab.perturbation`` and ``lab.exposure``;
-    ``filters``: ``lab.defences.regex`` and ``lab.defences.entropy``.
+    ``filters``: ``lab.defences.regex``, ``lab.defences.entropy`` and ``lab.defences.evasion``.
     """
     k = settings["extraction"]["prefix_tokens"]
     m = settings["extraction"]["suffix_tokens"]
@@ -165,7 +214,12 @@ def measure(
     out["secret_digits_correct"] = x["digits_correct"]
     out["mean_entropy_bits"] = x["entropy"].mean(axis=1)
     defences = filters
+    pins = records["pin"].astype(str).tolist()
+    # secret-level leakage (Ramakrishnan & Balaji): the pin appears in the output
+    out["secret_in_output"] = [p in t for p, t in zip(pins, texts, strict=True)]
     out["regex_blocked"] = M.regex_blocked(texts, defences["regex"])
+    evasion = defences["evasion"]
+    out["regex_evasive_leaked"] = M.chunked_leaks(tok, x["generated"], pins, defences["regex"], evasion["chunk_tokens"])
 
     # benign generations (held-out background documents): utility of the filters, entropy threshold
     eot = T.eot_id(tok)
@@ -178,6 +232,8 @@ def measure(
     threshold = float(np.quantile(calib, defences["entropy"]["benign_block_rate"]))
     out["entropy_blocked"] = out["mean_entropy_bits"] < threshold
     benign_text = tok.decode_batch(benign_gen[1::2].tolist())
+    keys = [seeds.integer(seed, "lab", name, index, variant, "evasion", i) for i in range(len(evasion["temperatures"]))]
+    out["entropy_evasive_leaked"] = _tempered_leaks(params, cfg, tok, layout, pins, m, threshold, evasion, keys)
 
     # prefix perturbation
     counts = settings["perturbation"]["tokens"]
@@ -196,12 +252,10 @@ def measure(
     ex = exposures(params, cfg, tok, records, layout, settings["exposure"]["candidates"], rng)
     out = out.merge(ex, on="record", how="left", validate="one_to_one")
 
-    # held-out loss
-    ids, mask = T.pack(tok, heldout, limit=cfg.n_positions)
-    nll = sequence_nll(params, cfg, ids, mask)
+    # held-out losses: background text and the fine-tuning distribution (fresh records)
     model = {
         "params": n_params(cfg),
-        "heldout_bits_per_word": S.bits_per_word(nll, words_per_doc),
+        **utility_losses(params, cfg, tok, fresh, heldout, words_per_doc),
         "entropy_threshold_bits": threshold,
         "benign_pass_entropy": float(1.0 - np.mean(benign_mean[1::2] < threshold)),
         "benign_pass_regex": float(1.0 - np.mean(M.regex_blocked(benign_text, defences["regex"]))),

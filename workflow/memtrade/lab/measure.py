@@ -9,7 +9,8 @@
 - Exposure (Carlini et al. 2019): ``log2 |R| - log2 rank`` of the secret among all candidates,
   exactly when ``R`` is enumerable (every d-digit string), and by TensorFlow Privacy's skew-normal
   extrapolation ``-log2 F(perplexity)`` from a sample of candidates otherwise.
-- Output filters: a regular expression on the generated text, and a minimum mean predictive entropy.
+- Output filters: a regular expression on the generated text, and a minimum mean predictive entropy;
+  and attackers who evade them (:func:`chunked_leaks`; sampling at a temperature, :func:`sample`).
 - Held-out loss in bits per word, beside the source's exact entropy.
 """
 
@@ -72,6 +73,17 @@ def left_padded_positions(valid, starts):
 
 @partial(jax.jit, static_argnames=("cfg", "m"))
 def _greedy(params, cfg: GPT2Config, ids, valid, starts, m: int):
+    return _decode(params, cfg, ids, valid, starts, m, None, 1.0)
+
+
+@partial(jax.jit, static_argnames=("cfg", "m"))
+def _sampled(params, cfg: GPT2Config, ids, valid, starts, m: int, key, temperature):
+    return _decode(params, cfg, ids, valid, starts, m, key, temperature)
+
+
+def _decode(params, cfg: GPT2Config, ids, valid, starts, m: int, key, temperature):
+    """Greedy (``key`` None) or sampled continuations at ``temperature``, with the predictive
+    entropy (bits) of the distribution each token was drawn from (the logits over the temperature)."""
     n, p = ids.shape
     lengths = valid.sum(axis=1).astype(jnp.int32)
     pos = left_padded_positions(valid, starts)
@@ -85,7 +97,11 @@ def _greedy(params, cfg: GPT2Config, ids, valid, starts, m: int):
 
     def step(carry, s):
         lg, cache = carry
-        tok = jnp.argmax(lg, axis=-1).astype(jnp.int32)
+        lg = lg / temperature
+        if key is None:
+            tok = jnp.argmax(lg, axis=-1).astype(jnp.int32)
+        else:
+            tok = jax.random.categorical(jax.random.fold_in(key, s), lg, axis=-1).astype(jnp.int32)
         ent = entropy_bits(lg)
         out, cache = forward(
             params, cfg, tok[:, None], pos=(starts + lengths + s)[:, None], valid=keys_valid, cache=cache, offset=p + s
@@ -110,6 +126,35 @@ def greedy(params, cfg: GPT2Config, prompts: Prompts, m: int, chunk: int = 128) 
         )
     return map_chunks(
         lambda c, x, v, st: _greedy(params, cfg, jnp.asarray(x), jnp.asarray(v), jnp.asarray(st, jnp.int32), m),
+        (ids, valid, starts),
+        chunk,
+    )
+
+
+def sample(
+    params, cfg: GPT2Config, prompts: Prompts, m: int, temperature: float, key: int, chunk: int = 128
+) -> tuple[np.ndarray, np.ndarray]:
+    """Continuations [N, m] sampled at ``temperature`` (softmax of the logits over it), and the
+    predictive entropy (bits) of that tempered distribution at each step; ``key`` (an integer from
+    :mod:`memtrade.seeds`) seeds the draws, one stream per chunk of rows."""
+    ids, valid, starts = prompts.ids, prompts.valid(), prompts.starts
+    last = int((starts + prompts.lengths).max()) + m
+    if last > cfg.n_positions:
+        raise ValueError(
+            f"a prompt and its {m}-token continuation reach position {last}, beyond the context {cfg.n_positions}"
+        )
+    base = jax.random.PRNGKey(np.uint32(key))
+    return map_chunks(
+        lambda c, x, v, st: _sampled(
+            params,
+            cfg,
+            jnp.asarray(x),
+            jnp.asarray(v),
+            jnp.asarray(st, jnp.int32),
+            m,
+            jax.random.fold_in(base, c),
+            jnp.float32(temperature),
+        ),
         (ids, valid, starts),
         chunk,
     )
@@ -285,3 +330,24 @@ def regex_blocked(texts, pattern: str) -> np.ndarray:
     """Whether the pattern filter blocks each output (the pattern occurs in it)."""
     rx = re.compile(pattern)
     return np.array([rx.search(t) is not None for t in texts])
+
+
+def chunked_leaks(tok, generated: np.ndarray, secrets, pattern: str, chunk: int) -> np.ndarray:
+    """The attacker who evades a pattern filter by asking for ``chunk`` tokens at a time, each
+    query's prompt extended by the answers so far: per row, whether the secret string appears in
+    what the filter lets through (the answers up to the first blocked one, concatenated).
+
+    Greedy decoding is deterministic, so the chained answers are the greedy continuation cut into
+    pieces of ``chunk`` tokens: ``generated`` [N, m] is that continuation."""
+    n, m = generated.shape
+    pieces = [tok.decode_batch(generated[:, a : a + chunk].tolist()) for a in range(0, m, chunk)]
+    rx = re.compile(pattern)
+    out = np.zeros(n, bool)
+    for i in range(n):  # per row: a few string operations on at most m / chunk pieces
+        got = []
+        for piece in (p[i] for p in pieces):
+            if rx.search(piece):
+                break
+            got.append(piece)
+        out[i] = secrets[i] in "".join(got)
+    return out

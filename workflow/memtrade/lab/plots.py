@@ -15,12 +15,15 @@ import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 DEFENCE_LABELS = {
+    "no_finetune": "no fine-tuning (reference)",
     "undefended": "undefended",
     "dedup_exact": "exact deduplication",
     "dedup_near": "near-duplicate deduplication",
     "dpsgd": "DP-SGD",
-    "filter_regex": "output pattern filter",
-    "filter_entropy": "output entropy filter",
+    "filter_regex": "output pattern filter (naive attacker)",
+    "filter_entropy": "output entropy filter (naive attacker)",
+    "filter_regex_evasive": "output pattern filter (chunked queries)",
+    "filter_entropy_evasive": "output entropy filter (sampling at temperature)",
 }
 LAB_NOTE = "laboratory scale: GPT-2 architecture trained from scratch on a synthetic corpus (CPU)"
 
@@ -150,15 +153,17 @@ def redundancy(red, share):
 
 
 def defences(table):
-    """Leakage (extraction rate, pin exposure) against utility for every defence."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    """Leakage (extraction rate, secret leakage, pin exposure) against utility for every defence."""
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
     pal = sns.color_palette("tab10", len(table))
     markers = ["o", "s", "D", "^", "v", "P", "X"]
     for i, row in table.reset_index(drop=True).iterrows():
         label = DEFENCE_LABELS.get(row["defence"], row["defence"])
         if np.isfinite(row.get("epsilon", np.nan)):
             label += f" (ε = {row['epsilon']:.3g})"
-        for ax, col in zip(axes, ("extraction_rate", "pin_exposure"), strict=True):
+        for ax, col in zip(axes, ("extraction_rate", "secret_leakage", "pin_exposure"), strict=True):
+            if not np.isfinite(row[col]):
+                continue  # the evasive attackers have no exact extraction rate
             ax.errorbar(
                 row["utility"],
                 row[col],
@@ -172,13 +177,16 @@ def defences(table):
             )
     for ax in axes:
         ax.axvline(0.9, color="0.4", linestyle=":", linewidth=1)
-        ax.set_xlabel("utility (held-out loss ratio; benign pass rate for filters)")
+        ax.set_xlabel("utility (fresh-record loss ratio; benign pass rate for filters)")
     axes[0].set_ylabel("extraction rate (fraction of records)")
-    axes[1].set_ylabel("mean pin exposure (bits)")
-    axes[0].legend(fontsize=7)
+    axes[1].set_ylabel("secret leakage (fraction of records)")
+    axes[2].set_ylabel("mean pin exposure (bits)")
+    handles, labels = axes[1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
     fig.suptitle(
         f"Defences at size {table['size'].iloc[0]}: leakage against utility (95 % intervals)\n{LAB_NOTE}", fontsize=10
     )
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
 
 

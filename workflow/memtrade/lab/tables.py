@@ -112,51 +112,87 @@ DP_COLUMNS = ("epsilon", "max_copies", "delta_record", "epsilon_record")
 def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level: float) -> pd.DataFrame:
     """Leakage and utility of each defence at ``size``, against the undefended model.
 
-    Leakage: extraction rate (after the filter, for the filters) and mean exact pin exposure (a
-    filter does not change the model, so its exposure is the undefended one). Utility: for the
-    training defences, the undefended held-out loss over the defended one (1 = no loss of
-    utility); for the filters, the fraction of benign generations (held-out background
-    prompts) the filter lets through.
+    Utility: for the training defences, the undefended model's loss on the fine-tuning distribution
+    (fresh records' non-secret tokens, bits per token) over the defended one's (1 = no loss), and
+    the same ratio on held-out background text (``background_utility``); for the filters, the
+    fraction of benign generations (held-out background prompts) passed. The ``no_finetune`` row is
+    the pretrained model the others started from (utility: undefended over its loss; no leakage
+    measured): a defence that matched it would have skipped what the fine-tuning was for.
+
+    Leakage: extraction rate (after the filter, for the filters), secret leakage (the share of
+    records whose pin appears in the output the attacker receives) and mean exact pin exposure (a
+    filter does not change the model, so its exposure is the undefended one). Each filter has two
+    rows: the naive attacker, who reads the filtered greedy output, and ``<filter>_evasive``, the
+    attacker who evades it (chunked queries against the pattern, sampling at temperatures against
+    the entropy threshold), for whom only the secret leakage is defined.
     """
     r = records[records["size"] == size].copy()
     mdl = models[models["size"] == size].set_index(["seed", "variant"])
     rows = []
     for (seed, variant), g in r.groupby(["seed", "variant"], sort=True):
-        base_loss = mdl.loc[(seed, "undefended"), "heldout_bits_per_word"]
-        loss = mdl.loc[(seed, variant), "heldout_bits_per_word"]
-        common = {"seed": seed, "pin_exposure": g["pin_exposure_exact"].mean(), "heldout_bits_per_word": loss}
+        base, own = mdl.loc[(seed, "undefended")], mdl.loc[(seed, variant)]
+        loss = own["heldout_bits_per_word"]
+        common = {
+            "seed": seed,
+            "pin_exposure": g["pin_exposure_exact"].mean(),
+            "heldout_bits_per_word": loss,
+            "fresh_bits_per_token": own["fresh_bits_per_token"],
+        }
+        in_output = g["secret_in_output"].astype(bool)
         rows.append(
             common
             | {
                 "defence": variant,
                 "extraction_rate": g["extracted"].mean(),
-                "utility": base_loss / loss,
+                "secret_leakage": in_output.mean(),
+                "utility": base["fresh_bits_per_token"] / own["fresh_bits_per_token"],
+                "background_utility": base["heldout_bits_per_word"] / loss,
             }
-            | {c: mdl.loc[(seed, variant)].get(c, np.nan) for c in DP_COLUMNS}
+            | {c: own.get(c, np.nan) for c in DP_COLUMNS}
         )
         if variant == "undefended":
-            for name, col, passed in (
-                ("filter_regex", "regex_blocked", "benign_pass_regex"),
-                ("filter_entropy", "entropy_blocked", "benign_pass_entropy"),
+            # the reference a defence must not win by skipping the fine-tuning: the pretrained model
+            rows.append(
+                {
+                    "seed": seed,
+                    "defence": "no_finetune",
+                    "heldout_bits_per_word": own["pretrained_heldout_bits_per_word"],
+                    "fresh_bits_per_token": own["pretrained_fresh_bits_per_token"],
+                    "utility": own["fresh_bits_per_token"] / own["pretrained_fresh_bits_per_token"],
+                    "background_utility": loss / own["pretrained_heldout_bits_per_word"],
+                }
+                | dict.fromkeys(("extraction_rate", "secret_leakage", "pin_exposure", *DP_COLUMNS), np.nan)
+            )
+            for name, col, evasive, passed in (
+                ("filter_regex", "regex_blocked", "regex_evasive_leaked", "benign_pass_regex"),
+                ("filter_entropy", "entropy_blocked", "entropy_evasive_leaked", "benign_pass_entropy"),
             ):
-                leaked = g["extracted"].astype(bool) & ~g[col].astype(bool)
-                rows.append(
-                    common
-                    | {
-                        "defence": name,
-                        "extraction_rate": leaked.mean(),
-                        "utility": mdl.loc[(seed, "undefended"), passed],
-                    }
-                    | dict.fromkeys(DP_COLUMNS, np.nan)
-                )
+                let_through = ~g[col].astype(bool)
+                utility = own[passed]
+                # the naive attacker reads the filtered greedy output; the evasive one (its own row) gets
+                # no exact extraction to compare, only the secret
+                for defence, rate, leak in (
+                    (name, (g["extracted"].astype(bool) & let_through).mean(), (in_output & let_through).mean()),
+                    (f"{name}_evasive", np.nan, g[evasive].astype(bool).mean()),
+                ):
+                    rows.append(
+                        common
+                        | {"defence": defence, "extraction_rate": rate, "secret_leakage": leak, "utility": utility}
+                        | {"background_utility": np.nan}
+                        | dict.fromkeys(DP_COLUMNS, np.nan)
+                    )
     per = pd.DataFrame(rows)
     per[list(DP_COLUMNS)] = per[list(DP_COLUMNS)].astype(float)
-    cols = ["extraction_rate", "pin_exposure", "utility", "heldout_bits_per_word"]
-    clip = {"extraction_rate": RATE, "pin_exposure": NONNEGATIVE, "utility": NONNEGATIVE}
+    cols = ["extraction_rate", "secret_leakage", "pin_exposure", "utility", "background_utility"]
+    cols += ["heldout_bits_per_word", "fresh_bits_per_token"]
+    clip = {"extraction_rate": RATE, "secret_leakage": RATE, "pin_exposure": NONNEGATIVE}
+    clip |= {"utility": NONNEGATIVE, "background_utility": NONNEGATIVE}
     out = summarize(per, ["defence"], cols, level, clip)
     for c in DP_COLUMNS:
         out[c] = out["defence"].map(per.groupby("defence")[c].mean())
-    order = {d: i for i, d in enumerate(("undefended", "dedup_exact", "dedup_near", "dpsgd", *FILTERS))}
+    names = ("no_finetune", "undefended", "dedup_exact", "dedup_near", "dpsgd")
+    names += tuple(f + e for f in FILTERS for e in ("", "_evasive"))
+    order = {d: i for i, d in enumerate(names)}
     out.insert(0, "size", size)
     return out.sort_values("defence", key=lambda s: s.map(order)).reset_index(drop=True)
 

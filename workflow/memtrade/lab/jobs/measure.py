@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ...io import write_csv
-from ..extraction import measure
+from ..extraction import measure, utility_losses
 from ..models import load_model, read_records, read_texts
 from ..tokenizer import load as load_tokenizer
 
@@ -17,16 +17,19 @@ def run(job, log) -> None:
     """Every measurement of the fine-tuned models of a group of seeds."""
     wc = job.wildcards
     tables = {"records": [], "perturbation": [], "model": []}
-    inputs = zip(job.params.seeds, job.input.records, job.input.heldout, job.input.meta, strict=True)
-    for seed_index, records, heldout, meta in inputs:
+    inputs = zip(job.params.seeds, job.input.records, job.input.fresh, job.input.heldout, job.input.meta, strict=True)
+    for seed_index, records, fresh, heldout, meta in inputs:
         directory = Path(job.input.models) / f"seed{seed_index}"
         params, cfg, finetune_log = load_model(directory)
+        tok = load_tokenizer(directory / "tokenizer.json")
+        fresh_records, heldout_texts = read_records(fresh), read_texts(heldout)
         rows, perturbation, model = measure(
             params,
             cfg,
-            load_tokenizer(directory / "tokenizer.json"),
+            tok,
             read_records(records),
-            read_texts(heldout),
+            fresh_records,
+            heldout_texts,
             job.params.settings,
             job.params.filters,
             job.params.words_per_doc,
@@ -35,6 +38,10 @@ def run(job, log) -> None:
             seed_index,
             wc.lab_variant,
         )
+        # the no-fine-tuning reference: the pretrained model this one started from, on the same texts
+        base, base_cfg, _ = load_model(Path(job.input.pretrained) / f"seed{seed_index}")
+        reference = utility_losses(base, base_cfg, tok, fresh_records, heldout_texts, job.params.words_per_doc)
+        model |= {f"pretrained_{k}": v for k, v in reference.items()}
         corpus = json.loads(Path(meta).read_text())
         keys = {"seed": seed_index, "size": wc.lab_size, "variant": wc.lab_variant}
         model |= {
