@@ -111,7 +111,7 @@ def _share(shares):
 # --- defences (lab_defences)
 
 FILTERS = ("filter_regex", "filter_entropy", "filter_regex_evasive", "filter_entropy_evasive")
-DEFENCES = ("undefended", "dedup_exact", "dedup_near", "dpsgd", *FILTERS)
+DEFENCES = ("no_finetune", "undefended", "dedup_exact", "dedup_near", "dpsgd", *FILTERS)
 
 
 def _defences(secret=None, **changes):
@@ -119,6 +119,7 @@ def _defences(secret=None, **changes):
     ``secret`` a defence to its secret leakage."""
     secret = secret or {}
     default = {  # defence: extraction rate, pin exposure, utility, epsilon per row (, epsilon per record)
+        "no_finetune": (math.nan, math.nan, 0.7, math.nan),  # the pretrained model: utility only
         "undefended": (0.5, 6.0, 1.0, math.nan),
         "dedup_exact": (0.3, 4.0, 0.98, math.nan),
         "dedup_near": (0.25, 3.5, 0.95, math.nan),
@@ -129,7 +130,8 @@ def _defences(secret=None, **changes):
         "filter_entropy_evasive": (math.nan, 6.0, 0.93, math.nan),
     }
     # the share of records whose pin reaches the attacker (the evasive rows' leakage)
-    leakage = {"undefended": 0.6, "filter_regex": 0.0, "filter_regex_evasive": 0.2, "filter_entropy_evasive": 0.3}
+    # (the chunked queries get every secret the undefended model gives: that row is reported, not judged)
+    leakage = {"undefended": 0.6, "filter_regex": 0.0, "filter_regex_evasive": 0.6, "filter_entropy_evasive": 0.3}
 
     def tables():
         rows = []
@@ -147,6 +149,14 @@ def _defences(secret=None, **changes):
                 | {"delta_record": 1e-4 if dp else math.nan, "epsilon_record": record[0] if record else math.nan}
             )
         return {"lab_defences": pd.DataFrame(rows)}
+
+    return tables
+
+
+def _without(defence):
+    def tables():
+        t = _defences()()["lab_defences"]
+        return {"lab_defences": t[t["defence"] != defence]}
 
     return tables
 
@@ -350,6 +360,8 @@ CASES = {
     "lab_defences_keep_utility": {
         "pass": _defences(),
         "fail": _defences(filter_entropy=(0.1, 6.0, 0.85, math.nan)),  # the entropy filter blocks 15 % of benign text
+        # without any fine-tuning the model keeps 103 % of the utility: the bar cannot tell a defence that learns less
+        "not-run": _defences(no_finetune=(math.nan, math.nan, 1.03, math.nan)),
     },
     "lab_dpsgd_epsilon_reported": {
         "pass": _defences(),
@@ -405,12 +417,11 @@ CASES = {
 # More ways each claim fails, checked by test_more_ways_a_claim_fails_or_is_not_run.
 MORE = {
     "lab_defences_lower_leakage": [
-        # the pattern filter blocks every greedy target (naive leakage 0), but the attacker who asks
-        # for three tokens at a time gets every secret the undefended model gives
-        ("fail", _defences(secret={"filter_regex_evasive": 0.6})),
         # sampling at a temperature lifts the entropy over the threshold and the pins still come out
         ("fail", _defences(secret={"filter_entropy_evasive": 0.7})),
         # exact deduplication never reproduces a whole target, yet its outputs carry the pins
         ("fail", _defences(secret={"dedup_exact": 0.65})),
+        ("not-run", _no_dpsgd),  # a judged defence has no row
     ],
+    "lab_defences_keep_utility": [("not-run", _without("no_finetune"))],  # no reference row: nothing to gate on
 }

@@ -248,7 +248,8 @@ def test_pruning_drops_the_most_concentrated_units_of_either_region():
     assert (keep.reshape(2, -1).sum(1) == [8, 4]).all() and not (keep & ~masks[:, :, None]).any()
     c = fbmem.concentration(params, masks, tpl.x_train, float(TS[1]), __import__("jax").random.PRNGKey(0))
     assert c.shape == (2, 8, 2)
-    assert (c[0][masks[0]] > 0.5).all()  # at M = N each PMEM unit sits on its own training image
+    # at M = N each PMEM unit sits on its own training image: far more responsible for it than for any other
+    assert (c[0][masks[0]] > np.log(2)).all()
     # the kept units are the least concentrated of the model
     flat_c, flat_k = c[1][masks[1]].ravel(), keep[1][masks[1]].ravel()
     assert flat_c[flat_k].max() <= flat_c[~flat_k].min()

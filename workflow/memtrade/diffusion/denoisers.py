@@ -67,7 +67,7 @@ def gmm_x0(means, var, mask, x, a, s, xp=np):
 
 def _template_logits_from(y, n2, colors, var, mask, a, s, xp):
     """The logits from the projections y = ⟨x_t, T_j⟩ per channel, laid out [batch, C, M] (the
-    component axis last, where the compiled loops vectorise); see template_logits.
+    component axis last, where the compiled loops vectorise); see region_logits.
 
     With z = y/‖T_j‖ and v_j = α² v ‖T_j‖² + σ², log N(z; α ‖T_j‖ μ_j, v_j) - log N(z; 0, σ²) summed
     over channels (the orthogonal part's j-free terms dropped) is expanded in the channel sums

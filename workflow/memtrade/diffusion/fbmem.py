@@ -2,12 +2,15 @@
 
 Their mitigation (NeMo) deactivates the neurons whose activations are outliers on memorized prompts.
 The template model's units are its components' two parts: the foreground part (template ⊙ region,
-with its colour) and the background part. A unit that memorizes puts its responsibility on one or a
-few training images. At probe time t (a small grid time), with each training image noised once,
-the concentration of a unit is the largest share of its total responsibility that one training
-image takes, the responsibility of a region's units being the posterior computed from that region's
-term of the likelihood alone. The ``fraction`` of each model's units with the highest concentration,
-ranked together whatever their region, are zeroed (their part of the template set to 0, so the
+with its colour) and the background part. A unit that memorizes puts its responsibility on one training
+image. At probe time t (a small grid time), with each training image noised once, the responsibility
+of a region's units is the posterior over components computed from that region's term of the
+likelihood alone, and a unit's concentration is the margin, in log responsibility, between the
+training image it is most responsible for and the second: log w_(1)j - log w_(2)j. A share such as
+max_i w_ij / Σ_i w_ij saturates at 1 when the posteriors are nearly one-hot (they are at small t),
+and its ties would be broken by the units' order (foreground first), deciding which region loses
+more; the margin does not saturate. The ``fraction`` of each model's units with the largest
+margin, ranked together whatever their region, are zeroed (their part of the template set to 0, so the
 component no longer generates or scores that region); a component with both units zeroed is masked
 out, and at least one unit is kept. Which region loses more units is the model's doing, not the
 rule's. ``key`` (from :mod:`memtrade.seeds`) draws the probe noise.
@@ -26,8 +29,8 @@ REGIONS = ("foreground", "background")
 
 
 def concentration(params, masks, x_train, t: float, key) -> np.ndarray:
-    """[models, components, 2]: max_i w_ij / Σ_i w_ij over the training images i, per region (0 for
-    padded components)."""
+    """[models, components, 2]: log w_(1)j - log w_(2)j, the margin between the two training images
+    i with the largest log responsibility of unit j, per region (-inf for padded components)."""
     x = jnp.asarray(x_train, jnp.float32)
     a, s = float(np.sqrt(1 - t**2)), float(t)
     x_t = a * x + s * jax.random.normal(key, x.shape, jnp.float32)
@@ -39,9 +42,9 @@ def concentration(params, masks, x_train, t: float, key) -> np.ndarray:
         )
         out = []
         for logits in parts:
-            w = denoisers.responsibilities(jnp.where(mask, logits, -jnp.inf), jnp)  # [N, M]
-            total = w.sum(0)
-            out.append(jnp.where(mask & (total > 1e-12), w.max(0) / jnp.maximum(total, 1e-30), 0.0))
+            lw = jax.nn.log_softmax(jnp.where(mask, logits, -jnp.inf), axis=-1)  # [N, M], stable in logs
+            top2 = jax.lax.top_k(lw.T, 2)[0]  # [M, 2]: each unit's two largest over the images
+            out.append(jnp.where(mask, top2[:, 0] - top2[:, 1], -jnp.inf))
         return jnp.stack(out, axis=-1)
 
     f = jax.jit(jax.vmap(one))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..claims import NotRun, check
+from ..claims import NotRun, check, gate
 
 
 def spearman(x, y) -> float:
@@ -82,21 +82,25 @@ def redundancy_share(tables, *, min_share):
 
 
 @check
-def defences_leakage(tables):
-    """Each defence below the undefended leakage: the training defences in extraction rate, pin
-    exposure and secret leakage; the output filters in secret leakage against the attacker who evades them (the naive
-    attacker's rows are reported, not judged: a pattern that matches the target blocks it by
-    definition)."""
+def defences_leakage(tables, *, defences):
+    """Each judged defence (``defences``) below the undefended leakage: a training defence in
+    extraction rate, pin exposure and secret leakage; a filter's ``<filter>_evasive`` row in secret
+    leakage (the attacker who evades it). Every other row is reported, not judged: the naive
+    attacker's filter rows (a pattern that matches the target blocks it by definition) and the
+    pattern filter's evasive row (digits are single tokens, so answers of fewer digits than the
+    pattern never match: it leaks what the undefended model leaks, by construction)."""
     d = tables.need("lab_defences").set_index("defence")
+    missing = [x for x in ("undefended", *defences) if x not in d.index]
+    if missing:
+        raise NotRun(f"lab_defences has no row {', '.join(missing)}")
     base = d.loc["undefended"]
     parts, ok = [], True
     for name, row in d.drop(index=["undefended", "no_finetune"], errors="ignore").iterrows():
-        if name.startswith("filter") and not name.endswith("_evasive"):
-            parts.append(f"{name} (naive attacker, not judged) secret {100 * row['secret_leakage']:.1f} %")
-            continue
-        if name.endswith("_evasive"):
+        judged = name in defences
+        tag = "" if judged else " (not judged)"
+        if name.startswith("filter"):
             lower = row["secret_leakage"] < base["secret_leakage"]
-            parts.append(f"{name} secret {100 * row['secret_leakage']:.1f} %")
+            parts.append(f"{name}{tag} secret {100 * row['secret_leakage']:.1f} %")
         else:
             lower = (
                 row["extraction_rate"] < base["extraction_rate"]
@@ -104,17 +108,17 @@ def defences_leakage(tables):
                 and row["secret_leakage"] < base["secret_leakage"]
             )
             parts.append(
-                f"{name} {100 * row['extraction_rate']:.1f} % / {row['pin_exposure']:.2f} bits, "
+                f"{name}{tag} {100 * row['extraction_rate']:.1f} % / {row['pin_exposure']:.2f} bits, "
                 f"secret {100 * row['secret_leakage']:.1f} %"
             )
-        ok &= bool(lower)
+        ok &= bool(lower) or not judged
     msg = (
         f"undefended {100 * base['extraction_rate']:.1f} % / {base['pin_exposure']:.2f} bits, "
         f"secret {100 * base['secret_leakage']:.1f} %; " + "; ".join(parts)
     )
     rule = (
-        "training defences below the undefended extraction rate, exposure and secret leakage; filters below the "
-        "undefended secret leakage against the evasive attacker"
+        f"{', '.join(defences)} below the undefended leakage (training defences: extraction rate, exposure and "
+        "secret leakage; filters: secret leakage against the evasive attacker)"
     )
     return ok, msg, rule
 
@@ -129,6 +133,19 @@ def defences_utility(tables, *, defences, min_utility):
     if "no_finetune" in d.index:  # the reference: what skipping the fine-tuning would score
         msg += f" (reference, no fine-tuning: {100 * d.loc['no_finetune', 'utility']:.1f} %)"
     return ok, msg, f"utility >= {100 * min_utility:g} % each"
+
+
+@gate
+def finetuning_helps(tables, *, max_reference_utility):
+    """The utility measure can tell a defence that learns less: the model without fine-tuning keeps
+    less than ``max_reference_utility`` of the undefended model's utility on the fine-tuning
+    distribution (otherwise skipping the fine-tuning would pass the utility bar)."""
+    d = tables.need("lab_defences").set_index("defence")
+    if "no_finetune" not in d.index:
+        return False, "lab_defences has no no_finetune reference row"
+    u = float(d.loc["no_finetune", "utility"])
+    need = f"needs below {100 * max_reference_utility:g} %"
+    return u < max_reference_utility, f"without fine-tuning the model keeps {100 * u:.1f} % of the utility ({need})"
 
 
 @check

@@ -150,11 +150,13 @@ def make_records(
     pin_digits: int,
     acct_digits: int,
     exclude_words=(),
+    domains=None,
 ) -> pd.DataFrame:
     """The planted records: ``per_cell`` records per (repetition count, note motif length).
 
     Columns: record, repetitions, motif_length, first, last, pin, acct, note, email, text,
-    redundancy. Names are random words distinct from the background vocabulary and each other.
+    redundancy. Names are random words distinct from the background vocabulary and each other. The
+    mail domains are eight random words, or ``domains`` (more records of the same distribution).
     """
     cells = [(c, r) for c in repetitions for r in motif_lengths for _ in range(per_cell)]
     n = len(cells)
@@ -165,7 +167,8 @@ def make_records(
     digits = np.array(list(string.digits))
     pins = _random_strings(rng, n, np.full(n, pin_digits), digits)
     accts = _random_strings(rng, n, np.full(n, acct_digits), digits)
-    domains = unique_words(rng, 8, 3, 5, exclude=set(exclude_words) | set(names))
+    if domains is None:
+        domains = unique_words(rng, 8, 3, 5, exclude=set(exclude_words) | set(names))
     notes = []
     for _, r in cells:
         motif = "".join(LETTERS[rng.integers(0, 26, size=r)])
@@ -280,6 +283,7 @@ def build_corpus(cfg: dict, seed: int, index: int) -> dict:
         r["pin_digits"],
         r["acct_digits"],
         exclude_words=set(source.words) | set(records["first"]) | set(records["last"]),
+        domains=sorted({e.split("@")[1].removesuffix(".org") for e in records["email"]}),
     )
     finetune = finetune_texts(
         seeds.generator(seed, "lab", "corpus", index, "mixture"),

@@ -233,7 +233,10 @@ def measure(
     out["entropy_blocked"] = out["mean_entropy_bits"] < threshold
     benign_text = tok.decode_batch(benign_gen[1::2].tolist())
     keys = [seeds.integer(seed, "lab", name, index, variant, "evasion", i) for i in range(len(evasion["temperatures"]))]
-    out["entropy_evasive_leaked"] = _tempered_leaks(params, cfg, tok, layout, pins, m, threshold, evasion, keys)
+    # the evasive attacker also has the plain greedy answer, when the filter lets it through
+    out["entropy_evasive_leaked"] = _tempered_leaks(params, cfg, tok, layout, pins, m, threshold, evasion, keys) | (
+        out["secret_in_output"].to_numpy() & ~out["entropy_blocked"].to_numpy()
+    )
 
     # prefix perturbation
     counts = settings["perturbation"]["tokens"]
