@@ -136,6 +136,10 @@ BAD = {
         lambda c: c["lab"]["stim"].__setitem__("alternatives", 5000),
         "lab.stim.alternatives",
     ),
+    "lab: STIM foils beyond the alternatives": (
+        lambda c: c["lab"]["stim"].__setitem__("foils", 50),
+        "lab.stim.foils",
+    ),
     "lab: STIM size unknown": (
         lambda c: c["lab"]["stim"].__setitem__("size", "huge"),
         "lab.stim.size",

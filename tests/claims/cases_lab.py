@@ -21,14 +21,17 @@ def _ci(name, mean, half=0.05):
 # --- extraction against repetition count (lab_extraction)
 
 
-def _repetition(large_rates):
+def _repetition(large_rates, small_rates=(0.02, 0.2, 0.5, 0.8)):
+    """Secret leakage per count of two sizes; exact extraction a fifth of it (not what is judged)."""
+
     def tables():
         rows = []
-        for size, params, rates in (("tiny", 50_000, [0.02, 0.2, 0.5, 0.8]), ("small", 200_000, large_rates)):
+        for size, params, rates in (("tiny", 50_000, small_rates), ("small", 200_000, large_rates)):
             for reps, rate in zip((1, 2, 4, 8), rates, strict=True):
                 rows.append(
                     {"size": size, "params": params, "repetitions": reps, "seeds": SEEDS}
-                    | _ci("extraction_rate", rate)
+                    | _ci("extraction_rate", rate / 5)
+                    | _ci("secret_leakage", rate)
                     | _ci("mem_score", min(1.0, rate + 0.1))
                 )
         return {"lab_extraction": pd.DataFrame(rows)}
@@ -281,33 +284,47 @@ def _distillation(seeds=SEEDS, **changes):
 # --- STIM (lab_stim_sources, lab_stim_tail, lab_stim_precision)
 
 
-def _stim_sources(wrong_shares, classes=("wrong", "right")):
-    """``wrong_shares``: the wrong tokens' dominant-source shares (local, mid, long, undefined)."""
+def _on_row(here, name, mean, lo):
+    """A paired-difference column defined on one row of a table (mean, lower end lo, symmetric), empty elsewhere."""
+    return {name: mean, f"{name}_lo": lo, f"{name}_hi": 2 * mean - lo} if here else _ci(name, math.nan)
+
+
+def _stim_sources(wrong_shares, classes=("wrong", "right"), margin_lo=None, seeds=SEEDS):
+    """``wrong_shares``: the wrong tokens' dominant-source shares (local, mid, long, undefined);
+    ``margin_lo``: the lower end of local's paired margin (default: the point margin - 0.05)."""
 
     def tables():
         shares = {"wrong": wrong_shares, "right": (0.1, 0.2, 0.6, 0.1)}  # the right tokens are not read
-        rows = [
-            {"token_class": c, "source": s, "seeds": SEEDS}
-            | _ci("share", share, 0.03)
-            | _ci("mean_score", math.nan if s == "undefined" else 0.3, 0.05)
-            | _ci("tokens", 40.0, 5.0)
-            for c in classes
-            for s, share in zip(("local", "mid", "long", "undefined"), shares[c], strict=True)
-        ]
+        rows = []
+        for c in classes:
+            local, mid, long = shares[c][:3]
+            margin = local - max(mid, long)
+            lo = margin - 0.05 if margin_lo is None else margin_lo
+            for s, share in zip(("local", "mid", "long", "undefined"), shares[c], strict=True):
+                rows.append(
+                    {"token_class": c, "source": s, "seeds": seeds}
+                    | _ci("share", share, 0.03)
+                    | _ci("mean_score", math.nan if s == "undefined" else 0.3, 0.05)
+                    | _ci("tokens", 40.0, 5.0)
+                    | _on_row(s == "local", "local_margin", margin, lo)
+                )
         return {"lab_stim_sources": pd.DataFrame(rows)}
 
     return tables
 
 
-def _stim_tail(tail, head, inputs=("head", "long_tail")):
+def _stim_tail(tail, head, inputs=("head", "long_tail"), diff_lo=None, seeds=SEEDS):
     def tables():
         score = {"long_tail": tail, "head": head}
+        diff = tail - head
+        lo = diff - 0.05 if diff_lo is None else diff_lo
         rows = [
-            {"inputs": i, "seeds": SEEDS}
+            {"inputs": i, "seeds": seeds}
             | _ci("score_wrong", score[i], 0.05)
             | _ci("score_all", 0.1, 0.02)
             | _ci("wrong_share", 0.2, 0.03)
             | _ci("wrong_tokens", 15.0, 3.0)
+            | _on_row(i == "long_tail", "tail_minus_head", diff, lo)
             for i in inputs
         ]
         return {"lab_stim_tail": pd.DataFrame(rows)}
@@ -315,18 +332,22 @@ def _stim_tail(tail, head, inputs=("head", "long_tail")):
     return tables
 
 
-def _stim_precision(at50_lo):
+def _stim_precision(at1_lo, steps=12.0, ks=(1, 2)):
     def tables():
-        base = 0.2
         rows = []
-        for k, diff_lo in ((10, 0.3), (50, at50_lo)):  # the claim reads k = 50, not the other k
+        for k in ks:  # the claim reads k = 1, not the other k
+            diff_lo = at1_lo if k == 1 else 0.3
             diff = diff_lo + 0.05
+            rnd = 0.25 * k
             rows.append(
                 {"k": k, "seeds": SEEDS}
-                | _ci("precision", base + diff)
-                | _ci("recall", 0.3)
-                | _ci("base_rate", base, 0.02)
-                | _ci("precision_minus_base", diff)
+                | _ci("precision", rnd + diff)
+                | _ci("precision_random", rnd, 0.02)
+                | _ci("recall", rnd + diff)
+                | _ci("recall_random", rnd, 0.02)
+                | _ci("precision_minus_random", diff)
+                | _ci("candidates", 4.0, 0.2)
+                | _ci("wrong_steps", steps, 2.0)
             )
         return {"lab_stim_precision": pd.DataFrame(rows)}
 
@@ -410,12 +431,28 @@ CASES = {
     },
     "lab_stim_precision": {
         "pass": _stim_precision(0.05),
-        "fail": _stim_precision(-0.02),  # at k = 50 the interval reaches below the base rate
+        "fail": _stim_precision(-0.02),  # at k = 1 the interval reaches below the random choice
+        "not-run": _stim_precision(0.05, steps=0.0),  # no wrong step was scored
     },
 }
 
 # More ways each claim fails, checked by test_more_ways_a_claim_fails_or_is_not_run.
 MORE = {
+    "lab_extraction_grows_with_repetition": [
+        # a size that never leaks is left out; the other size decides
+        ("pass", _repetition([0.05, 0.3, 0.7, 0.95], small_rates=(0.0, 0.0, 0.0, 0.0))),
+        ("fail", _repetition([0.4, 0.5, 0.3, 0.35], small_rates=(0.0, 0.0, 0.0, 0.0))),
+        ("not-run", _repetition([0.0] * 4, small_rates=(0.0, 0.0, 0.0, 0.0))),  # no size leaks
+    ],
+    "lab_stim_precision": [("not-run", _stim_precision(0.05, ks=(2, 3)))],  # the claim's k was not measured
+    "lab_stim_local_dominant": [
+        ("fail", _stim_sources((0.45, 0.35, 0.1, 0.1), margin_lo=-0.02)),  # local leads, within the seeds' spread
+        ("not-run", _stim_sources((0.5, 0.2, 0.2, 0.1), seeds=1)),  # one seed: no interval
+    ],
+    "lab_stim_long_tail": [
+        ("fail", _stim_tail(0.544, 0.535, diff_lo=-0.01)),  # ahead on the means, the paired interval reaches 0
+        ("not-run", _stim_tail(0.4, 0.2, seeds=1)),
+    ],
     "lab_defences_lower_leakage": [
         # sampling at a temperature lifts the entropy over the threshold and the pins still come out
         ("fail", _defences(secret={"filter_entropy_evasive": 0.7})),

@@ -412,3 +412,21 @@ def test_their_schedule_reaches_the_generalizing_solution_at_small_m():
     loss = models.losses_per_t("gmm", *every, mix.x_train, TS, 20, __import__("jax").random.PRNGKey(1)).mean(1)
     assert loss[0] <= 1.2 * loss[2] and loss[1] < loss[2]
     assert abs(trace.loss_drift[0]) < 0.2
+
+
+def test_template_pmem_starts_with_every_class_when_it_can():
+    """The regions stay fixed in training: a model of at least K components starts with one
+    training image of every class (a class left out could never be represented), the rest drawn
+    without replacement; fewer than K components are drawn at random."""
+    rng = np.random.default_rng(13)
+    tpl = data.colored_templates(rng, 6, 100, 0, 0.5, 1.0)
+    for seed in range(20):
+        params, masks = models.template_pmem(np.random.default_rng(seed), tpl, [6, 20, 100, 4], 100, 1e-6)
+        for i, m in enumerate([6, 20, 100, 4]):
+            got = params["templates"][i, :m]
+            cls = [int(np.flatnonzero((tpl.templates == t).all(axis=1))[0]) for t in got]
+            if m >= 6:
+                assert set(cls) == set(range(6))
+            # components are distinct training images: their colour pairs never repeat
+            pairs = np.concatenate([params["fg_colors"][i, :m], params["bg_colors"][i, :m]], axis=1)
+            assert len(np.unique(pairs, axis=0)) == m

@@ -1,13 +1,14 @@
-"""STIM (memtrade.lab.stim): the task's rows, exact n-gram and co-occurrence counts against brute
-force, the longest-context rule, Spearman rows against scipy, saliency against finite differences
-of the model, and step parsing with wrong tokens marked."""
+"""STIM (memtrade.lab.stim): the task's rows, exact n-gram and document co-occurrence counts
+against brute force, the longest-context rule, Spearman rows against scipy, the contrastive
+saliency against finite differences of the model, the salient words' filter, step parsing with
+wrong tokens marked, and precision@k per wrong step against their random baseline."""
 
 from collections import Counter
 
-import jax
 import jax.numpy as jnp
 import memtrade.lab  # noqa: F401  (JAX settings before JAX is imported)
 import numpy as np
+import pandas as pd
 import pytest
 from memtrade.lab import gpt2
 from memtrade.lab import stim as ST
@@ -76,15 +77,52 @@ def test_local_context_differs_from_the_context_alone_rule():
     np.testing.assert_array_equal(counts[0], [1, 1])  # "2 4" and "2 3"
 
 
-def test_cooccurrence_against_brute_force():
+def test_document_cooccurrence_counts_rows_holding_both_words():
+    """infini-gram's "a AND b": the documents holding both; token ids map to words first."""
     rows = _rows(5, n=12)
-    for window in (1, 3):
-        want = np.zeros((6, 6), int)
-        for r in rows:
-            for i in range(len(r)):
-                for j in range(i + 1, min(len(r), i + window + 1)):
-                    want[r[i], r[j]] += 1
-        np.testing.assert_array_equal(ST.cooccurrence(rows, 6, window), want)
+    word_of = np.array([0, 1, 2, 2, 3, 4])  # tokens 2 and 3 are one word (" 7" and "7")
+    want = np.zeros((5, 5), int)
+    for r in rows:
+        present = set(word_of[r])
+        for a in present:
+            for b in present:
+                want[a, b] += 1
+    np.testing.assert_array_equal(ST.document_cooccurrence(rows, word_of), want)
+
+
+def test_word_table_filters_as_stim():
+    """Stop words, punctuation other than +-*/=%, the excluded words and empty words never salient;
+    tokens that differ only by spaces are one word."""
+    texts = [ST.chain_text(q) + " the answer." for q in np.random.default_rng(9).integers(0, 99, (200, 3))]
+    tok = T.train(texts, 300)
+    words, eligible = ST.word_table(tok)
+    want = dict.fromkeys(["sum", "+", "=", "answer", "7"], True) | dict.fromkeys(["|", ".", "the", ""], False)
+    seen = set()
+    for i in range(tok.get_vocab_size()):
+        w = tok.decode([i]).strip()
+        if w in want:
+            assert eligible[i] == want[w], w
+            seen.add(w)
+        assert (words == words[i]).sum() == sum(tok.decode([j]).strip() == w for j in range(tok.get_vocab_size()))
+    assert seen == set(want)
+    assert ST.is_stop_word("the") and ST.is_stop_word(",") and ST.is_stop_word("")
+    assert not ST.is_stop_word("+") and not ST.is_stop_word("=") and not ST.is_stop_word("sum")
+
+
+def test_salient_words_rank_filter_and_deduplicate():
+    """get_top_attr_mid: largest saliency first inside the region, ineligible words, the token's own
+    word and repeated words skipped, at most n."""
+    sal = np.array([[0.1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, -0.2]])
+    region = np.array([[True, True, True, True, True, True, True, False]])
+    words = np.array([[10, 11, 11, 12, 13, 14, 15, 16]])
+    eligible = np.array([[True, True, True, False, True, True, True, True]])
+    w, ok = ST.salient_words(sal, region, words, eligible, np.array([13]), 3)
+    # 11 (0.9), 11 again skipped, 12 ineligible, 13 is the token's own word, then 14 and 15
+    np.testing.assert_array_equal(w[ok], [11, 14, 15])
+    w, ok = ST.salient_words(sal, region & False, words, eligible, np.array([13]), 3)
+    assert not ok.any()
+    w, ok = ST.salient_words(sal, region, words, eligible, np.array([13]), 5)
+    np.testing.assert_array_equal(w[ok], [11, 14, 15, 10])  # the rest in saliency order, 16 outside
 
 
 def test_spearman_rows_against_scipy_and_dominant_sources():
@@ -103,28 +141,37 @@ def test_spearman_rows_against_scipy_and_dominant_sources():
     assert np.isnan(score[1]) and list(dom) == ["mid", "undefined", "local"]
 
 
-def test_saliency_is_the_derivative_of_the_log_probability_along_each_embedding():
+def test_contrastive_saliency_against_finite_differences():
+    """con_attr.py: per foil, d(logit(target) - logit(foil)) / d e_j . e_j (logit(target) alone when
+    the foil is the target), L1-normalised over the positions, summed over the foils."""
     params = gpt2.init_params(CFG, np.random.default_rng(7))
-    ids = np.array([[3, 11, 5, 20, 8, 31]], np.int32)
+    ids = np.array([[3, 11, 5, 20, 8, 31], [4, 9, 9, 2, 7, 1]], np.int32)
+    at = np.array([4, 5])
+    foils = np.array([[ids[0, 4], 7, 12], [0, 1, 2]], np.int32)  # row 0: the target is its own first foil
+    got = np.asarray(ST.contrastive_saliency(params, CFG, jnp.asarray(ids), jnp.asarray(at), jnp.asarray(foils)))
     t = ids.shape[1]
-    sal = np.asarray(ST.saliency(params, CFG, jnp.asarray(ids)))[0]
 
-    def logp(j, a):
-        """Next-token log-probabilities with the input embedding of position j scaled by 1 + a (the
-        tied output embedding left alone), through the model's blocks."""
-        emb = params["wte.weight"][ids[0]].at[j].multiply(1 + a)
+    def logits(r, j, a):
+        emb = params["wte.weight"][ids[r]].at[j].multiply(1 + a)
         x = (emb + params["wpe.weight"][:t])[None]
         for i in range(CFG.n_layer):
             x, _, _ = gpt2.block(params, CFG, i, x, gpt2.causal_mask(t, t))
-        lp = jax.nn.log_softmax(gpt2.unembed(params, CFG, x)[0], axis=-1)
-        return np.asarray(lp[np.arange(t - 1), ids[0, 1:]], np.float64)
+        return np.asarray(gpt2.unembed(params, CFG, x)[0, at[r] - 1], np.float64)
 
     eps = 1e-2
-    for j in range(t):
-        fd = (logp(j, eps) - logp(j, -eps)) / (2 * eps)  # d/da log p at e_j (1 + a), a = 0: grad . e_j
-        np.testing.assert_allclose(sal[:, j], fd, atol=2e-4)
-        assert np.all(sal[:j, j] == 0)  # targets predicted before position j do not see it
-    assert np.abs(sal).max() > 1e-3
+    for r in range(2):
+        want = np.zeros(t)
+        for f in foils[r]:
+            target = ids[r, at[r]]
+            raw = np.zeros(t)
+            for j in range(t):
+                hi, lo = logits(r, j, eps), logits(r, j, -eps)
+                c = (hi[target] - (hi[f] if f != target else 0)) - (lo[target] - (lo[f] if f != target else 0))
+                raw[j] = c / (2 * eps)
+            want += raw / np.abs(raw).sum()
+        np.testing.assert_allclose(got[r], want, atol=3e-3)
+        assert np.all(got[r, at[r] :] == 0)  # the token and what follows it do not explain it
+    assert np.abs(got).max() > 0.1
 
 
 @pytest.fixture(scope="module")
@@ -144,15 +191,75 @@ def test_steps_mark_the_first_wrong_token_and_skip_the_rest(tok):
     right = marks(ST.chain_text(ops))
     digits = sum(c.isdigit() for c in "7+52=59" + "59+9=68")
     assert len(right) == digits and not any(m["wrong"] for m in right) and {m["step"] for m in right} == {0, 1}
-    # a wrong result: "59" -> "69"; one wrong token (the 6), nothing after it in that step scored; the
-    # next step is checked from the model's own result: 69+9=78 is right
+    # a wrong result: "59" -> "69"; one wrong token (the 6), the digits after it in that step kept as
+    # candidates only; the next step is checked from the model's own result: 69+9=78 is right
     wrong = marks("sum 7 52 9 | 7+52=69 | 69+9=78 | answer 78")
     first = [m for m in wrong if m["step"] == 0]
-    assert [m["wrong"] for m in first] == [False] * 3 + [True]
-    assert tok.decode([first[-1]["token"]]) == "6"
+    assert [m["wrong"] for m in first] == [False] * 3 + [True, False]
+    assert [m["after_error"] for m in first] == [False] * 4 + [True]
+    assert tok.decode([first[3]["token"]]) == "6" and tok.decode([first[4]["token"]]) == "9"
     assert [m["wrong"] for m in wrong if m["step"] == 1] == [False] * 5
     # a miscopied operand (9 -> 8 in the second step) is the wrong token
     copied = marks("sum 7 52 9 | 7+52=59 | 59+8=67 | answer 67")
-    assert [m["wrong"] for m in copied if m["step"] == 1] == [False, False, True]
+    assert [m["wrong"] for m in copied if m["step"] == 1] == [False, False, True, False, False]
+    assert [m["after_error"] for m in copied if m["step"] == 1] == [False, False, False, True, True]
     # text that is not a step ends the parse
     assert marks("sum 7 52 9 | answer 5") == []
+
+
+def test_precision_per_wrong_step_against_their_random_baseline():
+    """calculate.py: the first wrong step of each answer, its tokens ranked by score (undefined
+    last, ties by position); precision@k = the wrong token in the top k; random k / n (n / k when
+    n < k), recall's random 1 - C(n-1, k) / C(n, k)."""
+    from memtrade.lab.tables import stim_precision_table, stim_step_ranks
+
+    nan = np.nan
+    rows = [
+        # seed 0, question 0: step 0 right, step 1 wrong (3 tokens, the wrong one scored second)
+        (0, 0, 0, 0, 0.9, False), (0, 0, 0, 1, 0.8, False),
+        (0, 0, 1, 2, 0.5, False), (0, 0, 1, 3, 0.4, True), (0, 0, 1, 4, nan, False),
+        # question 1: two wrong steps; only the first (2 tokens, wrong one ranked first) counts
+        (0, 1, 0, 0, 0.7, True), (0, 1, 0, 1, 0.1, False), (0, 1, 1, 2, 0.0, True),
+        # question 2: a wrong token with an undefined score tied last with another undefined one
+        (0, 2, 0, 0, nan, False), (0, 2, 0, 1, nan, True), (0, 2, 0, 2, 0.3, False), (0, 2, 0, 3, 0.2, False),
+        # seed 1: one wrong step of one token
+        (1, 0, 0, 0, 0.2, True),
+    ]  # fmt: skip
+    t = pd.DataFrame(rows, columns=["seed", "question", "step", "position", "score", "wrong"])
+    r = stim_step_ranks(t)
+    assert r[["seed", "question", "step", "candidates", "wrong_rank"]].values.tolist() == [
+        [0, 0, 1, 3, 2], [0, 1, 0, 2, 1], [0, 2, 0, 4, 4], [1, 0, 0, 1, 1]
+    ]  # fmt: skip
+    d = stim_precision_table(t, [1, 2, 3], 0.95).set_index("k")
+    # seed 0: hits at k=1: 0, 1, 0; k=2: 1, 1, 0; k=3: 1, 1, 0. Seed 1: always 1
+    np.testing.assert_allclose(d["precision"], [(1 / 3 + 1) / 2, (2 / 3 + 1) / 2, (2 / 3 + 1) / 2])
+    rnd0 = {1: (1 / 3 + 1 / 2 + 1 / 4) / 3, 2: (2 / 3 + 2 / 2 + 2 / 4) / 3, 3: (3 / 3 + 2 / 3 + 3 / 4) / 3}
+    rnd1 = {1: 1.0, 2: 1 / 2, 3: 1 / 3}  # n = 1 < k: their n / k
+    for k in (1, 2, 3):
+        np.testing.assert_allclose(d.loc[k, "precision_random"], (rnd0[k] + rnd1[k]) / 2)
+    np.testing.assert_allclose(d.loc[3, "recall_random"], ((1 + 1 + 3 / 4) / 3 + 1) / 2)
+    np.testing.assert_allclose(d["precision_minus_random"], d["precision"] - d["precision_random"])
+    assert list(d["wrong_steps"]) == [2.0] * 3
+
+
+def test_tail_and_local_margins_are_paired_by_seed():
+    """lab_stim_tail's tail_minus_head and lab_stim_sources' local_margin: per-seed differences, then
+    their mean and interval over seeds."""
+    from memtrade.lab.tables import stim_sources_table, stim_tail_table
+
+    rows = []
+    for seed, (tail, head) in enumerate([(0.6, 0.5), (0.4, 0.35), (0.7, 0.5)]):
+        for q, (lt, sc) in enumerate([(True, tail), (False, head)]):
+            dom = ["local", "local", "mid"] if seed != 1 else ["long", "local", "long"]
+            for j, d in enumerate(dom):
+                rows.append({"seed": seed, "question": q, "index": j, "wrong": True, "after_error": False,
+                             "score": sc, "long_tail": lt, "dominant": d, "score_local": sc, "score_mid": 0.0,
+                             "score_long": 0.0})  # fmt: skip
+    t = pd.DataFrame(rows)
+    tail = stim_tail_table(t, 0.95).set_index("inputs")
+    np.testing.assert_allclose(tail.loc["long_tail", "tail_minus_head"], np.mean([0.1, 0.05, 0.2]))
+    assert np.isnan(tail.loc["head", "tail_minus_head"])
+    src = stim_sources_table(t, 0.95)
+    w = src[src["token_class"] == "wrong"].set_index("source")
+    np.testing.assert_allclose(w.loc["local", "local_margin"], np.mean([2 / 3 - 1 / 3, 1 / 3 - 2 / 3, 2 / 3 - 1 / 3]))
+    assert w.loc["local", "local_margin_lo"] < 0 < w.loc["local", "local_margin"]

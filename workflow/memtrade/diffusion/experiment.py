@@ -77,32 +77,37 @@ def _train_sizes(settings, mix, sizes, replicates, seed, point, phase, steps_fac
         batches = [models.gmm_pmem(rngs[r], mix[r].x_train, group, pad, settings["init_var"]) for r in replicates]
         params, masks = models.stack(*batches)
         key = seeds.integer(seed, "diffusion", "noise", *point, phase, pad, steps_factor)
-        out, trace = train("gmm", params, masks, key, xs, ts, sched, np.repeat(np.arange(len(replicates)), len(group)))
-        # wall times go to the job's log, never into a table (tables are byte-identical run to run)
-        log.info(
-            "timing %s %s: %d models padded to %d means, %d steps, %.6f s per step",
-            "_".join(point),
-            phase,
-            len(masks),
-            pad,
-            sched.steps,
-            trace.seconds / sched.steps,
-        )
-        for i, r in enumerate(replicates):
-            part = slice(i * len(group), (i + 1) * len(group))
-            trained.append((r, {k: v[part] for k, v in out.items()}, masks[part], _slice(trace, part)))
+        label = f"{'_'.join(point)} {phase}"
+        trained += train_replicates("gmm", params, masks, key, xs, ts, sched, replicates, len(group), label, "means")
     return trained, sched
 
 
-def _slice(trace, part):
-    """The rows ``part`` of a training trace (the models of one replicate)."""
-    return {
-        "final_loss": trace.final_loss[part],
-        "loss_drift": trace.loss_drift[part],
-        "final_grad_norm": trace.final_grad_norm[part],
-        "grad_norm_drift": trace.grad_norm_drift[part],
-        "batch_models": len(trace.final_loss),
-    }
+def train_replicates(kind, params, masks, key, xs, ts, sched, replicates, per_replicate, label, unit):
+    """Train one batch holding ``per_replicate`` models of each replicate (replicate i's on its
+    own data ``xs[i]``) and split it back: [(replicate, params, masks, trace rows)]. The seconds per
+    step go to the log (``label``, ``unit``: what a model is padded in), never into a table."""
+    out, trace = train(kind, params, masks, key, xs, ts, sched, np.repeat(np.arange(len(replicates)), per_replicate))
+    log.info(
+        "timing %s: %d models padded to %d %s, %d steps, %.6f s per step",
+        label,
+        len(masks),
+        masks.shape[1],
+        unit,
+        sched.steps,
+        trace.seconds / sched.steps,
+    )
+    parts = []
+    for i, r in enumerate(replicates):
+        part = slice(i * per_replicate, (i + 1) * per_replicate)
+        rows = {
+            "final_loss": trace.final_loss[part],
+            "loss_drift": trace.loss_drift[part],
+            "final_grad_norm": trace.final_grad_norm[part],
+            "grad_norm_drift": trace.grad_norm_drift[part],
+            "batch_models": len(trace.final_loss),
+        }
+        parts.append((r, {k: v[part] for k, v in out.items()}, masks[part], rows))
+    return parts
 
 
 def _evaluate(settings, mix, trained, seed, point, phase):

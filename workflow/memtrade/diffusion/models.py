@@ -28,7 +28,9 @@ def gmm_pmem(rng: np.random.Generator, x_train: np.ndarray, sizes, pad: int, ini
 def template_pmem(rng: np.random.Generator, tpl, sizes, pad: int, init_var: float):
     """PMEM for the two-region template model: component j starts at a training image's template,
     foreground region and two colours (``tpl`` a :class:`data.Templates`), variance ``init_var``.
-    The regions stay fixed in training; a padded component has a template of ones, all foreground."""
+    The regions stay fixed in training, so a model of at least K components starts with every
+    class (one image of each, the rest at random; their PMEM draws all at random). A padded
+    component has a template of ones, all foreground."""
     n = len(tpl.x_train)
     p = tpl.templates.shape[1]
     channels = tpl.x_train.shape[1]
@@ -39,8 +41,17 @@ def template_pmem(rng: np.random.Generator, tpl, sizes, pad: int, init_var: floa
         "fg_colors": np.zeros(shape + (channels,)),
         "bg_colors": np.zeros(shape + (channels,)),
     }
+    classes = np.unique(tpl.y_train)
     for i, m in enumerate(sizes):  # one draw per model (a handful of models per job)
-        idx = rng.choice(n, m, replace=False)
+        if m >= len(classes):
+            # DEVIATION (the fixed regions): one training image of every class first, then the rest
+            # at random; theirs draws all m at random, and a class left out could never be
+            # represented by a component whose region is another class's
+            first = np.array([rng.choice(np.flatnonzero(tpl.y_train == c)) for c in classes])
+            rest = rng.choice(np.setdiff1d(np.arange(n), first), m - len(first), replace=False)
+            idx = np.concatenate([first, rest])
+        else:
+            idx = rng.choice(n, m, replace=False)
         y = tpl.y_train[idx]
         out["templates"][i, :m] = tpl.templates[y]
         out["regions"][i, :m] = tpl.masks[y]

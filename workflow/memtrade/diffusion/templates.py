@@ -13,8 +13,7 @@ import pandas as pd
 from .. import seeds
 from ..jaxpin import jax
 from . import data, fbmem, metrics, models
-from .experiment import buckets, coarse_sizes, grid_of, schedule
-from .train import train
+from .experiment import buckets, coarse_sizes, grid_of, schedule, train_replicates
 
 log = logging.getLogger(__name__)
 
@@ -103,21 +102,11 @@ def _template_pass(settings, tpls, sizes, seed, phase):
         ]
         params, masks = models.stack(*batches)
         key = seeds.integer(seed, "diffusion", "templates", "noise", phase, pad)
-        data_index = np.repeat(np.arange(len(replicates)), len(group))
-        out, trace = train("template", params, masks, key, xs, ts, sched, data_index)
-        log.info(
-            "timing templates %s: %d models padded to %d components, %d steps, %.6f s per step",
-            phase,
-            len(masks),
-            pad,
-            sched.steps,
-            trace.seconds / sched.steps,
+        trained = train_replicates(
+            "template", params, masks, key, xs, ts, sched, replicates, len(group), f"templates {phase}", "components"
         )
-        for i, r in enumerate(replicates):
-            part = slice(i * len(group), (i + 1) * len(group))
+        for r, p_r, m_r, trace in trained:
             tpl = tpls[r]
-            p_r = {k: v[part] for k, v in out.items()}
-            m_r = masks[part]
             eval_loss, truth_loss, memo_loss = _template_losses(settings, tpl, p_r, m_r, seed, r)
             x_init = _template_samples(settings, seed, r, group, tpl.x_train.shape[1:])
             gen = models.sample("template", p_r, m_r, x_init, ts)
@@ -138,14 +127,14 @@ def _template_pass(settings, tpls, sizes, seed, phase):
                         "memorization_ratio": float(before["memorized"].mean()),
                         "learned_std": float(abs(p_r["std"][j])),
                         "true_std": float(np.sqrt(tpl.var)),
-                        "final_loss": float(trace.final_loss[part][j]),
-                        "loss_drift": float(trace.loss_drift[part][j]),
-                        "final_grad_norm": float(trace.final_grad_norm[part][j]),
-                        "grad_norm_drift": float(trace.grad_norm_drift[part][j]),
+                        "final_loss": float(trace["final_loss"][j]),
+                        "loss_drift": float(trace["loss_drift"][j]),
+                        "final_grad_norm": float(trace["final_grad_norm"][j]),
+                        "grad_norm_drift": float(trace["grad_norm_drift"][j]),
                         "eval_loss": float(eval_loss[j]),
                         "ground_truth_loss": truth_loss,
                         "memorizing_loss": memo_loss,
-                        "batch_models": len(masks),
+                        "batch_models": trace["batch_models"],
                     }
                 )
                 every = np.ones((masks.shape[1], 2), bool) & m_r[j][:, None]

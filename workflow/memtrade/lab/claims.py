@@ -18,20 +18,29 @@ def spearman(x, y) -> float:
 
 @check
 def repetition(tables, *, min_spearman):
-    """Every size: extraction rises with the repetition count (Spearman) and the extreme intervals separate."""
+    """Every size that leaks: secret leakage rises with the repetition count (Spearman) and the
+    extreme intervals separate. A size whose output never holds a pin at any count is left out of
+    the trend with the reason; not-run when no size leaks."""
     e = tables.need("lab_extraction")
-    parts, ok = [], True
+    parts, ok, tested = [], True, 0
     for size, g in e.sort_values("params").groupby("size", sort=False):
         g = g.sort_values("repetitions")
-        rho = spearman(g["repetitions"], g["extraction_rate"])
         lo, hi = g.iloc[0], g.iloc[-1]
-        sep = hi["extraction_rate_lo"] > lo["extraction_rate_hi"]
+        if not (g["secret_leakage"] > 0).any():
+            parts.append(f"{size}: no pin in any output at any count (left out of the trend)")
+            continue
+        tested += 1
+        rho = spearman(g["repetitions"], g["secret_leakage"])
+        sep = hi["secret_leakage_lo"] > lo["secret_leakage_hi"]
         ok &= bool(rho >= min_spearman and sep)
         parts.append(
-            f"{size}: {100 * lo['extraction_rate']:.0f} % at {int(lo['repetitions'])} -> "
-            f"{100 * hi['extraction_rate']:.0f} % at {int(hi['repetitions'])} copies, Spearman {rho:.2f}"
+            f"{size}: leakage {100 * lo['secret_leakage']:.0f} % at {int(lo['repetitions'])} -> "
+            f"{100 * hi['secret_leakage']:.0f} % at {int(hi['repetitions'])} copies, Spearman {rho:.2f} "
+            f"(exact extraction {100 * lo['extraction_rate']:.0f} -> {100 * hi['extraction_rate']:.0f} %)"
         )
-    return ok, "; ".join(parts), f"Spearman >= {min_spearman} and separated intervals, every size"
+    if not tested:
+        raise NotRun("no size's output holds a pin at any repetition count: " + "; ".join(parts))
+    return ok, "; ".join(parts), f"Spearman >= {min_spearman} and separated intervals, every size that leaks"
 
 
 @check
@@ -233,41 +242,57 @@ def distillation(tables, *, method, max_loss_change):
     return ok, msg, crit
 
 
+def _paired_lower_end(row, col, what):
+    """The lower end of a paired per-seed difference; not-run with one seed (no interval)."""
+    if not row["seeds"] > 1:
+        raise NotRun(f"{what}: one seed, no interval")
+    return row[f"{col}_lo"]
+
+
 @check
 def stim_local(tables):
-    """Local is the most frequent dominant source of wrong tokens."""
+    """Local's share of wrong tokens exceeds the larger of mid-range's and long-range's, paired by seed."""
     d = tables.need("lab_stim_sources")
-    w = d[d["token_class"] == "wrong"].set_index("source")["share"]
-    if w.empty:
+    w = d[d["token_class"] == "wrong"].set_index("source")
+    if w.empty or not w["tokens"].max() > 0:
         raise NotRun("no wrong token was scored")
-    ok = bool(w.get("local", 0.0) > max(w.get("mid", 0.0), w.get("long", 0.0)))
+    lo = _paired_lower_end(w.loc["local"], "local_margin", "local's margin")
     msg = "wrong tokens' dominant source: " + ", ".join(
-        f"{s} {100 * w.get(s, 0.0):.1f} %" for s in ("local", "mid", "long")
-    )
-    return ok, msg, "local's share above mid-range's and long-range's"
+        f"{s} {100 * w.loc[s, 'share']:.1f} %" for s in ("local", "mid", "long")
+    ) + (f"; local minus the next, paired by seed: {100 * w.loc['local', 'local_margin']:+.1f} "
+         f"(interval {100 * lo:+.1f} to {100 * w.loc['local', 'local_margin_hi']:+.1f})")  # fmt: skip
+    return bool(lo > 0), msg, "lower end of local's share minus the larger other share above 0"
 
 
 @check
 def stim_tail(tables):
-    """Wrong tokens score higher on long-tail inputs than on frequent ones."""
+    """Wrong tokens score higher on long-tail inputs than on frequent ones, paired by seed."""
     d = tables.need("lab_stim_tail").set_index("inputs")
     if not {"long_tail", "head"} <= set(d.index):
         raise NotRun("no long-tail or no frequent inputs")
-    tail, head = d.loc["long_tail", "score_wrong"], d.loc["head", "score_wrong"]
-    msg = f"wrong tokens' mean score: long-tail {tail:.3f}, frequent {head:.3f}"
-    return bool(tail > head), msg, "long-tail above frequent"
+    r = d.loc["long_tail"]
+    lo = _paired_lower_end(r, "tail_minus_head", "the long-tail difference")
+    msg = (
+        f"wrong tokens' mean score: long-tail {r['score_wrong']:.3f}, frequent {d.loc['head', 'score_wrong']:.3f}; "
+        f"difference paired by seed {r['tail_minus_head']:+.3f} (interval {lo:+.3f} to {r['tail_minus_head_hi']:+.3f})"
+    )
+    return bool(lo > 0), msg, "lower end of long-tail minus frequent above 0"
 
 
 @check
 def stim_precision(tables, *, k):
-    """The lower end of precision@k minus the base rate is above 0."""
+    """Per wrong step, the lower end of precision@k minus its random baseline (paired by seed) is above 0."""
     d = tables.need("lab_stim_precision").set_index("k")
-    k = k if k in d.index else int(d.index.min())
+    if k not in d.index:
+        raise NotRun(f"precision@{k} is not in the table (lab.stim.precision_k)")
     r = d.loc[k]
-    ok = bool(r["precision_minus_base_lo"] > 0)
+    if not r["wrong_steps"] > 0:
+        raise NotRun("no wrong step was scored")
+    ok = bool(r["precision_minus_random_lo"] > 0)
     msg = (
-        f"precision@{k} {100 * r['precision']:.1f} % (interval {100 * r['precision_lo']:.1f} to "
-        f"{100 * r['precision_hi']:.1f}), base rate {100 * r['base_rate']:.1f} %; difference interval "
-        f"{100 * r['precision_minus_base_lo']:+.1f} to {100 * r['precision_minus_base_hi']:+.1f}"
+        f"per wrong step ({r['wrong_steps']:.0f} a seed, {r['candidates']:.1f} tokens each): precision@{k} "
+        f"{100 * r['precision']:.1f} %, random {100 * r['precision_random']:.1f} %; paired difference "
+        f"{100 * r['precision_minus_random']:+.1f} (interval {100 * r['precision_minus_random_lo']:+.1f} to "
+        f"{100 * r['precision_minus_random_hi']:+.1f})"
     )
-    return ok, msg, f"lower end of precision@{k} minus the base rate above 0"
+    return ok, msg, f"lower end of precision@{k} minus their random baseline above 0"

@@ -197,6 +197,12 @@ def make_records(
     return frame
 
 
+def _records_of(rng: np.random.Generator, r: dict, **kw) -> pd.DataFrame:
+    """:func:`make_records` with the shape of ``lab.corpus.records`` (``r``)."""
+    shape = ("repetitions", "motif_lengths", "per_cell", "note_length", "pin_digits", "acct_digits")
+    return make_records(rng, *(r[k] for k in shape), **kw)
+
+
 def finetune_texts(
     rng: np.random.Generator, records: pd.DataFrame, background: list[str], near_fraction: float, extra_words
 ) -> pd.DataFrame:
@@ -263,25 +269,11 @@ def build_corpus(cfg: dict, seed: int, index: int) -> dict:
         for part in ("pretrain", "finetune", "heldout")
     }
     r = cfg["records"]
-    records = make_records(
-        seeds.generator(seed, "lab", "corpus", index, "records"),
-        r["repetitions"],
-        r["motif_lengths"],
-        r["per_cell"],
-        r["note_length"],
-        r["pin_digits"],
-        r["acct_digits"],
-        exclude_words=source.words,
-    )
+    records = _records_of(seeds.generator(seed, "lab", "corpus", index, "records"), r, exclude_words=source.words)
     # fresh records of the same form, never trained on: the fine-tuning distribution's held-out text
-    fresh = make_records(
+    fresh = _records_of(
         seeds.generator(seed, "lab", "corpus", index, "fresh"),
-        r["repetitions"],
-        r["motif_lengths"],
-        r["per_cell"],
-        r["note_length"],
-        r["pin_digits"],
-        r["acct_digits"],
+        r,
         exclude_words=set(source.words) | set(records["first"]) | set(records["last"]),
         domains=sorted({e.split("@")[1].removesuffix(".org") for e in records["email"]}),
     )

@@ -45,24 +45,30 @@ def _params_label(size, params):
 
 
 def extraction(ext, exposure):
-    """Extraction rate and exact pin exposure against repetition count, one line per model size."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    """Secret leakage, extraction rate and exact pin exposure against repetition count, one line per model size."""
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
     sizes, colors = _size_colors(ext)
     for s in sizes:
         t = ext[ext["size"] == s].sort_values("repetitions")
-        _band(axes[0], t["repetitions"], t, "extraction_rate", colors[s], _params_label(s, t["params"].iloc[0]))
+        label = _params_label(s, t["params"].iloc[0])
+        _band(axes[0], t["repetitions"], t, "secret_leakage", colors[s], label)
+        _band(axes[1], t["repetitions"], t, "extraction_rate", colors[s], label)
         e = exposure[exposure["size"] == s].sort_values("repetitions")
-        _band(axes[1], e["repetitions"], e, "pin_exposure_exact", colors[s], _params_label(s, e["params"].iloc[0]))
-    axes[0].set_ylabel("extraction rate (fraction of records, greedy k → m exact)")
-    axes[0].set_ylim(-0.02, 1.02)
-    axes[1].axhline(exposure["pin_log2_candidates"].iloc[0], color="0.4", linestyle=":", label="maximum: log2 |R|")
-    axes[1].set_ylabel("exposure of the pin (bits, exact rank)")
+        _band(axes[2], e["repetitions"], e, "pin_exposure_exact", colors[s], _params_label(s, e["params"].iloc[0]))
+    axes[0].set_ylabel("secret leakage (fraction of records, pin in the greedy output)")
+    axes[1].set_ylabel("extraction rate (fraction of records, greedy k → m exact)")
+    for ax in axes[:2]:
+        ax.set_ylim(-0.02, 1.02)
+    axes[2].axhline(exposure["pin_log2_candidates"].iloc[0], color="0.4", linestyle=":", label="maximum: log2 |R|")
+    axes[2].set_ylabel("exposure of the pin (bits, exact rank)")
     for ax in axes:
         ax.set_xscale("log", base=2)
         ax.set_xlabel("copies of the record in the fine-tuning data")
-    axes[1].legend(fontsize=8)
+    axes[0].legend(fontsize=8)
+    axes[2].legend(fontsize=8)
     fig.suptitle(
-        f"Extraction and exposure grow with repetition and model size (95 % bands over seeds)\n{LAB_NOTE}", fontsize=10
+        f"Leakage, extraction and exposure against repetition and model size (95 % bands over seeds)\n{LAB_NOTE}",
+        fontsize=10,
     )
     return fig
 
@@ -312,7 +318,7 @@ def _bars(ax, x, t, col, color, label, width):
 
 def stim(sources, tail, precision):
     """STIM: the dominant memorization source of wrong and right tokens, the scores on long-tail
-    and frequent inputs, and precision@k of the scores at finding wrong tokens."""
+    and frequent inputs, and precision@k per wrong step against their random baselines."""
     fig, axes = plt.subplots(1, 3, figsize=(13, 4.2))
     names = [s for s in STIM_LABELS if s in set(sources["source"])]
     x = np.arange(len(names))
@@ -332,12 +338,12 @@ def stim(sources, tail, precision):
     axes[1].set_ylabel("STIM score (max Spearman ρ over sources)")
     axes[1].axhline(0, color="0.3", linewidth=0.8)
     axes[1].legend(fontsize=8)
-    _band(axes[2], precision["k"], precision, "precision", "tab:red", "precision@k")
-    _band(axes[2], precision["k"], precision, "recall", "tab:blue", "recall@k", marker="s")
-    _band(axes[2], precision["k"], precision, "base_rate", "0.4", "base rate (share wrong)", marker="x")
-    axes[2].set_xscale("log")
-    axes[2].set_xlabel("k (top-scored tokens)")
-    axes[2].set_ylabel("fraction")
+    _band(axes[2], precision["k"], precision, "precision", "tab:red", "precision@k = recall@k (one wrong token a step)")
+    _band(axes[2], precision["k"], precision, "precision_random", "0.4", "random precision@k (theirs)", marker="x")
+    _band(axes[2], precision["k"], precision, "recall_random", "tab:blue", "random recall@k (theirs)", marker="s")
+    axes[2].set_xticks(precision["k"])
+    axes[2].set_xlabel("k (top-scored tokens of the wrong step)")
+    axes[2].set_ylabel("fraction of wrong steps")
     axes[2].set_ylim(0, 1.05)
     axes[2].legend(fontsize=8)
     fig.suptitle(

@@ -105,6 +105,11 @@ def check(config: dict, estimator_cache=None) -> None:
                 f"config key 'lab.stim.alternatives': {stim['alternatives']} alternative tokens, more than the "
                 f"vocabulary of {vocab} tokens (lab.corpus.tokenizer_vocab)"
             )
+        if stim["foils"] > stim["alternatives"]:
+            raise ConfigError(
+                f"config key 'lab.stim.foils': {stim['foils']} foils, more than the {stim['alternatives']} "
+                "alternatives they are taken from (lab.stim.alternatives)"
+            )
     if lab["corpus"]["tokenizer_vocab"] <= 257:
         raise ConfigError("config key 'lab.corpus.tokenizer_vocab': must exceed the 256 bytes and <|endoftext|>")
     for name, entry in lab.get("audit", {}).items():

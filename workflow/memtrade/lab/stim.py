@@ -31,6 +31,7 @@ and their scores; streams ("lab", "stim", seed_index, "law"|"train"|"test"|"init
 from __future__ import annotations
 
 import re
+import string
 from functools import partial
 
 import jax.numpy as jnp
@@ -153,47 +154,104 @@ def local_counts(
     return out, length
 
 
-def cooccurrence(rows, vocab: int, window: int) -> np.ndarray:
-    """[V, V] exact counts: entry (a, b) is how often token b follows token a within ``window``
-    tokens of the same row."""
-    seq = np.concatenate([np.asarray(r, np.int64) for r in rows])
-    rid = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
-    out = np.zeros(vocab * vocab, np.int64)
-    for offset in range(1, window + 1):  # one vectorised pass per offset
-        same = rid[:-offset] == rid[offset:]
-        out += np.bincount(seq[:-offset][same] * vocab + seq[offset:][same], minlength=vocab * vocab)
-    return out.reshape(vocab, vocab)
+#: Words STIM never takes as salient, besides stop words and punctuation (``get_top_attr_mid`` of
+#: INK-USC/STIM, ``token_saliency/lerg_attr.py``).
+EXCLUDED_WORDS = frozenset(["Answer", "?", "assistant", ">", ":", "|assistant|", "|", "<", ".", ",", "'"])
+
+
+def is_stop_word(word: str) -> bool:
+    """STIM's ``is_stop_words`` (``mem_metrics/utils.py``): an English stop word (scikit-learn's list
+    in place of NLTK's, which needs a download), punctuation other than ``+-*/=%``, or empty."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return word.lower() in ENGLISH_STOP_WORDS or (word in string.punctuation and word not in "+-*/=%") or word == ""
+
+
+def word_table(tok) -> tuple[np.ndarray, np.ndarray]:
+    """Each token id's word (its text without surrounding spaces, as STIM compares words) as an id
+    [V], and whether that word may be salient [V] (not a stop word, punctuation or excluded)."""
+    words = [tok.decode([i]).strip() for i in range(tok.get_vocab_size())]
+    first = {}  # a dict, not numpy strings: those drop trailing NUL characters
+    ids = np.array([first.setdefault(w, len(first)) for w in words], np.int64)
+    eligible = np.array([not is_stop_word(w) and w not in EXCLUDED_WORDS for w in words])
+    return ids, eligible
+
+
+def document_cooccurrence(rows, word_of: np.ndarray) -> np.ndarray:
+    """[W, W] exact counts: entry (a, b) is the number of rows (documents) holding both word a and
+    word b, as the infini-gram query ``a AND b`` of STIM's mid- and long-range sources counts them."""
+    n_words = int(word_of.max()) + 1
+    present = np.zeros((len(rows), n_words))
+    for i, r in enumerate(rows):  # one scatter per row: rows are ragged
+        present[i, word_of[np.asarray(r, np.int64)]] = 1.0
+    return np.rint(present.T @ present).astype(np.int64)  # exact: counts far below 2**53
 
 
 # ---------------------------------------------------------------------------------------------
 # the model's side: saliency and alternatives
 
 
-def _target_logprobs(params, cfg: GPT2Config, emb, ids):
-    """log p(ids[i+1] | ids[:i+1]) [T-1] of one row, from its token embeddings ``emb`` [T, D]."""
-    t = ids.shape[0]
+def _logit_at(params, cfg: GPT2Config, emb, i):
+    """The next-token logits [V] after position ``i`` of one row, from its token embeddings ``emb`` [T, D]."""
+    t = emb.shape[0]
     x = (emb + params["wpe.weight"][jnp.arange(t)])[None]
     mask = causal_mask(t, t)
-    for i in range(cfg.n_layer):
-        x, _, _ = block(params, cfg, i, x, mask)
-    lp = jax.nn.log_softmax(unembed(params, cfg, x)[0], axis=-1)
-    return jnp.take_along_axis(lp[:-1], ids[1:, None], axis=-1)[:, 0]
+    for layer in range(cfg.n_layer):
+        x, _, _ = block(params, cfg, layer, x, mask)
+    return unembed(params, cfg, x[:, i])[0]
 
 
 @partial(jax.jit, static_argnames=("cfg",))
-def saliency(params, cfg: GPT2Config, ids):
-    """Gradient × input of each next-token log-probability on each input token: [B, T-1, T].
+def contrastive_saliency(params, cfg: GPT2Config, ids, at, foils):
+    """STIM's contrastive explanation (``token_saliency/con_attr.py`` and ``lm_saliency.py``,
+    after Yin & Neubig 2022) of the token at position ``at`` of each row: for each foil f,
+    input x gradient of ``logit(target) - logit(f)`` (of ``logit(target)`` when f is the target)
+    on each input token embedding, normalised to unit L1 norm over the tokens, then summed over
+    the foils. Signed, as theirs (the most salient is the largest).
 
-    Entry (b, i, j) is ``sum_d d log p(ids[b, i+1]) / d e[b, j, d] * e[b, j, d]`` with ``e`` the
-    token embeddings (zero for j > i, by causality).
+    ``ids`` [S, T] rows, ``at`` [S] positions of the explained tokens (>= 1), ``foils`` [S, F].
+    Returns [S, T] (zero at and after ``at``, by causality).
     """
 
-    def one(row):
+    def one(row, pos, foil):
         emb = params["wte.weight"][row]
-        jac = jax.jacrev(_target_logprobs, argnums=2)(params, cfg, emb, row)  # [T-1, T, D]
-        return jnp.einsum("itd,td->it", jac, emb)
+        target = row[pos]
 
-    return jax.vmap(one)(ids)
+        def contrast(e, f):
+            logits = _logit_at(params, cfg, e, pos - 1)
+            return logits[target] - jnp.where(f == target, 0.0, logits[f])
+
+        def per_foil(f):
+            g = jax.grad(contrast)(emb, f)
+            s = (g * emb).sum(axis=-1)
+            return s / jnp.maximum(jnp.abs(s).sum(), jnp.finfo(s.dtype).tiny)
+
+        return jax.vmap(per_foil)(foil).sum(axis=0)
+
+    return jax.vmap(one)(ids, at, foils)
+
+
+def salient_words(sal: np.ndarray, region: np.ndarray, words: np.ndarray, eligible: np.ndarray,
+                  target: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """STIM's top attributed words (``get_top_attr_mid``): positions of ``region`` [S, T] ranked by
+    saliency [S, T] (largest first, ties by position), their words ``words`` [S, T] kept when
+    ``eligible`` [S, T], not the explained token's own word ``target`` [S], and not already taken;
+    the first ``n``. Returns (word ids [S, n], taken [S, n])."""
+    order = np.argsort(np.where(region, -sal, np.inf), axis=1, kind="stable")
+    w = np.take_along_axis(words, order, axis=1)
+    ok = np.take_along_axis(region & eligible, order, axis=1) & (w != target[:, None])
+    earlier = np.tril(np.ones((w.shape[1], w.shape[1]), bool), -1)  # [j, j'] with j' < j
+    seen = ((w[:, :, None] == w[:, None, :]) & ok[:, None, :] & earlier[None]).any(axis=2)
+    ok &= ~seen
+    rank = np.cumsum(ok, axis=1)
+    take = ok & (rank <= n)
+    slot = np.where(take, rank - 1, n)  # column n collects what is not taken
+    out = np.zeros((len(w), n + 1), np.int64)
+    got = np.zeros((len(w), n + 1), bool)
+    r = np.repeat(np.arange(len(w)), w.shape[1])
+    out[r, slot.ravel()] = np.where(take, w, 0).ravel()
+    got[r, slot.ravel()] = take.ravel()
+    return out[:, :n], got[:, :n]
 
 
 @partial(jax.jit, static_argnames=("cfg", "k"))
@@ -237,26 +295,34 @@ def step_tokens(tok, generated: np.ndarray, ops, sep: int) -> list[dict]:
     ``" {a}+{b}={a+b} |"`` with b the question's operand k + 1 and a the question's first operand
     (k = 0) or the result the model wrote in its previous step; its tokens are compared with those
     token by token. The first differing token is the step's wrong token (a miscopied operand or a
-    wrong result digit) and the tokens after it, conditioned on the error, are not scored. Only
-    digit positions are scored (the correct or the generated token is a digit): the format tokens
-    (spaces, ``+``, ``=``, ``|``) are fixed by the task. Stops where the text is not a step.
-    Returns dicts (position in ``generated``, token, wrong, step).
+    wrong result digit). The digit tokens after it in the same step are kept as that step's other
+    candidates (``after_error``; conditioned on the error, they are neither right nor wrong): STIM's
+    precision@k ranks every word of the wrong step. Only digit positions are scored (the correct or
+    the generated token is a digit): the format tokens (spaces, ``+``, ``=``, ``|``) are fixed by the
+    task. Stops where the text is not a step. Returns dicts (position in ``generated``, token, wrong,
+    after_error, step).
     """
     gen = list(map(int, generated))
     is_digit = {t: tok.decode([t]).strip().isdigit() for t in set(gen)}
     out, pos, a = [], 0, int(ops[0])
     for k, b in enumerate(ops[1:]):
         want = tok.encode(f" {a}+{int(b)}={a + int(b)} |", add_special_tokens=False).ids
+        end = next((i for i in range(pos, len(gen)) if gen[i] == sep), None)
         for j, w in enumerate(want):
             if pos + j >= len(gen):
                 return out
             got = gen[pos + j]
             digit = tok.decode([w]).strip().isdigit() or is_digit[got]
             if digit:
-                out.append({"position": pos + j, "token": got, "wrong": got != w, "step": k})
+                out.append({"position": pos + j, "token": got, "wrong": got != w, "after_error": False, "step": k})
             if got != w:
+                rest = range(pos + j + 1, end if end is not None else len(gen)) if digit else ()
+                out.extend(
+                    {"position": i, "token": gen[i], "wrong": False, "after_error": True, "step": k}
+                    for i in rest
+                    if is_digit[gen[i]]
+                )
                 break
-        end = next((i for i in range(pos, len(gen)) if gen[i] == sep), None)
         m = _STEP.match(tok.decode(gen[pos:end])) if end is not None else None
         if m is None:
             break
@@ -319,7 +385,7 @@ def stim_study(background, size: dict, context: int, vocab: int, settings: dict,
         g = g[: stop[0]] if len(stop) else g
         for t in step_tokens(tok, g, test_q[i], sep):
             scored.append(t | {"question": i, "index": int(p_len[i] + t["position"])})
-    tokens = pd.DataFrame(scored, columns=["question", "step", "position", "index", "token", "wrong"])
+    tokens = pd.DataFrame(scored, columns=["question", "step", "position", "index", "token", "wrong", "after_error"])
     if tokens.empty:
         raise ValueError(
             f"seed {index}: the model wrote no step of the task that could be scored (lab.stim: train longer "
@@ -327,34 +393,39 @@ def stim_study(background, size: dict, context: int, vocab: int, settings: dict,
         )
     q_of, at = tokens["question"].to_numpy(), tokens["index"].to_numpy()
 
-    # the model's alternatives and saliency at the scored positions
+    # the model's alternatives and contrastive saliency at the scored positions
     top, prob = map_chunks(lambda c, x: alternatives(params, cfg, jnp.asarray(x), k), (rows,), 64)
     cand, cprob = top[q_of, at - 1], prob[q_of, at - 1]
-    sal = np.abs(map_chunks(lambda c, x: saliency(params, cfg, jnp.asarray(x)), (rows,), 16))[q_of, at - 1]
+    foils = cand[:, : settings["foils"]]
+    sal = map_chunks(
+        lambda c, x, p, f: contrastive_saliency(params, cfg, jnp.asarray(x), jnp.asarray(p), jnp.asarray(f)),
+        (rows[q_of], at, foils),
+        64,
+    )
     pos = np.arange(width)[None, :]
-    s = settings["salient_tokens"]
     question_region = (pos >= 1) & (pos < p_len[q_of][:, None])
     prefix_region = (pos >= p_len[q_of][:, None]) & (pos < at[:, None])
-
-    def salient(region):
-        score = np.where(region, sal, -np.inf)
-        best = np.argsort(-score, axis=1, kind="stable")[:, :s]
-        ok = np.take_along_axis(region, best, axis=1)
-        return rows[q_of[:, None], best], ok
+    word_of, eligible = word_table(tok)
+    row_words = word_of[rows[q_of]]
 
     # corpus counts under the three sources
     corpus_rows = [r[: int(n)] for r, n in zip(ids, mask.sum(axis=1), strict=True)]
     index_ = NgramIndex(corpus_rows, settings["max_ngram"])
-    co = cooccurrence(corpus_rows, cfg.vocab_size, settings["window"])
+    co = document_cooccurrence(corpus_rows, word_of)
     ctx_w = settings["max_ngram"] - 1
     ctx_pos = at[:, None] - ctx_w + np.arange(ctx_w)[None, :]
     contexts = np.where(ctx_pos >= 0, rows[q_of[:, None], np.maximum(ctx_pos, 0)], -1)
     local, ell = local_counts(index_, contexts, cand, rows[q_of, at])
     counts = {"local": local}
+    n_salient = {}
     for name, region in (("mid", prefix_region), ("long", question_region)):
-        toks_, ok = salient(region)
-        # [T, K]; all zero without a salient token (no generated prefix yet): no ranking, score NaN
-        counts[name] = (co[toks_[:, :, None], cand[:, None, :]] * ok[:, :, None]).sum(axis=1)
+        w, ok = salient_words(
+            sal, region, row_words, eligible[rows[q_of]], word_of[rows[q_of, at]], settings["salient_words"]
+        )
+        n_salient[name] = ok.sum(axis=1)
+        # [T, K]: the mean over the salient words (theirs); all zero without one: no ranking, score NaN
+        summed = (co[w[:, :, None], word_of[cand][:, None, :]] * ok[:, :, None]).sum(axis=1)
+        counts[name] = summed / np.maximum(n_salient[name], 1)[:, None]
     scores = np.stack([spearman_rows(cprob, counts[name]) for name in SOURCES], axis=1)
     score, dom = dominant(scores)
 
@@ -369,6 +440,8 @@ def stim_study(background, size: dict, context: int, vocab: int, settings: dict,
     tokens["score"] = score
     tokens["dominant"] = dom
     tokens["local_context"] = ell
+    tokens["salient_mid"] = n_salient["mid"]
+    tokens["salient_long"] = n_salient["long"]
     tokens["long_tail"] = long_tail[q_of]
     steps = tokens.groupby("question").agg(steps=("step", "nunique"), wrong_steps=("wrong", "sum"))
     questions_ = pd.DataFrame(

@@ -24,11 +24,14 @@ def _per_seed(records: pd.DataFrame, by: list[str], cols: dict[str, str]) -> pd.
 
 
 def extraction_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
-    """Extraction rate and memorization score against repetition count, per size (undefended models)."""
+    """Extraction rate (exact k -> m), secret leakage (the pin appears in the greedy output, Ramakrishnan
+    & Balaji's leakage) and memorization score against repetition count, per size (undefended models)."""
     r = records[records["variant"] == "undefended"].copy()
     r["extracted"] = r["extracted"].astype(float)
-    per = _per_seed(r, ["size", "params", "repetitions"], {"extracted": "extraction_rate", "mem_score": "mem_score"})
-    cols = ["extraction_rate", "mem_score"]
+    r["secret_in_output"] = r["secret_in_output"].astype(float)
+    names = {"extracted": "extraction_rate", "secret_in_output": "secret_leakage", "mem_score": "mem_score"}
+    per = _per_seed(r, ["size", "params", "repetitions"], names)
+    cols = ["extraction_rate", "secret_leakage", "mem_score"]
     return summarize(per, ["size", "params", "repetitions"], cols, level, dict.fromkeys(cols, RATE))
 
 
@@ -341,10 +344,17 @@ def distillation_repetition_table(records: pd.DataFrame, level: float) -> pd.Dat
 STIM_SOURCES = ("local", "mid", "long")
 
 
+def _up_to_error(tokens: pd.DataFrame) -> pd.DataFrame:
+    """The scored tokens of every step up to its first error (a wrong step's later digits, kept as
+    candidates of its precision@k, left out)."""
+    return tokens[~tokens["after_error"].astype(bool)] if "after_error" in tokens else tokens
+
+
 def stim_sources_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
     """STIM, per token class (``wrong``, ``right``) and source (``local``, ``mid``, ``long``, and
     ``undefined`` where no source is defined): the share of the class's tokens whose dominant source it
     is and the mean score under it. Shares per seed, then means and intervals over seeds."""
+    tokens = _up_to_error(tokens)
     t = tokens.assign(token_class=np.where(tokens["wrong"].astype(bool), "wrong", "right"))
     parts = []
     for source in (*STIM_SOURCES, "undefined"):
@@ -355,7 +365,12 @@ def stim_sources_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
     per = _per_seed(long, ["token_class", "source"], {"share": "share", "source_score": "mean_score"})
     counts = t.groupby(["seed", "token_class"]).size().rename("tokens").reset_index()
     per = per.merge(counts, on=["seed", "token_class"])
-    out = summarize(per, ["token_class", "source"], ["share", "mean_score", "tokens"], level, {"share": RATE})
+    # paired by seed: local's share minus the larger of mid-range's and long-range's (on the local rows)
+    wide = per.pivot(index=["seed", "token_class"], columns="source", values="share")
+    margin = (wide["local"] - wide[["mid", "long"]].max(axis=1)).rename("local_margin").reset_index()
+    per = per.merge(margin.assign(source="local"), on=["seed", "token_class", "source"], how="left")
+    cols = ["share", "mean_score", "tokens", "local_margin"]
+    out = summarize(per, ["token_class", "source"], cols, level, {"share": RATE, "local_margin": (-1.0, 1.0)})
     order = {s: i for i, s in enumerate((*STIM_SOURCES, "undefined"))}
     return out.sort_values(
         ["token_class", "source"], key=lambda s: s.map(order) if s.name == "source" else s, ignore_index=True
@@ -365,7 +380,10 @@ def stim_sources_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
 def stim_tail_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
     """STIM by input (``long_tail``: the half of the test questions whose rarest operand is rarest
     in the training questions; ``head``: the other half): the mean score of the wrong tokens and of
-    all scored tokens, the share of scored tokens that are wrong, and the wrong tokens per seed."""
+    all scored tokens, the share of scored tokens that are wrong, and the wrong tokens per seed; on
+    the ``long_tail`` row, ``tail_minus_head``: the wrong tokens' score there minus on ``head``,
+    paired by seed."""
+    tokens = _up_to_error(tokens)
     t = tokens.assign(
         inputs=np.where(tokens["long_tail"].astype(bool), "long_tail", "head"),
         wrong_score=tokens["score"].where(tokens["wrong"].astype(bool)),
@@ -374,33 +392,65 @@ def stim_tail_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
     per = _per_seed(t, ["inputs"], {"wrong_score": "score_wrong", "score": "score_all", "wrong_f": "wrong_share"})
     counts = t.groupby(["seed", "inputs"])["wrong_f"].sum().rename("wrong_tokens").reset_index()
     per = per.merge(counts, on=["seed", "inputs"])
-    cols = ["score_wrong", "score_all", "wrong_share", "wrong_tokens"]
-    return summarize(per, ["inputs"], cols, level, {"wrong_share": RATE, "wrong_tokens": NONNEGATIVE})
+    # paired by seed: the wrong tokens' mean score on long-tail inputs minus that on frequent ones
+    wide = per.pivot(index="seed", columns="inputs", values="score_wrong")
+    if {"long_tail", "head"} <= set(wide.columns):
+        diff = (wide["long_tail"] - wide["head"]).rename("tail_minus_head").reset_index()
+        per = per.merge(diff.assign(inputs="long_tail"), on=["seed", "inputs"], how="left")
+    else:
+        per["tail_minus_head"] = np.nan
+    cols = ["score_wrong", "score_all", "wrong_share", "wrong_tokens", "tail_minus_head"]
+    clip = {"wrong_share": RATE, "wrong_tokens": NONNEGATIVE, "tail_minus_head": (-2.0, 2.0)}  # scores in [-1, 1]
+    return summarize(per, ["inputs"], cols, level, clip)
+
+
+def stim_step_ranks(tokens: pd.DataFrame) -> pd.DataFrame:
+    """STIM's precision@k as their ``calculate.py`` ranks (``cal_p_k``): per seed and question, the
+    first wrong step (one erroneous step per example, as their process-reward selection picks one);
+    its digit tokens ranked by STIM score, highest first (undefined scores last, ties by position).
+    Returns one row per wrong step: seed, question, step, ``candidates`` (its tokens) and
+    ``wrong_rank`` (the rank of its wrong token, 1 = top)."""
+    keys = ["seed", "question", "step"]
+    wrong_steps = tokens.loc[tokens["wrong"].astype(bool), keys].drop_duplicates()
+    first = wrong_steps.sort_values(keys, kind="stable").drop_duplicates(["seed", "question"])
+    t = tokens.merge(first, on=keys).sort_values([*keys, "position"], kind="stable")
+    t["filled"] = t["score"].fillna(-np.inf)
+    t["rank"] = t.groupby(keys, sort=False)["filled"].rank(method="first", ascending=False)
+    g = t.groupby(keys, sort=True)
+    out = pd.DataFrame({"candidates": g.size(), "wrong_rank": t[t["wrong"].astype(bool)].groupby(keys)["rank"].min()})
+    return out.reset_index().astype({"candidates": int, "wrong_rank": int})
 
 
 def stim_precision_table(tokens: pd.DataFrame, ks, level: float) -> pd.DataFrame:
-    """Precision@k and recall@k of the STIM scores at finding wrong tokens: per seed, the scored
-    tokens ranked by score (highest first; undefined scores last; ties in the order of the
-    questions and positions), the share of the top k that are wrong, the share of all wrong tokens
-    in the top k, the base rate (share of all scored tokens that are wrong) and precision minus it."""
+    """Precision@k and recall@k per wrong step against their random baselines (INK-USC/STIM
+    ``calculate.py``): per step (:func:`stim_step_ranks`), with its one wrong token, precision@k is
+    ``cal_p_k``'s hits / min(k, 1), the wrong token among the top k (the top n when the step has
+    n < k tokens); recall@k (``cal_hit_k``) is the same hit. The random baselines are theirs:
+    ``cal_p_k_random`` chooses k of the n tokens at random (k / n; n / k when n < k, their formula),
+    ``cal_hit_k_random`` 1 - C(n - 1, k) / C(n, k) (k / n; 1 when n <= k). Per seed, means over
+    its wrong steps; then means and intervals over seeds, with the paired per-seed difference of
+    precision and its random baseline."""
+    steps = stim_step_ranks(tokens)
     rows = []
-    for seed, t in tokens.groupby("seed", sort=True):
-        order = t.sort_values(["question", "index"], kind="stable")
-        order = order.iloc[np.argsort(-order["score"].fillna(-np.inf).to_numpy(), kind="stable")]
-        wrong = order["wrong"].astype(bool).to_numpy()
-        base = float(wrong.mean()) if len(wrong) else np.nan
-        for k in ks:
-            hits = float(wrong[:k].sum())
-            rows.append(
-                {
-                    "seed": seed,
-                    "k": int(k),
-                    "precision": hits / min(k, len(wrong)) if len(wrong) else np.nan,
-                    "recall": hits / wrong.sum() if wrong.sum() else np.nan,
-                    "base_rate": base,
-                }
+    for k in ks:
+        n = steps["candidates"].to_numpy(float)
+        hit = (steps["wrong_rank"].to_numpy() <= k).astype(float)
+        rows.append(
+            steps[["seed"]].assign(
+                k=int(k),
+                precision=hit,
+                recall=hit,
+                precision_random=np.where(n < k, n / k, k / n),
+                recall_random=np.minimum(k / n, 1.0),
+                candidates=n,
             )
-    per = pd.DataFrame(rows)
-    per["precision_minus_base"] = per["precision"] - per["base_rate"]
-    cols = ["precision", "recall", "base_rate", "precision_minus_base"]
-    return summarize(per, ["k"], cols, level, dict.fromkeys(cols[:3], RATE))
+        )
+    per = pd.concat(rows, ignore_index=True).groupby(["seed", "k"], as_index=False).mean()
+    counts = steps.groupby("seed").size().rename("wrong_steps").reset_index()
+    per = per.merge(counts, on="seed")
+    per["precision_minus_random"] = per["precision"] - per["precision_random"]
+    cols = ["precision", "precision_random", "recall", "recall_random", "precision_minus_random", "candidates",
+            "wrong_steps"]  # fmt: skip
+    clip = dict.fromkeys(cols[:4], RATE) | {"precision_minus_random": (-1.0, 1.0)}
+    clip |= {"candidates": NONNEGATIVE, "wrong_steps": NONNEGATIVE}
+    return summarize(per, ["k"], cols, level, clip)
