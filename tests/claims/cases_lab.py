@@ -320,11 +320,13 @@ def _stim_tail(tail, head, inputs=("head", "long_tail"), diff_lo=None, seeds=SEE
         lo = diff - 0.05 if diff_lo is None else diff_lo
         rows = [
             {"inputs": i, "seeds": seeds}
-            | _ci("score_wrong", score[i], 0.05)
+            | _ci("example_score", score[i], 0.05)
+            | _ci("score_wrong", 0.3, 0.05)
             | _ci("score_all", 0.1, 0.02)
             | _ci("wrong_share", 0.2, 0.03)
             | _ci("wrong_tokens", 15.0, 3.0)
             | _on_row(i == "long_tail", "tail_minus_head", diff, lo)
+            | _on_row(i == "long_tail", "wrong_tail_minus_head", 0.0, -0.05)
             for i in inputs
         ]
         return {"lab_stim_tail": pd.DataFrame(rows)}

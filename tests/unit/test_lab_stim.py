@@ -242,6 +242,30 @@ def test_precision_per_wrong_step_against_their_random_baseline():
     assert list(d["wrong_steps"]) == [2.0] * 3
 
 
+def test_example_scores_as_their_plot_aggregates():
+    """get_mem_dict_agg(all_d, 5, "max"): per example, the mean of the 5 largest defined scores of
+    its selected step (the first wrong step; in a right answer, the least confident step), 0 when
+    none is defined."""
+    from memtrade.lab.tables import stim_example_scores
+
+    nan = np.nan
+    rows = [
+        # question 0 (wrong): step 0 right, step 1 wrong with 6 scored tokens, step 2 wrong again
+        (0, 0, 0, 0, 0.99, 0.9, False), (0, 0, 0, 1, 0.99, 0.8, False),
+        *[(0, 0, 1, 2 + j, 0.5, v, j == 0) for j, v in enumerate([0.1, 0.6, nan, 0.4, 0.3, 0.2, 0.5])],
+        (0, 0, 2, 9, 0.3, -0.9, True),
+        # question 1 (right): step 1 the least confident; its scores undefined -> 0
+        (0, 1, 0, 0, 0.9, 0.7, False), (0, 1, 1, 1, 0.6, nan, False), (0, 1, 2, 2, 0.8, 0.1, False),
+    ]  # fmt: skip
+    t = pd.DataFrame(rows, columns=["seed", "question", "step", "position", "prob", "score", "wrong"])
+    t["long_tail"] = [True] * 10 + [False] * 3
+    e = stim_example_scores(t).set_index("question")
+    assert e.loc[0, "step"] == 1 and not e.loc[0, "correct"]
+    np.testing.assert_allclose(e.loc[0, "example_score"], np.mean([0.6, 0.5, 0.4, 0.3, 0.2]))
+    assert e.loc[1, "step"] == 1 and e.loc[1, "correct"] and e.loc[1, "example_score"] == 0.0
+    assert e.loc[0, "long_tail"] and not e.loc[1, "long_tail"]
+
+
 def test_tail_and_local_margins_are_paired_by_seed():
     """lab_stim_tail's tail_minus_head and lab_stim_sources' local_margin: per-seed differences, then
     their mean and interval over seeds."""
@@ -252,14 +276,17 @@ def test_tail_and_local_margins_are_paired_by_seed():
         for q, (lt, sc) in enumerate([(True, tail), (False, head)]):
             dom = ["local", "local", "mid"] if seed != 1 else ["long", "local", "long"]
             for j, d in enumerate(dom):
-                rows.append({"seed": seed, "question": q, "index": j, "wrong": True, "after_error": False,
-                             "score": sc, "long_tail": lt, "dominant": d, "score_local": sc, "score_mid": 0.0,
-                             "score_long": 0.0})  # fmt: skip
+                rows.append({"seed": seed, "question": q, "step": 0, "position": j, "index": j, "wrong": j == 0,
+                             "after_error": False, "prob": 0.5, "score": sc, "long_tail": lt, "dominant": d,
+                             "score_local": sc, "score_mid": 0.0, "score_long": 0.0})  # fmt: skip
     t = pd.DataFrame(rows)
     tail = stim_tail_table(t, 0.95).set_index("inputs")
     np.testing.assert_allclose(tail.loc["long_tail", "tail_minus_head"], np.mean([0.1, 0.05, 0.2]))
+    np.testing.assert_allclose(tail.loc["long_tail", "wrong_tail_minus_head"], np.mean([0.1, 0.05, 0.2]))
+    np.testing.assert_allclose(tail["example_score"], [np.mean([0.5, 0.35, 0.5]), np.mean([0.6, 0.4, 0.7])])
     assert np.isnan(tail.loc["head", "tail_minus_head"])
     src = stim_sources_table(t, 0.95)
     w = src[src["token_class"] == "wrong"].set_index("source")
-    np.testing.assert_allclose(w.loc["local", "local_margin"], np.mean([2 / 3 - 1 / 3, 1 / 3 - 2 / 3, 2 / 3 - 1 / 3]))
+    # wrong tokens (position 0 of each question): seeds 0 and 2 local, seed 1 long
+    np.testing.assert_allclose(w.loc["local", "local_margin"], np.mean([1.0, -1.0, 1.0]))
     assert w.loc["local", "local_margin_lo"] < 0 < w.loc["local", "local_margin"]

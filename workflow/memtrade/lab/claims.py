@@ -266,15 +266,17 @@ def stim_local(tables):
 
 @check
 def stim_tail(tables):
-    """Wrong tokens score higher on long-tail inputs than on frequent ones, paired by seed."""
+    """Their per-example STIM score is higher on long-tail inputs than on frequent ones, paired by seed."""
     d = tables.need("lab_stim_tail").set_index("inputs")
     if not {"long_tail", "head"} <= set(d.index):
         raise NotRun("no long-tail or no frequent inputs")
     r = d.loc["long_tail"]
     lo = _paired_lower_end(r, "tail_minus_head", "the long-tail difference")
     msg = (
-        f"wrong tokens' mean score: long-tail {r['score_wrong']:.3f}, frequent {d.loc['head', 'score_wrong']:.3f}; "
-        f"difference paired by seed {r['tail_minus_head']:+.3f} (interval {lo:+.3f} to {r['tail_minus_head_hi']:+.3f})"
+        f"per-example score (mean of the top 5 in the selected step): long-tail {r['example_score']:.3f}, "
+        f"frequent {d.loc['head', 'example_score']:.3f}; difference paired by seed {r['tail_minus_head']:+.3f} "
+        f"(interval {lo:+.3f} to {r['tail_minus_head_hi']:+.3f}); wrong tokens' mean score: long-tail "
+        f"{r['score_wrong']:.3f}, frequent {d.loc['head', 'score_wrong']:.3f}"
     )
     return bool(lo > 0), msg, "lower end of long-tail minus frequent above 0"
 

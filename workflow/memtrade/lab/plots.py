@@ -46,7 +46,7 @@ def _params_label(size, params):
 
 def extraction(ext, exposure):
     """Secret leakage, extraction rate and exact pin exposure against repetition count, one line per model size."""
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
     sizes, colors = _size_colors(ext)
     for s in sizes:
         t = ext[ext["size"] == s].sort_values("repetitions")
@@ -55,8 +55,8 @@ def extraction(ext, exposure):
         _band(axes[1], t["repetitions"], t, "extraction_rate", colors[s], label)
         e = exposure[exposure["size"] == s].sort_values("repetitions")
         _band(axes[2], e["repetitions"], e, "pin_exposure_exact", colors[s], _params_label(s, e["params"].iloc[0]))
-    axes[0].set_ylabel("secret leakage (fraction of records, pin in the greedy output)")
-    axes[1].set_ylabel("extraction rate (fraction of records, greedy k → m exact)")
+    axes[0].set_ylabel("secret leakage (fraction, pin in output)")
+    axes[1].set_ylabel("extraction rate (fraction, k → m exact)")
     for ax in axes[:2]:
         ax.set_ylim(-0.02, 1.02)
     axes[2].axhline(exposure["pin_log2_candidates"].iloc[0], color="0.4", linestyle=":", label="maximum: log2 |R|")
@@ -332,12 +332,14 @@ def stim(sources, tail, precision):
     axes[0].legend(fontsize=8)
     t = tail.set_index("inputs").reindex(["head", "long_tail"])
     xi = np.arange(2)
-    _bars(axes[1], xi - 0.2, t, "score_wrong", "tab:red", "wrong tokens", 0.38)
-    _bars(axes[1], xi + 0.2, t, "score_all", "0.6", "all scored tokens", 0.38)
+    _bars(axes[1], xi - 0.2, t, "example_score", "tab:purple", "per answer (top 5 of its step; claimed)", 0.38)
+    _bars(axes[1], xi + 0.2, t, "score_wrong", "tab:red", "wrong tokens", 0.38)
     axes[1].set_xticks(xi, ["frequent inputs", "long-tail inputs"])
     axes[1].set_ylabel("STIM score (max Spearman ρ over sources)")
     axes[1].axhline(0, color="0.3", linewidth=0.8)
-    axes[1].legend(fontsize=8)
+    low, high = axes[1].get_ylim()
+    axes[1].set_ylim(low, high + 0.3 * (high - low))  # room for the legend above the bars
+    axes[1].legend(fontsize=8, loc="upper center")
     _band(axes[2], precision["k"], precision, "precision", "tab:red", "precision@k = recall@k (one wrong token a step)")
     _band(axes[2], precision["k"], precision, "precision_random", "0.4", "random precision@k (theirs)", marker="x")
     _band(axes[2], precision["k"], precision, "recall_random", "tab:blue", "random recall@k (theirs)", marker="s")

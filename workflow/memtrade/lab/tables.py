@@ -42,6 +42,7 @@ def exposure_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     cols = ["pin_exposure_exact", "pin_exposure_extrapolated", "pin_extrapolation_error", "acct_exposure_extrapolated"]
     per = _per_seed(r, ["size", "params", "repetitions"], {c: c for c in cols})
     clip = {c: NONNEGATIVE for c in cols if c != "pin_extrapolation_error"}
+    clip["pin_exposure_exact"] = (0.0, float(records["pin_log2_candidates"].iloc[0]))  # rank 1 at most
     out = summarize(per, ["size", "params", "repetitions"], cols, level, clip)
     out["pin_log2_candidates"] = float(records["pin_log2_candidates"].iloc[0])
     out["acct_log2_candidates"] = float(records["acct_log2_candidates"].iloc[0])
@@ -377,12 +378,43 @@ def stim_sources_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
     )
 
 
+#: Scores averaged per example in INK-USC/STIM's long-tail comparison (``plot.py``,
+#: ``get_mem_dict_agg(all_d, 5, "max")``).
+EXAMPLE_TOP_SCORES = 5
+
+
+def stim_example_scores(tokens: pd.DataFrame, top: int = EXAMPLE_TOP_SCORES) -> pd.DataFrame:
+    """STIM's memorization score of each example, as their ``plot.py`` (``get_mem_dict_agg``)
+    aggregates it: the mean of the ``top`` largest defined STIM scores among the tokens of the
+    example's selected step (0 where none is defined). The selected step is their
+    ``pr_score_select``'s: in a wrong answer the first wrong step; in a right answer theirs is the
+    step their process-reward model scores lowest, here the step whose tokens the model gave the
+    lowest mean probability (ties: the first). Questions with no scored step are left out.
+    Returns one row per (seed, question): ``long_tail``, ``correct``, ``step``, ``example_score``."""
+    keys = ["seed", "question"]
+    t = tokens.sort_values([*keys, "step", "position"], kind="stable")
+    wrong = t[t["wrong"].astype(bool)].groupby(keys)["step"].min().rename("wrong_step")
+    conf = t.groupby([*keys, "step"], sort=True)["prob"].mean().reset_index()
+    least = conf.loc[conf.groupby(keys)["prob"].idxmin(), [*keys, "step"]].set_index(keys)["step"]
+    chosen = least.rename("step").to_frame().join(wrong)
+    chosen["correct"] = chosen["wrong_step"].isna()
+    chosen["step"] = chosen["wrong_step"].fillna(chosen["step"]).astype(int)
+    sel = t.merge(chosen[["step", "correct"]].reset_index(), on=[*keys, "step"])
+    ranked = sel.dropna(subset=["score"]).sort_values([*keys, "score"], ascending=[True, True, False], kind="stable")
+    top_mean = ranked.groupby(keys).head(top).groupby(keys)["score"].mean()
+    out = chosen[["step", "correct"]].join(top_mean.rename("example_score")).fillna({"example_score": 0.0})
+    tail = t.groupby(keys)["long_tail"].first()
+    return out.join(tail).reset_index()[[*keys, "long_tail", "correct", "step", "example_score"]]
+
+
 def stim_tail_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
     """STIM by input (``long_tail``: the half of the test questions whose rarest operand is rarest
-    in the training questions; ``head``: the other half): the mean score of the wrong tokens and of
-    all scored tokens, the share of scored tokens that are wrong, and the wrong tokens per seed; on
-    the ``long_tail`` row, ``tail_minus_head``: the wrong tokens' score there minus on ``head``,
-    paired by seed."""
+    in the training questions; ``head``: the other half): their per-example memorization score
+    (:func:`stim_example_scores`, every answered question) and, beside it, the mean score of the
+    wrong tokens and of all scored tokens, the share of scored tokens that are wrong, and the wrong
+    tokens per seed; on the ``long_tail`` row, ``tail_minus_head`` (their example score there minus
+    on ``head``) and ``wrong_tail_minus_head`` (the same for the wrong tokens' score), paired by seed."""
+    examples = stim_example_scores(tokens)
     tokens = _up_to_error(tokens)
     t = tokens.assign(
         inputs=np.where(tokens["long_tail"].astype(bool), "long_tail", "head"),
@@ -392,15 +424,20 @@ def stim_tail_table(tokens: pd.DataFrame, level: float) -> pd.DataFrame:
     per = _per_seed(t, ["inputs"], {"wrong_score": "score_wrong", "score": "score_all", "wrong_f": "wrong_share"})
     counts = t.groupby(["seed", "inputs"])["wrong_f"].sum().rename("wrong_tokens").reset_index()
     per = per.merge(counts, on=["seed", "inputs"])
-    # paired by seed: the wrong tokens' mean score on long-tail inputs minus that on frequent ones
-    wide = per.pivot(index="seed", columns="inputs", values="score_wrong")
-    if {"long_tail", "head"} <= set(wide.columns):
-        diff = (wide["long_tail"] - wide["head"]).rename("tail_minus_head").reset_index()
-        per = per.merge(diff.assign(inputs="long_tail"), on=["seed", "inputs"], how="left")
-    else:
-        per["tail_minus_head"] = np.nan
-    cols = ["score_wrong", "score_all", "wrong_share", "wrong_tokens", "tail_minus_head"]
-    clip = {"wrong_share": RATE, "wrong_tokens": NONNEGATIVE, "tail_minus_head": (-2.0, 2.0)}  # scores in [-1, 1]
+    ex = examples.assign(inputs=np.where(examples["long_tail"].astype(bool), "long_tail", "head"))
+    per = per.merge(_per_seed(ex, ["inputs"], {"example_score": "example_score"}), on=["seed", "inputs"], how="left")
+    # paired by seed: long-tail minus frequent inputs
+    for col, name in (("example_score", "tail_minus_head"), ("score_wrong", "wrong_tail_minus_head")):
+        wide = per.pivot(index="seed", columns="inputs", values=col)
+        if {"long_tail", "head"} <= set(wide.columns):
+            diff = (wide["long_tail"] - wide["head"]).rename(name).reset_index()
+            per = per.merge(diff.assign(inputs="long_tail"), on=["seed", "inputs"], how="left")
+        else:
+            per[name] = np.nan
+    cols = ["example_score", "score_wrong", "score_all", "wrong_share", "wrong_tokens", "tail_minus_head",
+            "wrong_tail_minus_head"]  # fmt: skip
+    clip = {"wrong_share": RATE, "wrong_tokens": NONNEGATIVE}
+    clip |= {"tail_minus_head": (-2.0, 2.0), "wrong_tail_minus_head": (-2.0, 2.0)}  # scores in [-1, 1]
     return summarize(per, ["inputs"], cols, level, clip)
 
 
