@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from memtrade.lab import gpt2
 from memtrade.lab import stim as ST
+from memtrade.lab import stim_counts as SC
 from memtrade.lab import tokenizer as T
 from scipy.stats import spearmanr
 
@@ -35,14 +36,14 @@ def test_chain_rows_are_correct_sums():
 
 def test_ngram_counts_are_exact_and_stay_within_rows():
     rows = _rows()
-    index = ST.NgramIndex(rows, 5)
+    index = SC.NgramIndex(rows, 5)
     for n in (1, 2, 3, 5):
         brute = Counter(tuple(r[i : i + n]) for r in rows for i in range(len(r) - n + 1))
         grams = np.array(sorted(brute) + [(5,) * n, (0, 1, 2, 3, 4, 5)[:n]])
         want = [brute.get(tuple(g), 0) for g in grams]
         np.testing.assert_array_equal(index.count(grams), want)
     # a bigram that only exists across a row boundary is not counted
-    index = ST.NgramIndex([np.array([1, 2]), np.array([3, 4])], 2)
+    index = SC.NgramIndex([np.array([1, 2]), np.array([3, 4])], 2)
     assert index.count(np.array([[2, 3]]))[0] == 0 and index.count(np.array([[1, 2]]))[0] == 1
 
 
@@ -50,7 +51,7 @@ def test_local_counts_use_the_longest_context_followed_by_the_generated_token():
     """INK-USC/STIM's get_fre: the context is the longest suffix such that context + the generated
     token occurs in the corpus (not the longest context that occurs by itself)."""
     rows = _rows(3)
-    index = ST.NgramIndex(rows, 4)
+    index = SC.NgramIndex(rows, 4)
     brute = Counter(tuple(r[i : i + n]) for r in rows for n in range(1, 5) for i in range(len(r) - n + 1))
     rng = np.random.default_rng(4)
     contexts = rng.integers(0, 6, (40, 3))
@@ -58,7 +59,7 @@ def test_local_counts_use_the_longest_context_followed_by_the_generated_token():
     contexts[5:8] = 9  # never in the corpus: falls back to unigram counts
     cand = rng.integers(0, 6, (40, 4))
     generated = cand[:, 0]
-    counts, ell = ST.local_counts(index, contexts, cand, generated)
+    counts, ell = SC.local_counts(index, contexts, cand, generated)
     for t in range(40):
         ctx = [int(c) for c in contexts[t] if c >= 0]
         g = int(generated[t])
@@ -71,8 +72,8 @@ def test_local_counts_use_the_longest_context_followed_by_the_generated_token():
 def test_local_context_differs_from_the_context_alone_rule():
     """A context that occurs but is never followed by the generated token is not the local context:
     under the rule "longest context that occurs", the generated token's own count would be 0."""
-    index = ST.NgramIndex([np.array([1, 2, 3]), np.array([2, 4])], 3)
-    counts, ell = ST.local_counts(index, np.array([[1, 2]]), np.array([[4, 3]]), np.array([4]))
+    index = SC.NgramIndex([np.array([1, 2, 3]), np.array([2, 4])], 3)
+    counts, ell = SC.local_counts(index, np.array([[1, 2]]), np.array([[4, 3]]), np.array([4]))
     assert ell[0] == 1  # "1 2 4" never occurs; "2 4" does
     np.testing.assert_array_equal(counts[0], [1, 1])  # "2 4" and "2 3"
 
@@ -87,7 +88,7 @@ def test_document_cooccurrence_counts_rows_holding_both_words():
         for a in present:
             for b in present:
                 want[a, b] += 1
-    np.testing.assert_array_equal(ST.document_cooccurrence(rows, word_of), want)
+    np.testing.assert_array_equal(SC.document_cooccurrence(rows, word_of), want)
 
 
 def test_word_table_filters_as_stim():
@@ -95,7 +96,7 @@ def test_word_table_filters_as_stim():
     tokens that differ only by spaces are one word."""
     texts = [ST.chain_text(q) + " the answer." for q in np.random.default_rng(9).integers(0, 99, (200, 3))]
     tok = T.train(texts, 300)
-    words, eligible = ST.word_table(tok)
+    words, eligible = SC.word_table(tok)
     want = dict.fromkeys(["sum", "+", "=", "answer", "7"], True) | dict.fromkeys(["|", ".", "the", ""], False)
     seen = set()
     for i in range(tok.get_vocab_size()):
@@ -105,8 +106,8 @@ def test_word_table_filters_as_stim():
             seen.add(w)
         assert (words == words[i]).sum() == sum(tok.decode([j]).strip() == w for j in range(tok.get_vocab_size()))
     assert seen == set(want)
-    assert ST.is_stop_word("the") and ST.is_stop_word(",") and ST.is_stop_word("")
-    assert not ST.is_stop_word("+") and not ST.is_stop_word("=") and not ST.is_stop_word("sum")
+    assert SC.is_stop_word("the") and SC.is_stop_word(",") and SC.is_stop_word("")
+    assert not SC.is_stop_word("+") and not SC.is_stop_word("=") and not SC.is_stop_word("sum")
 
 
 def test_salient_words_rank_filter_and_deduplicate():
@@ -211,7 +212,7 @@ def test_precision_per_wrong_step_against_their_random_baseline():
     """calculate.py: the first wrong step of each answer, its tokens ranked by score (undefined
     last, ties by position); precision@k = the wrong token in the top k; random k / n (n / k when
     n < k), recall's random 1 - C(n-1, k) / C(n, k)."""
-    from memtrade.lab.tables import stim_precision_table, stim_step_ranks
+    from memtrade.lab.stim_tables import stim_precision_table, stim_step_ranks
 
     nan = np.nan
     rows = [
@@ -246,7 +247,7 @@ def test_example_scores_as_their_plot_aggregates():
     """get_mem_dict_agg(all_d, 5, "max"): per example, the mean of the 5 largest defined scores of
     its selected step (the first wrong step; in a right answer, the least confident step), 0 when
     none is defined."""
-    from memtrade.lab.tables import stim_example_scores
+    from memtrade.lab.stim_tables import stim_example_scores
 
     nan = np.nan
     rows = [
@@ -269,7 +270,7 @@ def test_example_scores_as_their_plot_aggregates():
 def test_tail_and_local_margins_are_paired_by_seed():
     """lab_stim_tail's tail_minus_head and lab_stim_sources' local_margin: per-seed differences, then
     their mean and interval over seeds."""
-    from memtrade.lab.tables import stim_sources_table, stim_tail_table
+    from memtrade.lab.stim_tables import stim_sources_table, stim_tail_table
 
     rows = []
     for seed, (tail, head) in enumerate([(0.6, 0.5), (0.4, 0.35), (0.7, 0.5)]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...io import write_csv
-from .. import tables
+from .. import stim_tables, tables
 
 
 def run(job, log) -> None:
@@ -34,7 +34,7 @@ def run(job, log) -> None:
         write_csv(tables.distillation_repetition_table(distilled, level), out.lab_distillation_repetition)
     if job.input.stim_tokens:  # lab.stim is configured
         stim = pd.concat([pd.read_csv(p) for p in job.input.stim_tokens], ignore_index=True)
-        write_csv(tables.stim_sources_table(stim, level), out.lab_stim_sources)
-        write_csv(tables.stim_tail_table(stim, level), out.lab_stim_tail)
-        write_csv(tables.stim_precision_table(stim, job.params.precision_k, level), out.lab_stim_precision)
+        write_csv(stim_tables.stim_sources_table(stim, level), out.lab_stim_sources)
+        write_csv(stim_tables.stim_tail_table(stim, level), out.lab_stim_tail)
+        write_csv(stim_tables.stim_precision_table(stim, job.params.precision_k, level), out.lab_stim_precision)
     log.info("wrote %d laboratory tables", len(out))
