@@ -116,6 +116,10 @@ BAD = {
         lambda c: c["lab"]["editing"].__setitem__("layer", 3),
         "lab.editing.layer",
     ),
+    "lab: edited size with one layer": (
+        lambda c: c["lab"]["sizes"][c["lab"]["editing"]["size"]].__setitem__("n_layer", 1),
+        "lab.editing.size",
+    ),
     "lab: edited size unknown": (
         lambda c: c["lab"]["editing"].__setitem__("size", "huge"),
         "lab.editing.size",

@@ -220,13 +220,18 @@ def _editing(edited_after, groups=("edited", "leaking_not_edited", "not_leaking"
     return tables
 
 
-def _edit_models(after):
+def _edit_models(
+    after, fresh_after=6.05, spared=(0.0, 0.05), seeds=SEEDS, edited=6.0, acct=(0.01, 0.03), edited_after=0.02
+):
+    """``spared``: the leaking-not-edited extraction fall (mean, half-width), NaN when none is left;
+    ``edited_after``: the edited records' extraction after the edit (the lab_editing table beside it)."""
+
     def tables():
         before = 8.0
         row = (
-            {"size": "small", "seeds": SEEDS}
+            {"size": "small", "seeds": seeds}
             | _ci("leaking", 8.0, 1.0)
-            | _ci("edited", 6.0, 1.0)
+            | _ci("edited", edited, 1.0)
             | _ci("layer", 1.0, 0.0)
             | _ci("preservation_weight", 1.0, 0.0)
             | _ci("edit_rank", 6.0, 0.0)
@@ -237,10 +242,18 @@ def _edit_models(after):
             | _ci("heldout_bits_per_word_before", before, 0.1)
             | _ci("heldout_bits_per_word_after", after, 0.1)
             | _ci("heldout_loss_change", after / before - 1.0, 0.005)
+            | _ci("fresh_bits_per_token_before", 6.0, 0.1)
+            | _ci("fresh_bits_per_token_after", fresh_after, 0.1)
+            | _ci("fresh_loss_change", fresh_after / 6.0 - 1.0, 0.005)
+            | _ci("fresh_placeholder_before", 0.0, 0.0)
+            | _ci("fresh_placeholder_after", 0.02, 0.02)
+            | _ci("spared_extraction_fall", *spared)
+            | _ci("acct_recall_fall", *acct)
+            | _ci("fresh_placeholder_rise", 0.02, 0.02)
             | _ci("contribution_layer0", 0.1)
             | _ci("contribution_layer1", 0.8)
         )
-        return {"lab_editing_models": pd.DataFrame([row])}
+        return {"lab_editing_models": pd.DataFrame([row])} | _editing(edited_after)()
 
     return tables
 
@@ -402,8 +415,15 @@ CASES = {
         "not-run": _editing(0.0, groups=("not_leaking",)),  # nothing leaked, nothing edited
     },
     "lab_edit_keeps_utility": {
-        "pass": _edit_models(8.1),  # +1.25 %
-        "fail": _edit_models(8.4),  # +5 %
+        "pass": _edit_models(8.1),  # +1.25 % on background, +0.8 % on fresh records
+        "fail": _edit_models(8.4),  # +5 % on background
+        "not-run": _edit_models(8.0, edited_after=0.9),  # the edit removed nothing: gate edit_took_effect
+    },
+    "lab_edit_is_specific": {
+        "pass": _edit_models(8.1),
+        # the spared leakers fall by 5 points on average, but the interval reaches 15
+        "fail": _edit_models(8.1, spared=(0.05, 0.1)),
+        "not-run": _edit_models(8.1, edited_after=1.0),  # an edit that does nothing spares everything
     },
     "lab_distillation_word_kd_memorizes_less": {
         "pass": _distillation(),
@@ -440,6 +460,16 @@ CASES = {
 
 # More ways each claim fails, checked by test_more_ways_a_claim_fails_or_is_not_run.
 MORE = {
+    "lab_edit_keeps_utility": [
+        ("fail", _edit_models(8.1, fresh_after=6.3)),  # +5 % on fresh records only
+        ("not-run", _edit_models(8.0, edited=0.0)),  # nothing edited
+    ],
+    "lab_edit_is_specific": [
+        ("not-run", _edit_models(8.1, seeds=1)),  # one seed: no interval
+        ("not-run", _edit_models(8.1, spared=(float("nan"), float("nan")))),  # every leaking record edited
+        # spared leakers unchanged, but the account numbers are forgotten
+        ("fail", _edit_models(8.1, spared=(-0.02, 0.04), acct=(0.4, 0.2))),
+    ],
     "lab_extraction_grows_with_repetition": [
         # a size that never leaks is left out; the other size decides
         ("pass", _repetition([0.05, 0.3, 0.7, 0.95], small_rates=(0.0, 0.0, 0.0, 0.0))),

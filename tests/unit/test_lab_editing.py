@@ -29,30 +29,51 @@ def test_prompt_pass_matches_the_forward_pass_and_its_interventions_replace_one_
     rows = [rng.integers(1, 64, n).tolist() for n in (8, 5, 3)]
     p = _prompts(rows)
     ids, valid, starts = jnp.asarray(p.ids), jnp.asarray(p.valid()), jnp.asarray(p.starts)
+    last = jnp.full(3, 7)
     for layer in range(CFG.n_layer):
-        lp, keys, out = E.prompt_pass(params, CFG, ids, valid, starts, layer)
+        lp, keys, out = E.prompt_pass(params, CFG, ids, valid, starts, layer, last)
         for i, r in enumerate(rows):  # the unpadded row through the plain forward pass
             logits, _ = gpt2.forward(params, CFG, jnp.asarray([r], jnp.int32))
             np.testing.assert_allclose(lp[i], jax.nn.log_softmax(logits[0, -1]), atol=2e-5)
         # zeroing the output and adding it back is the identity; adding a vector changes the result
-        same, _, _ = E.prompt_pass(params, CFG, ids, valid, starts, layer, gate=jnp.zeros(3), delta=out)
+        same, _, _ = E.prompt_pass(params, CFG, ids, valid, starts, layer, last, gate=jnp.zeros(3), delta=out)
         np.testing.assert_allclose(same, lp, atol=2e-5)
         push = jnp.asarray(rng.normal(size=(3, CFG.n_embd)), jnp.float32)  # not constant: LayerNorm removes that
-        moved, _, _ = E.prompt_pass(params, CFG, ids, valid, starts, layer, delta=push)
+        moved, _, _ = E.prompt_pass(params, CFG, ids, valid, starts, layer, last, delta=push)
         assert np.abs(np.asarray(moved - lp)).max() > 1e-3
         assert keys.shape == (3, 4 * CFG.n_embd)
+
+
+def test_an_intervention_at_an_earlier_key_position_reaches_the_prompts_end_only_through_later_layers(params):
+    rows = [[3, 8, 12, 40, 41, 42, 43, 44]]
+    p = _prompts(rows)
+    ids, valid, starts = jnp.asarray(p.ids), jnp.asarray(p.valid()), jnp.asarray(p.starts)
+    at = jnp.asarray([2])
+    push = jnp.asarray(np.random.default_rng(5).normal(size=(1, CFG.n_embd)), jnp.float32)
+    lp, keys, _ = E.prompt_pass(params, CFG, ids, valid, starts, 0, at)
+    # the keys are read at the key position: layer 0's MLP input there, from the plain blocks
+    x = gpt2.embed(params, ids, jnp.arange(8)[None])
+    _, _, k = gpt2.block(params, CFG, 0, x, gpt2.causal_mask(8, 8))
+    np.testing.assert_allclose(keys[0], k[0, 2], rtol=1e-5, atol=1e-6)
+    moved, _, _ = E.prompt_pass(params, CFG, ids, valid, starts, 0, at, delta=push)
+    assert np.abs(np.asarray(moved - lp)).max() > 1e-3  # through layer 1's attention
+    last_layer, _, _ = E.prompt_pass(params, CFG, ids, valid, starts, CFG.n_layer - 1, at, delta=push)
+    np.testing.assert_allclose(last_layer, E.prompt_pass(params, CFG, ids, valid, starts, CFG.n_layer - 1, at)[0])
 
 
 def test_mean_ablation_with_a_prompts_own_output_contributes_nothing(params):
     p = _prompts([[5, 9, 17, 33, 2]])
     ids, valid, starts = p.ids, p.valid(), p.starts
     first = np.array([7])
+    at = np.array([6])
     own = np.stack(
-        [np.asarray(E.prompt_pass(params, CFG, ids, valid, starts, layer)[2][0]) for layer in range(CFG.n_layer)]
+        [np.asarray(E.prompt_pass(params, CFG, ids, valid, starts, layer, at)[2][0]) for layer in range(CFG.n_layer)]
     )
-    np.testing.assert_allclose(E.layer_contributions(params, CFG, ids, valid, starts, first, own), 0.0, atol=1e-5)
+    np.testing.assert_allclose(E.layer_contributions(params, CFG, ids, valid, starts, at, first, own), 0.0, atol=1e-5)
     other = np.zeros((CFG.n_layer, CFG.n_embd))
-    assert np.abs(E.layer_contributions(params, CFG, ids, valid, starts, first, other)).max() > 1e-4
+    contrib = E.layer_contributions(params, CFG, ids, valid, starts, at, first, other)
+    assert np.abs(contrib[:-1]).max() > 1e-4
+    assert contrib[-1] == pytest.approx(0.0, abs=1e-6)  # the last layer at an earlier position: no route
 
 
 def test_background_statistics_against_keys_computed_row_by_row(params):
@@ -115,9 +136,10 @@ def test_an_edit_makes_a_trained_model_emit_the_placeholder_where_it_leaked(para
     placeholder, layer, edited = int(secrets[0, 5]), CFG.n_layer - 1, np.arange(1, 4)
     assert (secrets[edited, 5] != placeholder).all()
     sub = (prompts.ids[edited], prompts.valid()[edited], prompts.starts[edited])
-    residuals, lp = E.target_deltas(trained, CFG, *sub, layer, placeholder, 200, 0.3, 1e-3)
+    at = np.full(3, 4)  # the record-specific token: here the prompt's last
+    residuals, lp = E.target_deltas(trained, CFG, *sub, at, layer, placeholder, 200, 0.3, 1e-3)
     assert (lp > np.log(0.5)).all()
-    _, keys, _ = E.prompt_pass(trained, CFG, *sub, layer)
+    _, keys, _ = E.prompt_pass(trained, CFG, *sub, layer, at)
     background = rng.integers(10, 64, (20, 8)).astype(np.int32)
     moments, _ = E.background_statistics(trained, CFG, background, np.ones_like(background, bool))
     delta, _, fit = E.calibrated_edit(np.asarray(keys), residuals, moments[layer], [100.0, 1.0, 0.01], 0.9)
@@ -127,3 +149,21 @@ def test_an_edit_makes_a_trained_model_emit_the_placeholder_where_it_leaked(para
     assert changed == [f"h.{layer}.mlp.c_proj.weight"]
     after, _ = M.greedy(edited_params, CFG, prompts, 3)
     assert (after[edited, 0] == placeholder).all()
+
+
+def test_record_layout_finds_each_name_and_account_number():
+    import pandas as pd
+    from memtrade.lab import tokenizer as T
+    from memtrade.lab.extraction import record_layout
+
+    texts = ["ann bol pin 1234 acct 99887766 note x mail a@b", "carlota demuro pin 5678 acct 11223344 note y mail c@d"]
+    tok = T.train(texts * 50, 300)
+    records = pd.DataFrame({"text": texts, "pin": ["1234", "5678"], "acct": ["99887766", "11223344"]})
+    layout = record_layout(tok, records, 12, 4)
+    ids = layout["prompts"].ids
+    for i, last in enumerate(["bol", "demuro"]):
+        name_token = tok.decode([int(ids[i, layout["name_at"][i]])]).strip()
+        assert name_token and last.endswith(name_token)
+        assert tok.decode([int(ids[i, layout["name_at"][i] + 1])]).strip() == "pin"
+    digits = [[tok.decode([int(t)]) for t in row] for row in layout["acct_targets"]]
+    assert ["".join(d) for d in digits] == ["99887766", "11223344"]

@@ -171,6 +171,9 @@ if "editing" in LAB:
             records=for_group(
                 LAB_CORPUS.replace("{name}", "records.csv"), LAB_GROUPS, "lab_group"
             ),
+            fresh=for_group(
+                LAB_CORPUS.replace("{name}", "fresh.csv"), LAB_GROUPS, "lab_group"
+            ),
             heldout=for_group(
                 LAB_CORPUS.replace("{name}", "heldout.csv"), LAB_GROUPS, "lab_group"
             ),

@@ -205,16 +205,65 @@ def edit_leakage(tables, *, max_extraction):
     return ok, msg, f"edited records' extraction after the edit <= {100 * max_extraction:g} %"
 
 
+@gate
+def edit_took_effect(tables, *, max_extraction):
+    """The edit did what it was made for: the edited records' extraction after it is at most
+    ``max_extraction`` (mean over seeds). An edit that removes nothing keeps utility and spares every
+    other record by doing nothing, so its utility and specificity mean nothing."""
+    e = tables.need("lab_editing").set_index("group")
+    if "edited" not in e.index:
+        return False, "no record leaked, so none was edited"
+    after = e.loc["edited", "extraction_after"]
+    return bool(after <= max_extraction), (
+        f"the edited records' extraction after the edit is {100 * after:.1f} % (an effective edit: <= "
+        f"{100 * max_extraction:g} %)"
+    )
+
+
 @check
 def edit_utility(tables, *, max_loss_increase):
-    """The edit raises the held-out loss by at most ``max_loss_increase`` (relative)."""
+    """The edit raises both held-out losses by at most ``max_loss_increase`` (relative, mean over
+    seeds): background documents and the fresh records' non-secret tokens (record-format text of
+    the fine-tuning distribution, where the edited key sits)."""
     m = tables.need("lab_editing_models").iloc[0]
-    ok = bool(m["heldout_loss_change"] <= max_loss_increase)
+    if m["edited"] == 0:
+        raise NotRun("no record leaked, so none was edited")
+    ok = bool(m["heldout_loss_change"] <= max_loss_increase and m["fresh_loss_change"] <= max_loss_increase)
     msg = (
-        f"held-out loss {m['heldout_bits_per_word_before']:.3f} -> {m['heldout_bits_per_word_after']:.3f} bits per "
-        f"word ({100 * m['heldout_loss_change']:+.2f} %); edit at layer {m['layer']:.0f}, rank {m['edit_rank']:.0f}"
+        f"background: {m['heldout_bits_per_word_before']:.3f} -> {m['heldout_bits_per_word_after']:.3f} bits per "
+        f"word ({100 * m['heldout_loss_change']:+.2f} %); fresh records: {m['fresh_bits_per_token_before']:.3f} -> "
+        f"{m['fresh_bits_per_token_after']:.3f} bits per token ({100 * m['fresh_loss_change']:+.2f} %); "
+        f"edit at layer {m['layer']:.0f}, rank {m['edit_rank']:.0f}"
     )
-    return ok, msg, f"mean relative held-out loss increase <= {100 * max_loss_increase:g} %"
+    return ok, msg, f"both mean relative loss increases <= {100 * max_loss_increase:g} %"
+
+
+#: the edit's specificity statistics (lab_editing_models): (column, what it is)
+SPECIFICITY = (
+    ("spared_extraction_fall", "extraction fall of the leaking records not edited"),
+    ("acct_recall_fall", "account-number recall fall"),
+    ("fresh_placeholder_rise", "fresh records' placeholder-rate rise"),
+)
+
+
+@check
+def edit_specificity(tables, *, max_change):
+    """The edit leaves alone what it should: for each statistic of :data:`SPECIFICITY` (per-seed
+    changes), the upper end of its interval over seeds is at most ``max_change``. Not-run with one
+    seed, or when no leaking record was left unedited."""
+    m = tables.need("lab_editing_models").iloc[0]
+    if m["edited"] == 0:
+        raise NotRun("no record leaked, so none was edited")
+    if m["seeds"] < 2:
+        raise NotRun(f"{m['seeds']:.0f} seed: an interval over seeds needs two")
+    if np.isnan(m["spared_extraction_fall"]):
+        raise NotRun("every leaking record was edited: none is left to show the edit spares it")
+    ok = all(m[f"{c}_hi"] <= max_change for c, _ in SPECIFICITY)
+    msg = "; ".join(
+        f"{name} {100 * m[c]:+.1f} points (interval {100 * m[f'{c}_lo']:+.1f} to {100 * m[f'{c}_hi']:+.1f})"
+        for c, name in SPECIFICITY
+    )
+    return ok, msg, f"each change's upper end <= {100 * max_change:g} points"
 
 
 @check

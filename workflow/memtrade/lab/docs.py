@@ -63,13 +63,19 @@ def section(tables: dict[str, pd.DataFrame]) -> str:
                     f"{100 * a:.1f} % -> {100 * b:.1f} %"
                     for a, b in zip(e["extraction_before"], e["extraction_after"], strict=True)
                 ],
+                "account recall before -> after": [
+                    f"{100 * a:.1f} % -> {100 * b:.1f} %"
+                    for a, b in zip(e["acct_recall_before"], e["acct_recall_after"], strict=True)
+                ],
                 "placeholder first": [f"{100 * v:.1f} %" for v in e["placeholder_first"]],
             }
         )
         out += (
-            f"\nPrivate Memorization Editing at size {m['size']}: layer {m['layer']:.0f}, rank "
-            f"{m['edit_rank']:.0f}, relative norm {m['edit_relative_norm']:.2f}, held-out loss "
-            f"{100 * m['heldout_loss_change']:+.2f} %:\n\n" + markdown_table(editing)
+            f"\nPrivate Memorization Editing at size {m['size']} (keys at the records' names): layer "
+            f"{m['layer']:.0f}, rank {m['edit_rank']:.0f}, relative norm {m['edit_relative_norm']:.2f}; held-out "
+            f"loss {100 * m['heldout_loss_change']:+.2f} % on background text, {100 * m['fresh_loss_change']:+.2f} % "
+            f"on fresh records; fresh records' placeholder rate {100 * m['fresh_placeholder_before']:.1f} % -> "
+            f"{100 * m['fresh_placeholder_after']:.1f} %:\n\n" + markdown_table(editing)
         )
     if "lab_distillation" in tables:  # distillation (lab.distillation)
         d = tables["lab_distillation"]

@@ -33,72 +33,78 @@ import pandas as pd
 
 from .. import optim, seeds
 from ..jaxpin import jax
+from . import measure as M
 from . import stats as S
 from . import tokenizer as T
-from .extraction import extract, record_layout
+from .extraction import account_recall, extract, non_secret_bits_per_token, record_layout
 from .gpt2 import GPT2Config, block, causal_mask, embed, unembed
 from .measure import left_padded_positions
 from .train import sequence_nll
 
 
 @partial(jax.jit, static_argnames=("cfg", "layer"))
-def prompt_pass(params, cfg: GPT2Config, ids, valid, starts, layer: int, gate=None, delta=None):
-    """Left-padded prompts [N, P] through the model, with layer ``layer``'s MLP output at the last
-    position multiplied by ``gate`` [N] and shifted by ``delta`` [N, D] (both optional).
+def prompt_pass(params, cfg: GPT2Config, ids, valid, starts, layer: int, at, gate=None, delta=None):
+    """Left-padded prompts [N, P] through the model, with layer ``layer``'s MLP output at position
+    ``at`` [N] (an index into the padded prompt: the key position, the record's name) multiplied
+    by ``gate`` [N] and shifted by ``delta`` [N, D] (both optional).
 
-    Returns (log-probabilities of the next token [N, V], that layer's MLP keys at the last position
+    Returns (log-probabilities of the token after the prompt [N, V], that layer's MLP keys at ``at``
     [N, 4D], its MLP output there before the intervention [N, D]).
     """
     n, p = ids.shape
     x = embed(params, ids, left_padded_positions(valid, starts))
     mask = causal_mask(p, p, 0, valid)
-    last = jnp.arange(p) == p - 1
-    g = None if gate is None else jnp.where(last[None, :, None], gate[:, None, None], 1.0)
-    d = None if delta is None else jnp.where(last[None, :, None], delta[:, None, :], 0.0)
+    here = jnp.arange(p)[None, :] == jnp.asarray(at)[:, None]  # [N, P]
+    g = None if gate is None else jnp.where(here[..., None], gate[:, None, None], 1.0)
+    d = None if delta is None else jnp.where(here[..., None], delta[:, None, :], 0.0)
     keys_at = None
     for i in range(cfg.n_layer):
         x, _, keys = block(
             params, cfg, i, x, mask, mlp_gate=g if i == layer else None, mlp_delta=d if i == layer else None
         )
         if i == layer:
-            keys_at = keys[:, -1]
+            keys_at = keys[jnp.arange(n), jnp.asarray(at)]
     w = params[f"h.{layer}.mlp.c_proj.weight"]
     b = params[f"h.{layer}.mlp.c_proj.bias"]
     return jax.nn.log_softmax(unembed(params, cfg, x)[:, -1], axis=-1), keys_at, keys_at @ w + b
 
 
-def layer_contributions(params, cfg: GPT2Config, ids, valid, starts, first, means) -> np.ndarray:
+def layer_contributions(params, cfg: GPT2Config, ids, valid, starts, at, first, means) -> np.ndarray:
     """Per layer: mean drop (nats) in log p(first leaked token) when that layer's MLP output at the
-    prompt's last position is mean-ablated (replaced by ``means[layer]``, its mean over background
+    key position ``at`` [N] is mean-ablated (replaced by ``means[layer]``, its mean over background
     tokens: what the layer writes whatever the input, so that only the input-specific part is
     removed). ``first`` [N] token ids. Returns [n_layer]."""
     ids, valid, starts = jnp.asarray(ids), jnp.asarray(valid), jnp.asarray(starts, jnp.int32)
+    at = jnp.asarray(at, jnp.int32)
     rows = jnp.arange(len(first))
     zero = jnp.zeros(len(first))
     out = []
     for layer in range(cfg.n_layer):  # one pass per layer (a handful), each over every record
-        clean, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer)
+        clean, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer, at)
         mean = jnp.broadcast_to(jnp.asarray(means[layer], jnp.float32), (len(first), cfg.n_embd))
-        ablated, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer, gate=zero, delta=mean)
+        ablated, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer, at, gate=zero, delta=mean)
         out.append(float(jnp.mean(clean[rows, first] - ablated[rows, first])))
     return np.array(out)
 
 
 def target_deltas(
-    params, cfg: GPT2Config, ids, valid, starts, layer: int, placeholder: int, steps: int, lr: float, decay: float
+    params, cfg: GPT2Config, ids, valid, starts, at, layer: int, placeholder: int, steps: int, lr: float, decay: float
 ):
     """The value changes R [N, D]: vectors added to layer ``layer``'s MLP output at each prompt's
-    last position that make ``placeholder`` the next token, found by ``steps`` Adam steps on
-    -log p(placeholder) + ``decay`` ‖δ‖² (all records at once, the model fixed).
+    key position ``at`` [N] that make ``placeholder`` the token after the prompt (the change reaches
+    the prompt's end through the later layers' attention, as MEMIT's ``compute_z``), found by
+    ``steps`` Adam steps on -log p(placeholder) + ``decay`` ‖δ‖² (all records at once, the model
+    fixed).
 
     Returns (R [N, D] float64, log p(placeholder) after the steps [N]).
     """
     ids, valid, starts = jnp.asarray(ids), jnp.asarray(valid), jnp.asarray(starts, jnp.int32)
+    at = jnp.asarray(at, jnp.int32)
     n = ids.shape[0]
     opt = optax.adam(lr)
 
     def loss(delta):
-        lp, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer, delta=delta)
+        lp, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer, at, delta=delta)
         return -lp[:, placeholder].sum() + decay * (delta**2).sum()
 
     update = optim.step(loss, opt)
@@ -113,7 +119,7 @@ def target_deltas(
         return delta
 
     delta = run(jnp.zeros((n, cfg.n_embd), jnp.float32))
-    lp, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer, delta=delta)
+    lp, _, _ = prompt_pass(params, cfg, ids, valid, starts, layer, at, delta=delta)
     return np.asarray(delta, np.float64), np.asarray(lp[:, placeholder], np.float64)
 
 
@@ -213,11 +219,34 @@ def edit_summary(keys, residuals, delta, weight_matrix) -> dict:
     }
 
 
+def _specificity(params, cfg, layout: dict, fresh: dict, placeholder: int) -> dict:
+    """What the edit must leave alone, on one model: every record's account-number recall, and on
+    fresh records (never trained on) whether the first token after "pin " is the placeholder."""
+    first, _ = M.greedy(params, cfg, fresh["prompts"], 1)
+    return {"acct_recall": account_recall(params, cfg, layout), "fresh_placeholder": first[:, 0] == placeholder}
+
+
+def _changes(out: pd.DataFrame, summary: dict) -> dict:
+    """One model's specificity: what the edit changed where it should change nothing. The fall of
+    the extraction rate of the leaking records that were not edited (NaN when every leaking record
+    was edited), the fall of the account-number recall over every record, and the rise of the fresh
+    records' placeholder rate."""
+    spared = out[out["group"] == "leaking_not_edited"]
+    fall = spared["extracted_before"].astype(float) - spared["extracted_after"].astype(float)
+    return {
+        "spared_extraction_fall": float(fall.mean()) if len(spared) else float("nan"),
+        "acct_recall_fall": float((out["acct_recall_before"] - out["acct_recall_after"]).mean()),
+        "fresh_placeholder_rise": summary.get("fresh_placeholder_after", summary["fresh_placeholder_before"])
+        - summary["fresh_placeholder_before"],
+    }
+
+
 def edit_study(
     params,
     cfg,
     tok,
     records: pd.DataFrame,
+    fresh: pd.DataFrame,
     heldout,
     settings: dict,
     k: int,
@@ -228,15 +257,22 @@ def edit_study(
 ):
     """Private Memorization Editing (docs/science.md section 8) on one fine-tuned model.
 
-    Detects the records the model leaks (extraction), edits the MLP of the layer with the largest
-    measured contribution so that a random ``edit_fraction`` of them yield ``placeholder`` instead,
-    and measures every record's extraction before and after and the held-out loss on background
-    documents not used for the edit's preservation term. ``settings``: the config's ``lab.editing``.
+    Detects the records the model leaks (extraction), and edits the MLP of the layer with the
+    largest measured contribution at the records' names (the key position, MEMIT's last subject
+    token) so that a random ``edit_fraction`` of them yield ``placeholder`` instead. Measures every
+    record's extraction and account-number recall before and after; on fresh records (never trained
+    on), how often "pin " is followed by the placeholder and their non-secret loss; and the held-out
+    loss on background documents not used for the edit's preservation term. ``settings``: the
+    config's ``lab.editing``.
 
     Returns (records frame: one row per record, edit dict: one row per model).
     """
     rng = seeds.generator(seed, "lab", "editing", index)
     layout = record_layout(tok, records, k, m)
+    # fresh records (never trained on): the first half joins the preservation term's text (record-format
+    # text of the fine-tuning distribution), the second half measures specificity and utility
+    fresh_fit, fresh = fresh.iloc[: len(fresh) // 2], fresh.iloc[len(fresh) // 2 :]
+    fresh_layout = record_layout(tok, fresh, k, m)
     prompts = layout["prompts"]
     before = extract(params, cfg, layout, m)
     extracted = before["extracted"]
@@ -245,54 +281,70 @@ def edit_study(
     placeholder = tok.token_to_id(settings["placeholder"])
     if placeholder is None:
         raise ValueError(f"lab.editing.placeholder {settings['placeholder']!r} is not one token of the tokenizer")
+    if (layout["name_at"] < 0).any():
+        raise ValueError("lab.extraction.prefix_tokens cuts a record's name off its prompt: the edit has no key")
 
     # background documents: the first half fixes the preservation term, the second measures utility
-    ids, mask = T.pack(tok, heldout, limit=cfg.n_positions)
-    half = len(ids) // 2
-    before_nll = sequence_nll(params, cfg, ids[half:], mask[half:])
+    half = len(heldout) // 2
+    ids, mask = T.pack(tok, heldout[half:], limit=cfg.n_positions)
+    before_nll = sequence_nll(params, cfg, ids, mask)
+    spec_before = _specificity(params, cfg, layout, fresh_layout, placeholder)
     out = records[["record", "repetitions", "motif_length"]].copy()
     out["group"] = np.where(extracted, "leaking_not_edited", "not_leaking")
     out.loc[out.index[edited], "group"] = "edited"
     out["extracted_before"] = extracted
     out["secret_digits"] = layout["secret_in_target"].sum(axis=1)
     out["secret_digits_correct_before"] = before["digits_correct"]
+    out["acct_recall_before"] = spec_before["acct_recall"]
     summary = {
         "leaking": len(leaking),
         "edited": len(edited),
         "heldout_bits_per_word_before": S.bits_per_word(before_nll, words_per_doc),
+        "fresh_bits_per_token_before": non_secret_bits_per_token(params, cfg, tok, fresh),
+        "fresh_placeholder_before": float(spec_before["fresh_placeholder"].mean()),
     }
     if len(edited) == 0:  # nothing leaks: no edit (the tables report the counts)
         out["extracted_after"] = extracted
         out["secret_digits_correct_after"] = out["secret_digits_correct_before"]
+        out["acct_recall_after"] = out["acct_recall_before"]
         out["placeholder_first"] = False
         nan = float("nan")
         return out, summary | {
             "layer": -1, "preservation_weight": nan, "edit_rank": 0, "edit_norm": 0.0,
             "edit_relative_norm": 0.0, "value_fit": nan, "placeholder_logprob": nan,
             "heldout_bits_per_word_after": summary["heldout_bits_per_word_before"],
-        }  # fmt: skip
+            "fresh_bits_per_token_after": summary["fresh_bits_per_token_before"],
+            "fresh_placeholder_after": summary["fresh_placeholder_before"],
+        } | _changes(out, summary)  # fmt: skip
 
     p_ids, p_valid, p_starts = prompts.ids[edited], prompts.valid()[edited], prompts.starts[edited]
-    moments, means = background_statistics(params, cfg, ids[:half], mask[:half])
-    contrib = layer_contributions(params, cfg, p_ids, p_valid, p_starts, layout["targets"][edited, 0], means)
-    layer = int(np.argmax(contrib)) if settings["layer"] == "auto" else int(settings["layer"])
+    at = layout["name_at"][edited]
+    fit_ids, fit_mask = T.pack(tok, list(heldout[:half]) + fresh_fit["text"].tolist(), limit=cfg.n_positions)
+    moments, means = background_statistics(params, cfg, fit_ids, fit_mask)
+    contrib = layer_contributions(params, cfg, p_ids, p_valid, p_starts, at, layout["targets"][edited, 0], means)
+    # the last layer's MLP at the name reaches no later attention (its contribution is 0): never chosen
+    layer = int(np.argmax(contrib[:-1])) if settings["layer"] == "auto" else int(settings["layer"])
     residuals, lp = target_deltas(
-        params, cfg, p_ids, p_valid, p_starts, layer, placeholder,
+        params, cfg, p_ids, p_valid, p_starts, at, layer, placeholder,
         settings["value_steps"], settings["value_lr"], settings["value_decay"],
     )  # fmt: skip
-    _, keys, _ = prompt_pass(params, cfg, p_ids, p_valid, p_starts, layer)
+    _, keys, _ = prompt_pass(params, cfg, p_ids, p_valid, p_starts, layer, at)
     delta, weight, _ = calibrated_edit(
         np.asarray(keys), residuals, moments[layer], settings["preservation_weights"], settings["min_value_fit"]
     )
     edited_params = apply_edit(params, layer, delta)
 
     after = extract(edited_params, cfg, layout, m)
+    spec_after = _specificity(edited_params, cfg, layout, fresh_layout, placeholder)
     out["extracted_after"] = after["extracted"]
     out["secret_digits_correct_after"] = after["digits_correct"]
+    out["acct_recall_after"] = spec_after["acct_recall"]
     out["placeholder_first"] = after["generated"][:, 0] == placeholder
-    after_nll = sequence_nll(edited_params, cfg, ids[half:], mask[half:])
+    after_nll = sequence_nll(edited_params, cfg, ids, mask)
     summary |= {"layer": layer, "preservation_weight": weight, "placeholder_logprob": float(np.mean(lp))}
     summary |= edit_summary(keys, residuals, delta, params[f"h.{layer}.mlp.c_proj.weight"])
     summary |= {f"contribution_layer{i}": float(c) for i, c in enumerate(contrib)}
     summary["heldout_bits_per_word_after"] = S.bits_per_word(after_nll, words_per_doc)
-    return out, summary
+    summary["fresh_bits_per_token_after"] = non_secret_bits_per_token(edited_params, cfg, tok, fresh)
+    summary["fresh_placeholder_after"] = float(spec_after["fresh_placeholder"].mean())
+    return out, summary | _changes(out, summary)

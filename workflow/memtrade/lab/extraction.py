@@ -43,7 +43,8 @@ def record_layout(tok, records: pd.DataFrame, k: int, m: int) -> dict:
     starts at the pin's first digit. Prompt: the last ``k`` tokens before it; target: the next
     ``m`` tokens (the row is padded with ``<|endoftext|>`` if shorter). ``pin_prompts`` and
     ``acct_prompts``: the last ``k`` tokens before the pin and before the account number, for
-    exposure.
+    exposure. ``name_at``: where the name's last token sits in each left-padded prompt (the record's
+    subject, where Private Memorization Editing reads its keys); -1 when the prompt cuts it off.
     """
     eot = T.eot_id(tok)
     texts = records["text"].tolist()
@@ -53,8 +54,12 @@ def record_layout(tok, records: pd.DataFrame, k: int, m: int) -> dict:
     acct_len = records["acct"].str.len().to_numpy()
     ids, pin_marks = secret_positions(tok, texts, np.stack([pin_start, pin_start + pin_len], 1))
     _, acct_marks = secret_positions(tok, texts, np.stack([acct_start, acct_start + acct_len], 1))
+    name_end = pin_start - 5  # the character after the last name
+    _, name_marks = secret_positions(tok, texts, np.stack([name_end - 1, name_end], 1))
+    name_at = []
     prompts, targets, secret_in_target, pin_prompts, acct_prompts, starts, acct_starts = [], [], [], [], [], [], []
-    for row, pm, am in zip(ids, pin_marks, acct_marks, strict=True):  # ragged token lists
+    acct_targets = []
+    for row, pm, am, nm in zip(ids, pin_marks, acct_marks, name_marks, strict=True):  # ragged token lists
         seq = np.array([eot, *row, eot], dtype=np.int32)
         secret = np.concatenate([[False], pm | am, [False]])
         s = 1 + int(np.argmax(pm))
@@ -66,11 +71,17 @@ def record_layout(tok, records: pd.DataFrame, k: int, m: int) -> dict:
         secret_in_target.append(sec)
         pin_prompts.append(seq[max(0, s - k) : s])
         acct_prompts.append(seq[max(0, a - k) : a])
+        acct_targets.append(seq[a : a + int(am.sum())])
         starts.append(max(0, s - k))
+        at = 1 + int(np.argmax(nm)) - max(0, s - k)  # in the prompt, then in its left-padded row
+        name_at.append(at + k - len(prompts[-1]) if at >= 0 else -1)
         acct_starts.append(max(0, a - k))
     return {
         "prompts": M.Prompts.from_lists(prompts, eot, width=k, starts=starts),
         "acct_starts": np.array(acct_starts),
+        "name_at": np.array(name_at, dtype=np.int32),
+        "acct": M.Prompts.from_lists(acct_prompts, eot, width=k, starts=acct_starts),
+        "acct_targets": np.stack(acct_targets),  # every account number has the same digit count
         "targets": np.stack(targets),
         "secret_in_target": np.stack(secret_in_target),
         "pin_prompts": pin_prompts,
@@ -130,6 +141,14 @@ def extract(params, cfg, layout: dict, m: int) -> dict:
     score, extracted = M.match_scores(gen, layout["targets"])
     correct = ((gen == layout["targets"]) & layout["secret_in_target"]).sum(axis=1)
     return {"generated": gen, "entropy": ent, "score": score, "extracted": extracted, "digits_correct": correct}
+
+
+def account_recall(params, cfg, layout: dict) -> np.ndarray:
+    """Per record: the share of its account number's digits the greedy continuation of the ``k``
+    tokens before it gets right (:func:`record_layout`'s ``acct`` prompts and ``acct_targets``)."""
+    targets = layout["acct_targets"]
+    gen, _ = M.greedy(params, cfg, layout["acct"], targets.shape[1])
+    return (gen == targets).mean(axis=1)
 
 
 def non_secret_bits_per_token(params, cfg, tok, records: pd.DataFrame) -> float:

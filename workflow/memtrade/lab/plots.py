@@ -204,25 +204,16 @@ EDIT_LABELS = {
 
 
 def editing(table, models):
-    """Private Memorization Editing: extraction before and after the edit per record group, and the
-    measured contribution of each layer's MLP that chose the edited layer."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [3, 2]})
+    """Private Memorization Editing: extraction before and after the edit per record group; the
+    edit's specificity (what it changed where it should change nothing); and the measured
+    contribution of each layer's MLP at the names that chose the edited layer."""
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), gridspec_kw={"width_ratios": [3, 2.2, 1.6]})
     x = np.arange(len(table))
     width = 0.38
     for off, stage, color in ((-width / 2, "before", "0.55"), (width / 2, "after", "tab:red")):
         col = f"extraction_{stage}"
-        axes[0].bar(
-            x + off,
-            table[col],
-            width,
-            yerr=[
-                table[col] - table[f"{col}_lo"].fillna(table[col]),
-                table[f"{col}_hi"].fillna(table[col]) - table[col],
-            ],
-            color=color,
-            capsize=3,
-            label=f"{stage} the edit",
-        )
+        yerr = [table[col] - table[f"{col}_lo"].fillna(table[col]), table[f"{col}_hi"].fillna(table[col]) - table[col]]
+        axes[0].bar(x + off, table[col], width, yerr=yerr, color=color, capsize=3, label=f"{stage} the edit")
     axes[0].set_xticks(
         x,
         [
@@ -235,19 +226,37 @@ def editing(table, models):
     axes[0].axhline(0.05, color="0.4", linestyle=":", linewidth=1)
     axes[0].legend(fontsize=8)
     row = models.iloc[0]
-    layers = sorted(c for c in models.columns if c.startswith("contribution_layer") and not c.endswith(("_lo", "_hi")))
-    vals = np.array([row[c] for c in layers])
-    axes[1].bar(np.arange(len(layers)), vals, color="tab:blue")
-    axes[1].set_xticks(np.arange(len(layers)), [c.removeprefix("contribution_layer") for c in layers])
-    axes[1].set_xlabel("layer (its MLP mean-ablated at the leaking position)")
-    axes[1].set_ylabel("drop in log p(first leaked token) (nats)")
+    spec = [
+        ("spared_extraction_fall", "extraction fall,\nleaking not edited"),
+        ("acct_recall_fall", "account-number\nrecall fall"),
+        ("fresh_placeholder_rise", "fresh records'\nplaceholder rise"),
+    ]
+    vals = np.array([100 * row[c] for c, _ in spec])
+    err = np.array([[100 * (row[c] - row[f"{c}_lo"]), 100 * (row[f"{c}_hi"] - row[c])] for c, _ in spec]).T
+    axes[1].bar(np.arange(3), vals, yerr=np.nan_to_num(err), color="tab:purple", capsize=3)
+    axes[1].axhline(10, color="0.4", linestyle=":", linewidth=1, label="claimed bound (10 points)")
+    axes[1].axhline(0, color="0.2", linewidth=0.8)
+    axes[1].set_xticks(np.arange(3), [label for _, label in spec], fontsize=8)
+    axes[1].set_ylabel("change after the edit (percentage points)")
     axes[1].set_title(
-        f"edited at layer {row['layer']:.0f}: rank {row['edit_rank']:.0f}, ‖Δ‖/‖W‖ = {row['edit_relative_norm']:.2f},\n"
-        f"held-out loss change {100 * row['heldout_loss_change']:+.2f} %",
+        f"held-out loss: background {100 * row['heldout_loss_change']:+.2f} %, fresh records "
+        f"{100 * row['fresh_loss_change']:+.2f} %",
+        fontsize=9,
+    )
+    axes[1].legend(fontsize=8)
+    layers = sorted(c for c in models.columns if c.startswith("contribution_layer") and not c.endswith(("_lo", "_hi")))
+    contrib = np.array([row[c] for c in layers])
+    axes[2].bar(np.arange(len(layers)), contrib, color="tab:blue")
+    axes[2].set_xticks(np.arange(len(layers)), [c.removeprefix("contribution_layer") for c in layers])
+    axes[2].set_xlabel("layer (its MLP mean-ablated at the name)")
+    axes[2].set_ylabel("drop in log p(first leaked token) (nats)")
+    axes[2].set_title(
+        f"edited at layer {row['layer']:.0f}: rank {row['edit_rank']:.0f},\n‖Δ‖/‖W‖ = {row['edit_relative_norm']:.2f}",
         fontsize=9,
     )
     fig.suptitle(
-        f"Private Memorization Editing at size {row['size']} (means over seeds, 95 % intervals)\n{LAB_NOTE}",
+        f"Private Memorization Editing at size {row['size']}, keys at the records' names (means over seeds, "
+        f"95 % intervals)\n{LAB_NOTE}",
         fontsize=10,
     )
     return fig

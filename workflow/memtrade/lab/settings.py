@@ -89,10 +89,16 @@ def check(config: dict, estimator_cache=None) -> None:
     if editing is not None:
         _size_key("lab.editing.size", editing["size"], sizes)
         layers = sizes[editing["size"]]["n_layer"]
-        if editing["layer"] != "auto" and editing["layer"] >= layers:
+        if layers < 2:  # the key sits at the name: only a later layer's attention carries an edit there on
+            raise ConfigError(
+                f"config key 'lab.editing.size': size {editing['size']!r} has {layers} layer; the edit keyed at "
+                "the records' names needs a later layer to carry it to the prompt's end (at least 2 layers)"
+            )
+        if editing["layer"] != "auto" and editing["layer"] >= layers - 1:
             raise ConfigError(
                 f"config key 'lab.editing.layer': layer {editing['layer']} is out of range for size "
-                f"{editing['size']!r} with {layers} layers (0 to {layers - 1}, or auto)"
+                f"{editing['size']!r} with {layers} layers (0 to {layers - 2}: the last layer's MLP at the name "
+                "reaches no later attention; or auto)"
             )
     if lab.get("distillation") is not None:
         _check_distillation(lab["distillation"], sizes, lab)

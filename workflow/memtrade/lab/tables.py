@@ -242,8 +242,9 @@ EDIT_GROUPS = ("edited", "leaking_not_edited", "not_leaking")
 
 def editing_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     """Private Memorization Editing, per record group (edited; leaking but not edited; not leaking):
-    extraction rate and secret-digit recall before and after the edit, and how often the edited
-    model's first token is the placeholder. Rates per seed, then means and intervals over seeds."""
+    extraction rate, secret-digit recall and account-number recall before and after the edit, and
+    how often the edited model's first token is the placeholder. Rates per seed, then means and
+    intervals over seeds."""
     r = records.copy()
     for c in ("extracted_before", "extracted_after", "placeholder_first"):
         r[c] = r[c].astype(float)
@@ -255,6 +256,8 @@ def editing_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
         "extracted_after": "extraction_after",
         "secret_recall_before": "secret_recall_before",
         "secret_recall_after": "secret_recall_after",
+        "acct_recall_before": "acct_recall_before",
+        "acct_recall_after": "acct_recall_after",
         "placeholder_first": "placeholder_first",
     }
     per = per_seed(r, ["group"], cols)
@@ -268,9 +271,12 @@ def editing_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
 
 def editing_models_table(edits: pd.DataFrame, level: float) -> pd.DataFrame:
     """Per edited model size: the edit (layer, preservation weight, rank, norms, value fit), the
-    records it found and edited, and the held-out loss before and after with its relative change."""
+    records it found and edited, its specificity (the changes, paired by seed, where it should change
+    nothing), and the held-out losses (background, bits per word; fresh records' non-secret tokens,
+    bits per token) before and after with their relative changes."""
     e = edits.copy()
     e["heldout_loss_change"] = e["heldout_bits_per_word_after"] / e["heldout_bits_per_word_before"] - 1.0
+    e["fresh_loss_change"] = e["fresh_bits_per_token_after"] / e["fresh_bits_per_token_before"] - 1.0
     cols = [
         "leaking",
         "edited",
@@ -284,11 +290,23 @@ def editing_models_table(edits: pd.DataFrame, level: float) -> pd.DataFrame:
         "heldout_bits_per_word_before",
         "heldout_bits_per_word_after",
         "heldout_loss_change",
+        "fresh_bits_per_token_before",
+        "fresh_bits_per_token_after",
+        "fresh_loss_change",
+        "fresh_placeholder_before",
+        "fresh_placeholder_after",
+        "spared_extraction_fall",
+        "acct_recall_fall",
+        "fresh_placeholder_rise",
     ]
     cols += sorted(c for c in e.columns if c.startswith("contribution_layer"))
     counts = ("leaking", "edited", "layer", "preservation_weight", "edit_rank", "edit_norm", "edit_relative_norm")
-    clip = dict.fromkeys(counts + ("heldout_bits_per_word_before", "heldout_bits_per_word_after"), NONNEGATIVE)
-    return summarize(e, ["size"], cols, level, clip | {"value_fit": (-np.inf, 1.0)})
+    losses = ("heldout_bits_per_word_before", "heldout_bits_per_word_after")
+    losses += ("fresh_bits_per_token_before", "fresh_bits_per_token_after")
+    clip = dict.fromkeys(counts + losses, NONNEGATIVE) | {"value_fit": (-np.inf, 1.0)}
+    clip |= dict.fromkeys(("fresh_placeholder_before", "fresh_placeholder_after"), RATE)
+    clip |= dict.fromkeys(("spared_extraction_fall", "acct_recall_fall", "fresh_placeholder_rise"), (-1.0, 1.0))
+    return summarize(e, ["size"], cols, level, clip)
 
 
 #: the distillation table's row order: the teacher, the direct student, then the distilled ones

@@ -16,8 +16,8 @@ from ..tokenizer import load as load_tokenizer
 def run(job, log) -> None:
     """Private Memorization Editing of the fine-tuned models of a group of seeds."""
     records_out, edits_out = [], []
-    inputs = zip(job.params.seeds, job.input.records, job.input.heldout, strict=True)
-    for seed_index, records, heldout in inputs:
+    inputs = zip(job.params.seeds, job.input.records, job.input.fresh, job.input.heldout, strict=True)
+    for seed_index, records, fresh, heldout in inputs:
         directory = Path(job.input.models) / f"seed{seed_index}"
         params, cfg = load_checkpoint(directory)
         rows, edit = edit_study(
@@ -25,6 +25,7 @@ def run(job, log) -> None:
             cfg,
             load_tokenizer(directory / "tokenizer.json"),
             read_records(records),
+            read_records(fresh),
             read_texts(heldout),
             job.params.settings,
             job.params.extraction["prefix_tokens"],
