@@ -116,6 +116,10 @@ def template_gallery(gallery, count: int = 8):
             ax.imshow(_rgb(gallery[key][c], shape), interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
+            for spine in ax.spines.values():  # the style's open axes would draw two edges of each image
+                spine.set_visible(True)
+                spine.set_color("0.7")
+                spine.set_linewidth(0.5)
         axes[r][0].set_ylabel(label, fontsize=6, rotation=0, ha="right", va="center")
     fig.suptitle(
         f"Two-region digit templates: first seed, M = {int(gallery['m'])} "
