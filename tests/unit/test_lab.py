@@ -148,15 +148,20 @@ def test_exposure_rank_and_extrapolation():
     assert M.exposure_extrapolated(cand, norm.ppf(2**-10, 20.0, 2.0)) == pytest.approx(10.0, abs=0.3)
 
 
-def test_perturbation_replaces_exactly_j_tokens_never_the_first():
+def test_perturbation_replaces_exactly_j_tokens_never_end_of_text():
     rng = np.random.default_rng(4)
-    prompts = M.Prompts.from_lists([[1, 2, 3, 4, 5, 6], [7, 8, 9]], pad=0, width=8)
+    # 0 is <|endoftext|> (not in vocab): the first prompt starts at the context start, the second is
+    # all record text, so its first token may be replaced
+    prompts = M.Prompts.from_lists([[0, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12, 13, 14]], pad=0, width=8)
     vocab = np.arange(1, 100, dtype=np.int32)
-    p = M.perturb(prompts, 2, draws=50, vocab=vocab, rng=rng)
-    base = np.repeat(prompts.ids, 50, axis=0)
-    assert ((p.ids != base).sum(axis=1) == 2).all()
-    first = 8 - p.lengths
-    assert (p.ids[np.arange(len(first)), first] == base[np.arange(len(first)), first]).all()
+    p = M.perturb(prompts, 2, draws=200, vocab=vocab, rng=rng)
+    base = np.repeat(prompts.ids, 200, axis=0)
+    changed = p.ids != base
+    assert (changed.sum(axis=1) == 2).all()
+    assert not changed[base == 0].any()  # neither the padding nor the leading <|endoftext|>
+    assert changed[200:, 0].any() and changed[:200, 3].any()
+    with pytest.raises(ValueError, match="fewer than 6"):
+        M.perturb(prompts, 6, draws=1, vocab=vocab, rng=rng)
 
 
 def test_entropy_rate_is_exact_against_a_long_sample():
@@ -174,6 +179,7 @@ def test_entropy_rate_is_exact_against_a_long_sample():
 def test_records_repetitions_near_duplicates_and_deduplication():
     rng = np.random.default_rng(6)
     rec = C.make_records(rng, [1, 4, 16], [1, 8], 2, 8, 4, 9)
+    assert rec["text"].str.startswith("note ").all() and (rec["note"].str.split().str.len() == 8).all()
     assert len(rec) == 12 and rec["pin"].str.fullmatch(r"\d{4}").all() and rec["acct"].str.fullmatch(r"\d{9}").all()
     assert rec.groupby("motif_length")["redundancy"].mean().is_monotonic_increasing  # longer motif, less redundant
     ft = C.finetune_texts(rng, rec, ["aa bb", "cc dd"], 0.5, ["zz", "yy"])
@@ -312,3 +318,30 @@ def test_the_chunked_attacker_gets_what_the_pattern_filter_withholds():
     assert M.chunked_leaks(tok, ids, ["1234"], "[0-9]{4,}", 3)[0]
     assert not M.chunked_leaks(tok, ids, ["1234"], "[0-9]{4,}", 4)[0]  # four digits in a chunk: blocked
     assert not M.chunked_leaks(tok, ids, ["5678"], "[0-9]{4,}", 3)[0]  # another secret is not in the output
+
+
+@pytest.mark.parametrize("name", ["config.yaml", "config/quick.yaml"])
+def test_the_prompts_are_record_text_and_the_redundancy_spans_a_range(name):
+    """Every record's extraction prompt is lab.extraction.prefix_tokens tokens of its own text (no
+    end-of-text padding), and the notes spread the zlib ratio (docs/science.md section 8)."""
+    from pathlib import Path
+
+    import yaml
+    from memtrade.lab.extraction import record_layout
+    from tokenizers import Tokenizer
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[2] / name).read_text())
+    if name != "config.yaml":
+        base = yaml.safe_load((Path(__file__).resolve().parents[2] / "config.yaml").read_text())
+        config = {**base, **config}
+    lab = config["lab"]
+    corpus = C.build_corpus(lab["corpus"], config["seed"], lab["seeds"] - 1)  # the last seed
+    tok = Tokenizer.from_str(corpus["tokenizer"])
+    k, m = lab["extraction"]["prefix_tokens"], lab["extraction"]["suffix_tokens"]
+    for frame in (corpus["records"], corpus["fresh"]):
+        layout = record_layout(tok, frame, k, m)
+        assert (layout["prompts"].lengths == k).all()
+        assert not (layout["prompts"].ids == T.eot_id(tok)).any()
+        assert (np.asarray(layout["name_at"]) >= 0).all()
+    ratio = corpus["records"].groupby("motif_length")["redundancy"].mean()
+    assert ratio.is_monotonic_increasing and ratio.iloc[-1] - ratio.iloc[0] > 0.2

@@ -8,10 +8,13 @@ word, ``pi`` the stationary law) is computed exactly, so held-out loss is compar
 achievable (:func:`document_entropy_bits`). Words are distinct strings of lowercase letters joined
 by single spaces, so a document's text determines its word sequence.
 
-Records are PII-like: ``"{first} {last} pin {pin} acct {acct} note {note} mail {email}"``. The pin
-and the account number are uniformly random digit strings (the secrets); the note is a motif of
-``r`` random letters repeated to a fixed length, so records range from high-entropy (``r`` equal to
-the note length) to repetitive, low-entropy ones (``r = 1``). Each record is repeated a controlled
+Records are PII-like: ``"note {note} {first} {last} pin {pin} acct {acct} mail {email}"``. The pin
+and the account number are uniformly random digit strings (the secrets). The note comes first, so
+the secret has a long prefix (at least the 32 tokens that Pythia's extraction and Zhang et al.'s
+perturbation take, at the default settings): a motif of ``r`` words drawn uniformly from the
+background vocabulary, repeated to ``note_words`` words, so records range from varied content (``r``
+equal to the note's word count) to repeated content (``r = 1``), and their compression ratio over a
+controlled range. Each record is repeated a controlled
 number of times in the fine-tuning data; a fraction of the copies are near-duplicates (one
 background word appended), which exact deduplication keeps and near-duplicate deduplication
 removes. Redundancy is measured by :func:`redundancy` (docs/science.md section 8).
@@ -40,6 +43,11 @@ LN2 = np.log(2.0)
 LETTERS = np.array(list(string.ascii_lowercase))
 #: a record's two secrets in its text: (pin, account number)
 SECRET_PATTERN = re.compile(r"pin (\d+) acct (\d+)")
+#: the field names of a record's text, never a note word (the secrets are found after " pin " and " acct ")
+FIELDS = ("note", "pin", "acct", "mail")
+#: notes are drawn from the most frequent background words (one token each after BPE, so a note of
+#: n words is about n tokens and the records fit the context)
+NOTE_VOCABULARY = 32
 
 
 def zipf_weights(n: int, exponent: float) -> np.ndarray:
@@ -146,21 +154,24 @@ def make_records(
     repetitions: list[int],
     motif_lengths: list[int],
     per_cell: int,
-    note_length: int,
+    note_words: int,
     pin_digits: int,
     acct_digits: int,
     exclude_words=(),
     domains=None,
+    vocabulary=None,
 ) -> pd.DataFrame:
     """The planted records: ``per_cell`` records per (repetition count, note motif length).
 
     Columns: record, repetitions, motif_length, first, last, pin, acct, note, email, text,
     redundancy. Names are random words distinct from the background vocabulary and each other. The
     mail domains are eight random words, or ``domains`` (more records of the same distribution).
+    A note's words are drawn uniformly from ``vocabulary`` (the background words; by default 64
+    random words), never one of the record's field names.
     """
     cells = [(c, r) for c in repetitions for r in motif_lengths for _ in range(per_cell)]
     n = len(cells)
-    names = unique_words(rng, 2 * n, 3, 7, exclude=exclude_words)
+    names = unique_words(rng, 2 * n, 3, 7, exclude=set(exclude_words) | set(FIELDS))
     order = rng.permutation(2 * n)
     first = [names[i] for i in order[:n]]
     last = [names[i] for i in order[n:]]
@@ -169,14 +180,17 @@ def make_records(
     accts = _random_strings(rng, n, np.full(n, acct_digits), digits)
     if domains is None:
         domains = unique_words(rng, 8, 3, 5, exclude=set(exclude_words) | set(names))
+    if vocabulary is None:
+        vocabulary = unique_words(rng, 64, 2, 6, exclude=set(exclude_words) | set(names))
+    vocabulary = np.array(sorted(set(vocabulary) - set(FIELDS)), dtype=object)
     notes = []
-    for _, r in cells:
-        motif = "".join(LETTERS[rng.integers(0, 26, size=r)])
-        notes.append((motif * (note_length // r + 1))[:note_length])
+    for _, r in cells:  # ragged motifs, one draw each
+        motif = list(vocabulary[rng.integers(0, len(vocabulary), size=r)])
+        notes.append(" ".join((motif * (note_words // r + 1))[:note_words]))
     dom = rng.integers(0, len(domains), size=n)
     emails = [f"{f[0]}{s}@{domains[k]}.org" for f, s, k in zip(first, last, dom, strict=True)]
     text = [
-        f"{f} {s} pin {p} acct {a} note {no} mail {e}"
+        f"note {no} {f} {s} pin {p} acct {a} mail {e}"
         for f, s, p, a, no, e in zip(first, last, pins, accts, notes, emails, strict=True)
     ]
     frame = pd.DataFrame(
@@ -199,7 +213,7 @@ def make_records(
 
 def _records_of(rng: np.random.Generator, r: dict, **kw) -> pd.DataFrame:
     """:func:`make_records` with the shape of ``lab.corpus.records`` (``r``)."""
-    shape = ("repetitions", "motif_lengths", "per_cell", "note_length", "pin_digits", "acct_digits")
+    shape = ("repetitions", "motif_lengths", "per_cell", "note_words", "pin_digits", "acct_digits")
     return make_records(rng, *(r[k] for k in shape), **kw)
 
 
@@ -269,13 +283,19 @@ def build_corpus(cfg: dict, seed: int, index: int) -> dict:
         for part in ("pretrain", "finetune", "heldout")
     }
     r = cfg["records"]
-    records = _records_of(seeds.generator(seed, "lab", "corpus", index, "records"), r, exclude_words=source.words)
+    records = _records_of(
+        seeds.generator(seed, "lab", "corpus", index, "records"),
+        r,
+        exclude_words=source.words,
+        vocabulary=source.words[:NOTE_VOCABULARY],
+    )
     # fresh records of the same form, never trained on: the fine-tuning distribution's held-out text
     fresh = _records_of(
         seeds.generator(seed, "lab", "corpus", index, "fresh"),
         r,
         exclude_words=set(source.words) | set(records["first"]) | set(records["last"]),
         domains=sorted({e.split("@")[1].removesuffix(".org") for e in records["email"]}),
+        vocabulary=source.words[:NOTE_VOCABULARY],
     )
     finetune = finetune_texts(
         seeds.generator(seed, "lab", "corpus", index, "mixture"),

@@ -5,11 +5,14 @@ Their method, as built here:
 
 1. **Detect** the personal data the model has memorized by extraction: the records whose greedy
    continuation reproduces the target (:func:`memtrade.lab.measure.greedy`).
-2. **Choose the layer** by measured contribution: for each layer, the drop in the log-probability
-   of the first leaked token when that layer's MLP output at the prompt's last position is
-   mean-ablated, averaged over the edited records (:func:`layer_contributions`).
+2. **Choose the layer** by measured contribution: for each layer but the last, the drop in the
+   log-probability of the first leaked token when that layer's MLP output at the last token of the
+   record's name is mean-ablated, averaged over the edited records (:func:`layer_contributions`).
+   (Their public code keys at the prompt's last token over all layers, weighted by contribution;
+   docs/science.md section 8 names the difference.)
 3. **Read the MLP as a key-value memory** (Geva et al. 2021): the keys are the inputs of the
-   output projection ``mlp.c_proj`` at the leaking position (:func:`prompt_pass`); a target value
+   output projection ``mlp.c_proj`` at the name's last token (MEMIT's last subject token;
+   :func:`prompt_pass`); a target value
    adds to the layer's output the vector that makes the placeholder token the model's choice
    (found by gradient steps on that vector alone, as ROME and MEMIT find theirs:
    :func:`target_deltas`).

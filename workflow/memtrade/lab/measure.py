@@ -287,8 +287,9 @@ def exposure_extrapolated(candidate_perplexity_bits: np.ndarray, secret_perplexi
 
 
 def perturb(prompts: Prompts, j: int, draws: int, vocab: np.ndarray, rng) -> Prompts:
-    """``draws`` copies of each prompt with ``j`` of its real tokens (never the first, the context
-    start) replaced by tokens drawn uniformly from ``vocab`` other than the one replaced. [N*draws, P]."""
+    """``draws`` copies of each prompt with ``j`` of its real tokens (never ``<|endoftext|>``, the
+    context start: only tokens in ``vocab``) replaced by tokens drawn uniformly from ``vocab`` other
+    than the one replaced. [N*draws, P]."""
     ids = np.repeat(prompts.ids, draws, axis=0)
     lengths = np.repeat(prompts.lengths, draws)
     starts = np.repeat(prompts.starts, draws)
@@ -296,7 +297,7 @@ def perturb(prompts: Prompts, j: int, draws: int, vocab: np.ndarray, rng) -> Pro
     if j == 0:
         return Prompts(ids, lengths, starts)
     first_real = width - lengths
-    eligible = np.arange(width)[None, :] > first_real[:, None]
+    eligible = (np.arange(width)[None, :] >= first_real[:, None]) & np.isin(ids, vocab)
     if (eligible.sum(axis=1) < j).any():
         raise ValueError(f"a prompt has fewer than {j} replaceable tokens")
     keys = np.where(eligible, rng.random(ids.shape), np.inf)

@@ -117,15 +117,11 @@ def redundancy(red, share):
             if g.empty:
                 continue
             label = f"{'memorized' if memorized else 'not memorized'}, {b if b != 'all' else 'all'} redundancy"
-            axes[0].plot(
-                g["perturbed_tokens"], g["mem_score"], linestyle=styles[b], marker="o", color=pal[i], label=label
-            )
+            x = 100 * g["perturbed_fraction"]
+            axes[0].plot(x, g["mem_score"], linestyle=styles[b], marker="o", color=pal[i], label=label)
             if b == "all":
-                axes[0].fill_between(
-                    g["perturbed_tokens"], g["mem_score_lo"], g["mem_score_hi"], color=pal[i], alpha=0.15, linewidth=0
-                )
-    axes[0].set_xticks(sorted(t["perturbed_tokens"].unique()))
-    axes[0].set_xlabel("prompt tokens replaced at random")
+                axes[0].fill_between(x, g["mem_score_lo"], g["mem_score_hi"], color=pal[i], alpha=0.15, linewidth=0)
+    axes[0].set_xlabel("share of the prompt's tokens replaced at random (%)")
     axes[0].set_ylabel("memorization score (fraction of m tokens)")
     axes[0].set_ylim(-0.02, 1.02)
     axes[0].set_title(f"size {largest}", fontsize=9)
@@ -150,6 +146,8 @@ def redundancy(red, share):
             axes[1].text(i, 0.05, "no memorized\nrecords", ha="center", fontsize=8, color="0.4")
     axes[1].set_xticks(x, [_params_label(a, b) for a, b in zip(s["size"], s["params"], strict=True)], fontsize=8)
     axes[1].set_ylabel("share of low-redundancy records")
+    lo, hi = s["ratio_min"].min(), s["ratio_max"].max()
+    axes[1].set_xlabel(f"model size (records' zlib ratio {lo:.2f} to {hi:.2f})")
     axes[1].set_ylim(0, 1)
     axes[1].legend(fontsize=8)
     fig.suptitle(

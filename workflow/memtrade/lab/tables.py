@@ -60,18 +60,20 @@ def redundancy_table(records: pd.DataFrame, perturbation: pd.DataFrame, level: f
     """Memorization score under prefix perturbation, for memorized and non-memorized records, by redundancy bin.
 
     Memorized: extracted without perturbation (all ``m`` target tokens). ``perturbed_tokens`` 0 is
-    the unperturbed score; ``drop`` is the unperturbed score minus the perturbed one. Rows for
-    ``redundancy`` ``all`` pool both bins.
+    the unperturbed score; ``drop`` is the unperturbed score minus the perturbed one;
+    ``perturbed_fraction`` is the mean share of the prompt's tokens replaced (j over the record's
+    ``prompt_tokens``). Rows for ``redundancy`` ``all`` pool both bins.
     """
     r = records[records["variant"] == "undefended"].copy()
     r["redundancy_bin"] = redundancy_bins(r)
     r["memorized"] = r["extracted"].astype(bool)
-    base = r[["seed", "size", "params", "record", "memorized", "redundancy_bin", "mem_score"]]
+    base = r[["seed", "size", "params", "record", "memorized", "redundancy_bin", "mem_score", "prompt_tokens"]]
     p = perturbation[perturbation["variant"] == "undefended"].merge(
         base.drop(columns=["mem_score", "params"]), on=["seed", "size", "record"], how="inner", validate="many_to_one"
     )
     zero = base.assign(perturbed_tokens=0)
     rows = pd.concat([zero, p[zero.columns]], ignore_index=True)
+    rows["perturbed_fraction"] = rows["perturbed_tokens"] / rows["prompt_tokens"]
     rows = rows.merge(
         base[["seed", "size", "record", "mem_score"]].rename(columns={"mem_score": "score0"}),
         on=["seed", "size", "record"],
@@ -81,31 +83,49 @@ def redundancy_table(records: pd.DataFrame, perturbation: pd.DataFrame, level: f
     keys = ["size", "params", "memorized", "redundancy_bin", "perturbed_tokens"]
     per = (
         both.groupby(["seed", *keys], sort=True)
-        .agg(mem_score=("mem_score", "mean"), drop=("drop", "mean"), records=("record", "size"))
+        .agg(
+            mem_score=("mem_score", "mean"),
+            drop=("drop", "mean"),
+            perturbed_fraction=("perturbed_fraction", "mean"),
+            records=("record", "size"),
+        )
         .reset_index()
     )
     out = summarize(per, keys, ["mem_score", "drop"], level, {"mem_score": RATE, "drop": (-1.0, 1.0)})
-    counts = per.groupby(keys)["records"].mean().rename("records_per_seed").reset_index()
-    return out.merge(counts, on=keys)
+    counts = per.groupby(keys).agg(
+        perturbed_fraction=("perturbed_fraction", "mean"), records_per_seed=("records", "mean")
+    )
+    return out.merge(counts.reset_index(), on=keys)
 
 
 def redundancy_share_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     """Per size: the share of low-redundancy records among the memorized ones (per seed, then over
-    seeds), beside the share among all records (one half by the median split)."""
+    seeds), beside the share among all records (one half by the median split), and the range of the
+    records' redundancy measure (zlib ratio: the least, the median and the largest, means over seeds)."""
     r = records[records["variant"] == "undefended"].copy()
     r["low"] = (redundancy_bins(r) == "low").astype(float)
     r["memorized"] = r["extracted"].astype(float)
     r["low_memorized"] = r["low"] * r["memorized"]
     per = (
         r.groupby(["seed", "size", "params"])
-        .agg(low_memorized=("low_memorized", "sum"), memorized=("memorized", "sum"), low_share_all=("low", "mean"))
+        .agg(
+            low_memorized=("low_memorized", "sum"),
+            memorized=("memorized", "sum"),
+            low_share_all=("low", "mean"),
+            ratio_min=("redundancy", "min"),
+            ratio_median=("redundancy", "median"),
+            ratio_max=("redundancy", "max"),
+        )
         .reset_index()
     )
     # NaN for a seed without memorized records (no share to take); summarize_rows skips it
     per["low_share_memorized"] = per["low_memorized"] / per["memorized"].where(per["memorized"] > 0)
     cols = ["low_share_memorized", "low_share_all"]
     out = summarize(per, ["size", "params"], cols, level, dict.fromkeys(cols, RATE))
-    out["memorized_per_seed"] = per.groupby(["size", "params"])["memorized"].mean().to_numpy()
+    means = per.groupby(["size", "params"])[["memorized", "ratio_min", "ratio_median", "ratio_max"]].mean()
+    out["memorized_per_seed"] = means["memorized"].to_numpy()
+    for c in ("ratio_min", "ratio_median", "ratio_max"):
+        out[c] = means[c].to_numpy()
     return out
 
 
