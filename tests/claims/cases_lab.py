@@ -97,11 +97,11 @@ def _nothing_memorized():
 # --- low-redundancy share among memorized records (lab_redundancy_share)
 
 
-def _share(shares):
+def _share(shares, half=0.05, seeds=SEEDS):
     def tables():
         rows = [
-            {"size": size, "params": params, "seeds": SEEDS}
-            | _ci("low_share_memorized", share)
+            {"size": size, "params": params, "seeds": seeds}
+            | _ci("low_share_memorized", share, half)
             | _ci("low_share_all", 0.5, 0.01)
             | {"memorized_per_seed": 0.0 if math.isnan(share) else 12.0}
             for (size, params), share in zip(SIZES, shares, strict=True)
@@ -117,10 +117,12 @@ FILTERS = ("filter_regex", "filter_entropy", "filter_regex_evasive", "filter_ent
 DEFENCES = ("no_finetune", "undefended", "dedup_exact", "dedup_near", "dpsgd", *FILTERS)
 
 
-def _defences(secret=None, **changes):
+def _defences(secret=None, paired_half=None, seeds=SEEDS, **changes):
     """The defences table: ``changes`` maps a defence to the values it takes instead of the default,
-    ``secret`` a defence to its secret leakage."""
+    ``secret`` a defence to its secret leakage, ``paired_half`` a defence to the half-width of its
+    paired differences from the undefended model (default 0.02 in rates, 0.3 bits)."""
     secret = secret or {}
+    paired_half = paired_half or {}
     default = {  # defence: extraction rate, pin exposure, utility, epsilon per row (, epsilon per record)
         "no_finetune": (math.nan, math.nan, 0.7, math.nan),  # the pretrained model: utility only
         "undefended": (0.5, 6.0, 1.0, math.nan),
@@ -136,16 +138,30 @@ def _defences(secret=None, **changes):
     # (the chunked queries get every secret the undefended model gives: that row is reported, not judged)
     leakage = {"undefended": 0.6, "filter_regex": 0.0, "filter_regex_evasive": 0.6, "filter_entropy_evasive": 0.3}
 
+    def value(d):
+        rate, exposure, *_ = changes.get(d, default[d])
+        return {
+            "extraction_rate": rate,
+            "secret_leakage": secret.get(d, leakage.get(d, rate)),
+            "pin_exposure": exposure,
+        }
+
     def tables():
         rows = []
+        base = value("undefended")
         for d in DEFENCES:
             rate, exposure, utility, eps, *record = changes.get(d, default[d])
             dp = d == "dpsgd"
+            own = value(d)
+            paired = {}
+            for c, half in (("extraction_rate", 0.02), ("secret_leakage", 0.02), ("pin_exposure", 0.3)):
+                paired |= _ci(f"{c}_vs_undefended", own[c] - base[c], paired_half.get(d, half))
             rows.append(
-                {"size": "small", "defence": d, "seeds": SEEDS}
+                {"size": "small", "defence": d, "seeds": seeds}
                 | _ci("extraction_rate", rate, 0.02)
-                | _ci("secret_leakage", secret.get(d, leakage.get(d, rate)), 0.02)
+                | _ci("secret_leakage", own["secret_leakage"], 0.02)
                 | _ci("pin_exposure", exposure, 0.3)
+                | paired
                 | _ci("utility", utility, 0.01)
                 | _ci("heldout_bits_per_word", 9.0 if d in FILTERS else 9.0 / utility)
                 | {"epsilon": eps, "max_copies": 8.0 if dp else math.nan}
@@ -202,13 +218,13 @@ def _bits(largest_certified, smallest_certified=0.0):
 # --- Private Memorization Editing (lab_editing, lab_editing_models)
 
 
-def _editing(edited_after, groups=("edited", "leaking_not_edited", "not_leaking")):
+def _editing(edited_after, groups=("edited", "leaking_not_edited", "not_leaking"), half=0.02, seeds=SEEDS):
     def tables():
         before_after = {"edited": (1.0, edited_after), "leaking_not_edited": (1.0, 0.8), "not_leaking": (0.0, 0.0)}
         rows = [
-            {"group": g, "seeds": SEEDS}
+            {"group": g, "seeds": seeds}
             | _ci("extraction_before", before_after[g][0], 0.0)
-            | _ci("extraction_after", before_after[g][1], 0.02)
+            | _ci("extraction_after", before_after[g][1], half)
             | _ci("secret_recall_before", before_after[g][0], 0.0)
             | _ci("secret_recall_after", before_after[g][1], 0.02)
             | _ci("placeholder_first", 0.9 if g == "edited" else 0.0, 0.05)
@@ -462,6 +478,8 @@ CASES = {
 MORE = {
     "lab_edit_keeps_utility": [
         ("fail", _edit_models(8.1, fresh_after=6.3)),  # +5 % on fresh records only
+        ("fail", _edit_models(8.14)),  # +1.75 % on background on the mean, the paired interval reaches +2.25 %
+        ("not-run", _edit_models(8.1, seeds=1)),  # one seed: no interval
         ("not-run", _edit_models(8.0, edited=0.0)),  # nothing edited
     ],
     "lab_edit_is_specific": [
@@ -491,6 +509,22 @@ MORE = {
         # exact deduplication never reproduces a whole target, yet its outputs carry the pins
         ("fail", _defences(secret={"dedup_exact": 0.65})),
         ("not-run", _no_dpsgd),  # a judged defence has no row
+        # below the undefended model on the means, but the paired interval of the secret leakage reaches above 0
+        ("fail", _defences(secret={"dedup_near": 0.58}, paired_half={"dedup_near": 0.05})),
+        ("not-run", _defences(seeds=1)),  # one seed: no paired interval
     ],
-    "lab_defences_keep_utility": [("not-run", _without("no_finetune"))],  # no reference row: nothing to gate on
+    "lab_defences_keep_utility": [
+        ("not-run", _without("no_finetune")),  # no reference row: nothing to gate on
+        # 90.5 % on the mean, but the seeds' interval reaches 89.5 %
+        ("fail", _defences(dedup_near=(0.25, 3.5, 0.905, math.nan))),
+        ("not-run", _defences(seeds=1)),  # one seed: no interval
+    ],
+    "lab_low_redundancy_majority": [
+        ("fail", _share([math.nan, 0.7, 0.55], half=0.1)),  # a majority on the mean, the interval reaches 45 %
+        ("not-run", _share([math.nan, 0.7, 0.8], seeds=1)),  # memorized in one seed only: no interval
+    ],
+    "lab_edit_removes_leak": [
+        ("fail", _editing(0.03, half=0.05)),  # 3 % on the mean, the seeds' interval reaches 8 %
+        ("not-run", _editing(0.02, seeds=1)),
+    ],
 }

@@ -345,3 +345,39 @@ def test_the_prompts_are_record_text_and_the_redundancy_spans_a_range(name):
         assert (np.asarray(layout["name_at"]) >= 0).all()
     ratio = corpus["records"].groupby("motif_length")["redundancy"].mean()
     assert ratio.is_monotonic_increasing and ratio.iloc[-1] - ratio.iloc[0] > 0.2
+
+
+def test_defence_table_pairs_each_defence_with_the_undefended_model_of_its_seed():
+    """The paired columns are per-seed differences: a defence that leaks 0.1 below the undefended model
+    on every seed has a difference of exactly -0.1 with a zero-width interval, however far apart the
+    seeds' own rates lie (an unpaired comparison of the two means' intervals would overlap)."""
+    from memtrade.lab.tables import defence_table
+
+    rows, models = [], []
+    for seed, base in ((0, 0.2), (1, 0.9)):
+        for variant, rate in (("undefended", base), ("dedup_exact", base - 0.1)):
+            leaked = np.arange(10) < round(10 * rate)
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "size": "small", "seed": seed, "variant": variant, "record": np.arange(10),
+                        "extracted": leaked, "secret_in_output": leaked, "pin_exposure_exact": 5.0 * leaked,
+                        "regex_blocked": False, "regex_evasive_leaked": leaked,
+                        "entropy_blocked": False, "entropy_evasive_leaked": leaked,
+                    }
+                )
+            )  # fmt: skip
+            models.append(
+                {
+                    "size": "small", "seed": seed, "variant": variant, "heldout_bits_per_word": 7.0,
+                    "fresh_bits_per_token": 3.0, "pretrained_heldout_bits_per_word": 7.5,
+                    "pretrained_fresh_bits_per_token": 5.0, "benign_pass_regex": 1.0, "benign_pass_entropy": 0.95,
+                }
+            )  # fmt: skip
+    t = defence_table(pd.concat(rows), pd.DataFrame(models), "small", 0.95).set_index("defence")
+    d = t.loc["dedup_exact"]
+    assert d["secret_leakage_vs_undefended"] == pytest.approx(-0.1)
+    assert d["secret_leakage_vs_undefended_hi"] == pytest.approx(-0.1)
+    assert d["pin_exposure_vs_undefended"] == pytest.approx(-0.5)
+    assert d["secret_leakage_hi"] > t.loc["undefended", "secret_leakage_lo"]  # the unpaired intervals overlap
+    assert t.loc["undefended", "extraction_rate_vs_undefended"] == 0.0

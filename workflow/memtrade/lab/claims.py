@@ -78,70 +78,89 @@ def perturbation(tables, *, min_difference):
 
 @check
 def redundancy_share(tables, *, min_share):
-    """Every size with memorized records: the low-redundancy share among them exceeds ``min_share``."""
-    s = tables.need("lab_redundancy_share").dropna(subset=["low_share_memorized"])
+    """Every size with memorized records in two seeds or more: the lower end of the interval of the
+    low-redundancy share among them is above ``min_share``. A size with fewer is left out, with the
+    reason; not-run when none is left."""
+    s = tables.need("lab_redundancy_share").dropna(subset=["low_share_memorized"]).sort_values("params")
     if s.empty:
         raise NotRun("no memorized records")
-    ok = bool((s["low_share_memorized"] > min_share).all())
-    msg = "; ".join(
-        f"{r.size}: {100 * r.low_share_memorized:.0f} % of {r.memorized_per_seed:.1f} memorized per seed"
-        for r in s.sort_values("params").itertuples()
-    )
-    return ok, msg, f"share > {100 * min_share:g} % at every size"
+    parts, ok, tested = [], True, 0
+    for r in s.itertuples():
+        head = f"{r.size}: {100 * r.low_share_memorized:.0f} % of {r.memorized_per_seed:.1f} memorized per seed"
+        if not r.seeds > 1:
+            parts.append(f"{head} (memorized in {r.seeds:.0f} seed: no interval, left out)")
+            continue
+        tested += 1
+        ok &= bool(r.low_share_memorized_lo > min_share)
+        parts.append(f"{head} (interval {100 * r.low_share_memorized_lo:.0f} to {100 * r.low_share_memorized_hi:.0f})")
+    if not tested:
+        raise NotRun("no size has memorized records in two seeds: " + "; ".join(parts))
+    return ok, "; ".join(parts), f"lower end of the share > {100 * min_share:g} % at every size with an interval"
 
 
 @check
 def defences_leakage(tables, *, defences):
-    """Each judged defence (``defences``) below the undefended leakage: a training defence in
-    extraction rate, pin exposure and secret leakage; a filter's ``<filter>_evasive`` row in secret
-    leakage (the attacker who evades it). Every other row is reported, not judged: the naive
-    attacker's filter rows (a pattern that matches the target blocks it by definition) and the
-    pattern filter's evasive row (digits are single tokens, so answers of fewer digits than the
-    pattern never match: it leaks what the undefended model leaks, by construction)."""
+    """Each judged defence (``defences``) below the undefended leakage, paired by seed: for a
+    training defence the upper ends of the differences in extraction rate, pin exposure and secret
+    leakage below 0; for a filter's ``<filter>_evasive`` row, that of secret leakage (the attacker
+    who evades it). Every other row is reported, not judged: the naive attacker's filter rows (a
+    pattern that matches the target blocks it by definition) and the pattern filter's evasive row
+    (digits are single tokens, so answers of fewer digits than the pattern never match: it leaks
+    what the undefended model leaks, by construction). Not-run with one seed (no interval)."""
     d = tables.need("lab_defences").set_index("defence")
     missing = [x for x in ("undefended", *defences) if x not in d.index]
     if missing:
         raise NotRun(f"lab_defences has no row {', '.join(missing)}")
     base = d.loc["undefended"]
+    if not base["seeds"] > 1:
+        raise NotRun(f"{base['seeds']:.0f} seed: a paired interval needs two")
     parts, ok = [], True
+
+    def diff(row, col, scale, unit):
+        return (
+            f"{scale * row[f'{col}_vs_undefended']:+.1f}{unit} [{scale * row[f'{col}_vs_undefended_lo']:+.1f}, "
+            f"{scale * row[f'{col}_vs_undefended_hi']:+.1f}]"
+        )
+
     for name, row in d.drop(index=["undefended", "no_finetune"], errors="ignore").iterrows():
         judged = name in defences
         tag = "" if judged else " (not judged)"
-        if name.startswith("filter"):
-            lower = row["secret_leakage"] < base["secret_leakage"]
-            parts.append(f"{name}{tag} secret {100 * row['secret_leakage']:.1f} %")
-        else:
-            lower = (
-                row["extraction_rate"] < base["extraction_rate"]
-                and row["pin_exposure"] < base["pin_exposure"]
-                and row["secret_leakage"] < base["secret_leakage"]
-            )
-            parts.append(
-                f"{name}{tag} {100 * row['extraction_rate']:.1f} % / {row['pin_exposure']:.2f} bits, "
-                f"secret {100 * row['secret_leakage']:.1f} %"
-            )
+        cols = (
+            ["secret_leakage"] if name.startswith("filter") else ["extraction_rate", "pin_exposure", "secret_leakage"]
+        )
+        lower = all(row[f"{c}_vs_undefended_hi"] < 0 for c in cols)
+        text = {"extraction_rate": ("extraction", 100, " pt"), "pin_exposure": ("exposure", 1, " bits")}
+        text["secret_leakage"] = ("secret", 100, " pt")
+        parts.append(f"{name}{tag}: " + ", ".join(f"{text[c][0]} {diff(row, c, *text[c][1:])}" for c in cols))
         ok &= bool(lower) or not judged
     msg = (
         f"undefended {100 * base['extraction_rate']:.1f} % / {base['pin_exposure']:.2f} bits, "
-        f"secret {100 * base['secret_leakage']:.1f} %; " + "; ".join(parts)
+        f"secret {100 * base['secret_leakage']:.1f} %; paired differences (interval): " + "; ".join(parts)
     )
     rule = (
-        f"{', '.join(defences)} below the undefended leakage (training defences: extraction rate, exposure and "
-        "secret leakage; filters: secret leakage against the evasive attacker)"
+        f"{', '.join(defences)} below the undefended leakage, paired by seed: the upper end of each difference "
+        "below 0 (training defences: extraction rate, exposure and secret leakage; filters: secret leakage "
+        "against the evasive attacker)"
     )
     return ok, msg, rule
 
 
 @check
 def defences_utility(tables, *, defences, min_utility):
-    """Each named defence keeps at least ``min_utility`` of the utility."""
+    """Each named defence keeps at least ``min_utility`` of the utility: the lower end of its
+    interval over seeds (a per-seed ratio to the undefended model, or a filter's pass rate)."""
     d = tables.need("lab_defences").set_index("defence")
     rows = d.loc[[x for x in defences if x in d.index]]
-    ok = bool((rows["utility"] >= min_utility).all()) and len(rows) == len(defences)
-    msg = "; ".join(f"{n} {100 * r['utility']:.1f} %" for n, r in rows.iterrows())
+    if len(rows) and not (rows["seeds"] > 1).all():
+        raise NotRun("one seed: no interval")
+    ok = bool((rows["utility_lo"] >= min_utility).all()) and len(rows) == len(defences)
+    msg = "; ".join(
+        f"{n} {100 * r['utility']:.1f} % (interval {100 * r['utility_lo']:.1f} to {100 * r['utility_hi']:.1f})"
+        for n, r in rows.iterrows()
+    )
     if "no_finetune" in d.index:  # the reference: what skipping the fine-tuning would score
         msg += f" (reference, no fine-tuning: {100 * d.loc['no_finetune', 'utility']:.1f} %)"
-    return ok, msg, f"utility >= {100 * min_utility:g} % each"
+    return ok, msg, f"lower end of the utility >= {100 * min_utility:g} % each"
 
 
 @gate
@@ -191,18 +210,24 @@ def bits(tables):
 
 @check
 def edit_leakage(tables, *, max_extraction):
-    """The edited records' extraction after the edit is at most ``max_extraction``."""
+    """The edited records' extraction after the edit is at most ``max_extraction``: the upper end of
+    its interval over seeds (not-run with one seed)."""
     e = tables.need("lab_editing").set_index("group")
     if "edited" not in e.index:
         raise NotRun("no record leaked, so none was edited")
     r = e.loc["edited"]
-    ok = bool(r["extraction_after"] <= max_extraction)
+    if not r["seeds"] > 1:
+        raise NotRun(f"{r['seeds']:.0f} seed: an interval over seeds needs two")
+    ok = bool(r["extraction_after_hi"] <= max_extraction)
     before, after = 100 * r["extraction_before"], 100 * r["extraction_after"]
-    msg = f"edited records: extraction {before:.1f} % before, {after:.1f} % after"
+    msg = (
+        f"edited records: extraction {before:.1f} % before, {after:.1f} % after (interval "
+        f"{100 * r['extraction_after_lo']:.1f} to {100 * r['extraction_after_hi']:.1f})"
+    )
     if "leaking_not_edited" in e.index:
         o = e.loc["leaking_not_edited"]
         msg += f"; leaking, not edited: {100 * o['extraction_before']:.1f} % -> {100 * o['extraction_after']:.1f} %"
-    return ok, msg, f"edited records' extraction after the edit <= {100 * max_extraction:g} %"
+    return ok, msg, f"upper end of the edited records' extraction after the edit <= {100 * max_extraction:g} %"
 
 
 @gate
@@ -222,20 +247,27 @@ def edit_took_effect(tables, *, max_extraction):
 
 @check
 def edit_utility(tables, *, max_loss_increase):
-    """The edit raises both held-out losses by at most ``max_loss_increase`` (relative, mean over
-    seeds): background documents and the fresh records' non-secret tokens (record-format text of
-    the fine-tuning distribution, where the edited key sits)."""
+    """The edit raises both held-out losses by at most ``max_loss_increase`` (relative, paired per
+    seed; the upper end of each interval): background documents and the fresh records' non-secret
+    tokens (record-format text of the fine-tuning distribution, where the edited key sits). Not-run
+    with one seed."""
     m = tables.need("lab_editing_models").iloc[0]
     if m["edited"] == 0:
         raise NotRun("no record leaked, so none was edited")
-    ok = bool(m["heldout_loss_change"] <= max_loss_increase and m["fresh_loss_change"] <= max_loss_increase)
+    if m["seeds"] < 2:
+        raise NotRun(f"{m['seeds']:.0f} seed: an interval over seeds needs two")
+    ok = bool(m["heldout_loss_change_hi"] <= max_loss_increase and m["fresh_loss_change_hi"] <= max_loss_increase)
+
+    def change(c):
+        return f"{100 * m[c]:+.2f} % [{100 * m[f'{c}_lo']:+.2f}, {100 * m[f'{c}_hi']:+.2f}]"
+
     msg = (
         f"background: {m['heldout_bits_per_word_before']:.3f} -> {m['heldout_bits_per_word_after']:.3f} bits per "
-        f"word ({100 * m['heldout_loss_change']:+.2f} %); fresh records: {m['fresh_bits_per_token_before']:.3f} -> "
-        f"{m['fresh_bits_per_token_after']:.3f} bits per token ({100 * m['fresh_loss_change']:+.2f} %); "
+        f"word ({change('heldout_loss_change')}); fresh records: {m['fresh_bits_per_token_before']:.3f} -> "
+        f"{m['fresh_bits_per_token_after']:.3f} bits per token ({change('fresh_loss_change')}); "
         f"edit at layer {m['layer']:.0f}, rank {m['edit_rank']:.0f}"
     )
-    return ok, msg, f"both mean relative loss increases <= {100 * max_loss_increase:g} %"
+    return ok, msg, f"upper ends of both relative loss increases <= {100 * max_loss_increase:g} %"
 
 
 #: the edit's specificity statistics (lab_editing_models): (column, what it is)

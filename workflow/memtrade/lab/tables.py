@@ -129,6 +129,8 @@ def redundancy_share_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
     return out
 
 
+#: the leakage statistics of a defence, each also as a paired per-seed difference from the undefended model
+LEAKAGE = ("extraction_rate", "secret_leakage", "pin_exposure")
 #: DP-SGD's guarantee, per seed from the model table (NaN for the other defences), mean over seeds
 DP_COLUMNS = ("epsilon", "max_copies", "delta_record", "epsilon_record")
 
@@ -148,7 +150,8 @@ def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level:
     filter does not change the model, so its exposure is the undefended one). Each filter has two
     rows: the naive attacker, who reads the filtered greedy output, and ``<filter>_evasive``, the
     attacker who evades it (chunked queries against the pattern, sampling at temperatures against
-    the entropy threshold), for whom only the secret leakage is defined.
+    the entropy threshold), for whom only the secret leakage is defined. ``<leakage>_vs_undefended``:
+    each leakage statistic minus the undefended model's on the same seed, with its interval.
     """
     r = records[records["size"] == size].copy()
     mdl = models[models["size"] == size].set_index(["seed", "variant"])
@@ -207,10 +210,15 @@ def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level:
                     )
     per = pd.DataFrame(rows)
     per[list(DP_COLUMNS)] = per[list(DP_COLUMNS)].astype(float)
+    # paired by seed: each row's leakage minus the undefended model's on the same seed (same corpus)
+    undefended = per[per["defence"] == "undefended"].set_index("seed")
+    for c in LEAKAGE:
+        per[f"{c}_vs_undefended"] = per[c] - per["seed"].map(undefended[c])
     cols = ["extraction_rate", "secret_leakage", "pin_exposure", "utility", "background_utility"]
-    cols += ["heldout_bits_per_word", "fresh_bits_per_token"]
+    cols += ["heldout_bits_per_word", "fresh_bits_per_token", *(f"{c}_vs_undefended" for c in LEAKAGE)]
     clip = {"extraction_rate": RATE, "secret_leakage": RATE, "pin_exposure": NONNEGATIVE}
     clip |= {"utility": NONNEGATIVE, "background_utility": NONNEGATIVE}
+    clip |= {"extraction_rate_vs_undefended": (-1.0, 1.0), "secret_leakage_vs_undefended": (-1.0, 1.0)}
     out = summarize(per, ["defence"], cols, level, clip)
     for c in DP_COLUMNS:
         out[c] = out["defence"].map(per.groupby("defence")[c].mean())
