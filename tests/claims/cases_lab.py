@@ -408,6 +408,8 @@ CASES = {
     "lab_defences_lower_leakage": {
         "pass": _defences(),
         "fail": _defences(dedup_near=(0.55, 3.5, 0.95, math.nan)),  # near-deduplication leaks more
+        # the undefended model extracts nothing: every difference is at least 0 (gate undefended_leaks)
+        "not-run": _defences(undefended=(0.0, 6.0, 1.0, math.nan), secret={"undefended": 0.0}),
     },
     "lab_defences_keep_utility": {
         "pass": _defences(),
@@ -445,17 +447,18 @@ CASES = {
         "pass": _distillation(),
         # below direct on average, but the paired interval reaches above 0
         "fail": _distillation(word_kd=(0.57, 0.02)),
-        "not-run": _distillation(word_kd=None),
+        # the directly fine-tuned student extracts nothing: no student can memorize less (gate direct_memorizes)
+        "not-run": _distillation(direct=(0.0, 0.0), word_kd=(0.0, 0.0)),
     },
     "lab_distillation_seq_kd_memorizes_less": {
         "pass": _distillation(),
         "fail": _distillation(seq_kd=(0.65, 0.04)),  # sequence-level KD memorizes more than direct
-        "not-run": _distillation(seeds=1),  # one seed: no paired interval
+        "not-run": _distillation(direct=(0.01, 0.0)),  # the direct student's interval reaches 0: gate
     },
     "lab_distillation_reverse_kl_memorizes_less": {
         "pass": _distillation(),
         "fail": _distillation(reverse_kl=(0.0, -0.08)),  # memorizes nothing, but at 8 % lower held-out loss
-        "not-run": _distillation(direct=None),
+        "not-run": _distillation(direct=(0.0, 0.0)),  # gate direct_memorizes
     },
     "lab_stim_local_dominant": {
         "pass": _stim_sources((0.5, 0.2, 0.2, 0.1)),
@@ -512,6 +515,8 @@ MORE = {
         # below the undefended model on the means, but the paired interval of the secret leakage reaches above 0
         ("fail", _defences(secret={"dedup_near": 0.58}, paired_half={"dedup_near": 0.05})),
         ("not-run", _defences(seeds=1)),  # one seed: no paired interval
+        # it extracts, but no pin reaches its outputs' lower end: gate undefended_leaks
+        ("not-run", _defences(secret={"undefended": 0.01})),
     ],
     "lab_defences_keep_utility": [
         ("not-run", _without("no_finetune")),  # no reference row: nothing to gate on
@@ -523,6 +528,9 @@ MORE = {
         ("fail", _share([math.nan, 0.7, 0.55], half=0.1)),  # a majority on the mean, the interval reaches 45 %
         ("not-run", _share([math.nan, 0.7, 0.8], seeds=1)),  # memorized in one seed only: no interval
     ],
+    "lab_distillation_word_kd_memorizes_less": [("not-run", _distillation(word_kd=None))],  # no such student
+    "lab_distillation_seq_kd_memorizes_less": [("not-run", _distillation(seeds=1))],  # one seed: no paired interval
+    "lab_distillation_reverse_kl_memorizes_less": [("not-run", _distillation(direct=None))],  # no direct student
     "lab_edit_removes_leak": [
         ("fail", _editing(0.03, half=0.05)),  # 3 % on the mean, the seeds' interval reaches 8 %
         ("not-run", _editing(0.02, seeds=1)),
