@@ -159,8 +159,10 @@ def redundancy(red, share):
 def defences(table):
     """Leakage (extraction rate, secret leakage, pin exposure) against utility for every defence."""
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
-    pal = sns.color_palette("tab10", len(table))
-    markers = ["o", "s", "D", "^", "v", "P", "X"]
+    cols = ["extraction_rate", "secret_leakage", "pin_exposure"]
+    table = table[np.isfinite(table[cols].to_numpy(float)).any(axis=1)]  # no_finetune: utility only
+    pal = sns.color_palette("tab10", len(table))  # one colour and one marker per defence
+    markers = ["o", "s", "D", "^", "v", "P", "X", "*", "h", "<"]
     for i, row in table.reset_index(drop=True).iterrows():
         label = DEFENCE_LABELS.get(row["defence"], row["defence"])
         if np.isfinite(row.get("epsilon", np.nan)):
