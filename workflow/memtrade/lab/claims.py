@@ -16,6 +16,12 @@ def spearman(x, y) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
+def _two_seeds(seeds, what: str = "an interval over seeds") -> None:
+    """Not-run unless ``seeds`` is above 1 (a missing count included): ``what`` needs two."""
+    if not seeds > 1:
+        raise NotRun(f"{seeds:.0f} seed: {what} needs two")
+
+
 @check
 def repetition(tables, *, min_spearman):
     """Every size that leaks: secret leakage rises with the repetition count (Spearman) and the
@@ -98,6 +104,19 @@ def redundancy_share(tables, *, min_share):
     return ok, "; ".join(parts), f"lower end of the share > {100 * min_share:g} % at every size with an interval"
 
 
+def _percent(row, col) -> str:
+    """A rate column with its interval, in percent."""
+    return f"{100 * row[col]:.1f} % (interval {100 * row[f'{col}_lo']:.1f} to {100 * row[f'{col}_hi']:.1f})"
+
+
+#: a leakage statistic of lab_defences: (name in the verdict, scale, unit)
+LEAKAGE_TEXT = {
+    "extraction_rate": ("extraction", 100, " pt"),
+    "pin_exposure": ("exposure", 1, " bits"),
+    "secret_leakage": ("secret", 100, " pt"),
+}
+
+
 @check
 def defences_leakage(tables, *, defences):
     """Each judged defence (``defences``) below the undefended leakage, paired by seed: for a
@@ -112,8 +131,7 @@ def defences_leakage(tables, *, defences):
     if missing:
         raise NotRun(f"lab_defences has no row {', '.join(missing)}")
     base = d.loc["undefended"]
-    if not base["seeds"] > 1:
-        raise NotRun(f"{base['seeds']:.0f} seed: a paired interval needs two")
+    _two_seeds(base["seeds"], "a paired interval")
     parts, ok = [], True
 
     def diff(row, col, scale, unit):
@@ -129,9 +147,9 @@ def defences_leakage(tables, *, defences):
             ["secret_leakage"] if name.startswith("filter") else ["extraction_rate", "pin_exposure", "secret_leakage"]
         )
         lower = all(row[f"{c}_vs_undefended_hi"] < 0 for c in cols)
-        text = {"extraction_rate": ("extraction", 100, " pt"), "pin_exposure": ("exposure", 1, " bits")}
-        text["secret_leakage"] = ("secret", 100, " pt")
-        parts.append(f"{name}{tag}: " + ", ".join(f"{text[c][0]} {diff(row, c, *text[c][1:])}" for c in cols))
+        parts.append(
+            f"{name}{tag}: " + ", ".join(f"{LEAKAGE_TEXT[c][0]} {diff(row, c, *LEAKAGE_TEXT[c][1:])}" for c in cols)
+        )
         ok &= bool(lower) or not judged
     msg = (
         f"undefended {100 * base['extraction_rate']:.1f} % / {base['pin_exposure']:.2f} bits, "
@@ -156,10 +174,8 @@ def undefended_leaks(tables):
     b = d.loc["undefended"]
     ok = bool(b["extraction_rate_lo"] > 0 and b["secret_leakage_lo"] > 0)
     return ok, (
-        f"the undefended {b['size']} model extracts {100 * b['extraction_rate']:.1f} % (interval "
-        f"{100 * b['extraction_rate_lo']:.1f} to {100 * b['extraction_rate_hi']:.1f}) and leaks "
-        f"{100 * b['secret_leakage']:.1f} % of the pins (interval {100 * b['secret_leakage_lo']:.1f} to "
-        f"{100 * b['secret_leakage_hi']:.1f}): a defence needs leakage to lower (both lower ends above 0)"
+        f"the undefended {b['size']} model extracts {_percent(b, 'extraction_rate')} and leaks "
+        f"{_percent(b, 'secret_leakage')} of the pins: a defence needs leakage to lower (both lower ends above 0)"
     )
 
 
@@ -172,10 +188,7 @@ def defences_utility(tables, *, defences, min_utility):
     if len(rows) and not (rows["seeds"] > 1).all():
         raise NotRun("one seed: no interval")
     ok = bool((rows["utility_lo"] >= min_utility).all()) and len(rows) == len(defences)
-    msg = "; ".join(
-        f"{n} {100 * r['utility']:.1f} % (interval {100 * r['utility_lo']:.1f} to {100 * r['utility_hi']:.1f})"
-        for n, r in rows.iterrows()
-    )
+    msg = "; ".join(f"{n} {_percent(r, 'utility')}" for n, r in rows.iterrows())
     if "no_finetune" in d.index:  # the reference: what skipping the fine-tuning would score
         msg += f" (reference, no fine-tuning: {100 * d.loc['no_finetune', 'utility']:.1f} %)"
     return ok, msg, f"lower end of the utility >= {100 * min_utility:g} % each"
@@ -234,8 +247,7 @@ def edit_leakage(tables, *, max_extraction):
     if "edited" not in e.index:
         raise NotRun("no record leaked, so none was edited")
     r = e.loc["edited"]
-    if not r["seeds"] > 1:
-        raise NotRun(f"{r['seeds']:.0f} seed: an interval over seeds needs two")
+    _two_seeds(r["seeds"])
     ok = bool(r["extraction_after_hi"] <= max_extraction)
     before, after = 100 * r["extraction_before"], 100 * r["extraction_after"]
     msg = (
@@ -272,8 +284,7 @@ def edit_utility(tables, *, max_loss_increase):
     m = tables.need("lab_editing_models").iloc[0]
     if m["edited"] == 0:
         raise NotRun("no record leaked, so none was edited")
-    if m["seeds"] < 2:
-        raise NotRun(f"{m['seeds']:.0f} seed: an interval over seeds needs two")
+    _two_seeds(m["seeds"])
     ok = bool(m["heldout_loss_change_hi"] <= max_loss_increase and m["fresh_loss_change_hi"] <= max_loss_increase)
 
     def change(c):
@@ -304,8 +315,7 @@ def edit_specificity(tables, *, max_change):
     m = tables.need("lab_editing_models").iloc[0]
     if m["edited"] == 0:
         raise NotRun("no record leaked, so none was edited")
-    if m["seeds"] < 2:
-        raise NotRun(f"{m['seeds']:.0f} seed: an interval over seeds needs two")
+    _two_seeds(m["seeds"])
     if np.isnan(m["spared_extraction_fall"]):
         raise NotRun("every leaking record was edited: none is left to show the edit spares it")
     ok = all(m[f"{c}_hi"] <= max_change for c, _ in SPECIFICITY)
@@ -327,9 +337,8 @@ def direct_memorizes(tables):
         return False, "lab_distillation has no directly fine-tuned student"
     r = d.loc["direct"]
     return bool(r["extraction_rate_lo"] > 0), (
-        f"the directly fine-tuned {r['size']} student extracts {100 * r['extraction_rate']:.1f} % (interval "
-        f"{100 * r['extraction_rate_lo']:.1f} to {100 * r['extraction_rate_hi']:.1f}): a distilled student "
-        "needs memorization to fall below (lower end above 0)"
+        f"the directly fine-tuned {r['size']} student extracts {_percent(r, 'extraction_rate')}: a distilled "
+        "student needs memorization to fall below (lower end above 0)"
     )
 
 
@@ -341,8 +350,7 @@ def distillation(tables, *, method, max_loss_change):
     if "direct" not in d.index or method not in d.index:
         raise NotRun(f"no directly fine-tuned or no {method} student")
     r = d.loc[method]
-    if r["seeds"] < 2:
-        raise NotRun(f"{r['seeds']:.0f} seed: a paired interval needs two")
+    _two_seeds(r["seeds"], "a paired interval")
     diff, lo, hi = r["extraction_vs_direct"], r["extraction_vs_direct_lo"], r["extraction_vs_direct_hi"]
     loss = r["heldout_change_vs_direct"]
     ok = bool(hi < 0 and abs(loss) <= max_loss_change)
