@@ -268,7 +268,7 @@ def lab_cost(work: Path, config: dict) -> list[tuple[str, str]]:
                     f"laboratory training throughput, {size} ({n_params(cfg)} parameters), "
                     f"{'pretraining' if phase == 'pretrained' else 'fine-tuning'}",
                     f"{tokens / secs:.0f} tokens/s, {gflops:.2f} GFLOP/s = {100 * gflops / one_core:.0f} % of one "
-                    f"core's matmul rate (single-threaded job; compilation and padding included)",
+                    f"core's matmul rate (single-threaded job, real tokens on packed rows; compilation included)",
                 )
             )
     return rows

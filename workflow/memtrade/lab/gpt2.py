@@ -164,15 +164,17 @@ def unembed(params, cfg: GPT2Config, x):
     return x @ params["wte.weight"].T
 
 
-def forward(params, cfg: GPT2Config, ids, pos=None, valid=None, cache=None, offset=0):
+def forward(params, cfg: GPT2Config, ids, pos=None, valid=None, cache=None, offset=0, segments=None):
     """Logits [B, T, V] for token ids [B, T].
 
     ``pos`` [B, T] are position ids (default ``offset + arange(T)``), so left-padded rows keep
     their positions. ``valid`` [B, W] marks the key slots that hold real tokens (default all),
     ``W = T`` without a cache. ``cache`` is a per-layer list of (keys, values) buffers
     [B, H, W, D/H]; the new keys and values are written at slots ``offset .. offset+T-1`` and
-    queries attend to the slots up to their own. Returns ``(logits, cache)`` (``cache`` holds
-    the new keys and values when none was passed).
+    queries attend to the slots up to their own. ``segments`` [B, T] (without a cache) packs
+    several documents in a row: a query attends only to earlier tokens of its own segment, so each
+    document's logits are those of the document alone at positions ``pos``. Returns
+    ``(logits, cache)`` (``cache`` holds the new keys and values when none was passed).
     """
     b, t = ids.shape
     if pos is None:
@@ -180,6 +182,8 @@ def forward(params, cfg: GPT2Config, ids, pos=None, valid=None, cache=None, offs
     x = embed(params, ids, pos)
     width = t if cache is None else cache[0][0].shape[2]
     mask = causal_mask(t, width, offset, valid)
+    if segments is not None:
+        mask = mask & (segments[:, None, :, None] == segments[:, None, None, :])
     new_cache = []
     for i in range(cfg.n_layer):
         x, kv, _ = block(params, cfg, i, x, mask, None if cache is None else cache[i], offset)
@@ -199,6 +203,15 @@ def token_nll(params, cfg: GPT2Config, ids, mask):
     logp = jax.nn.log_softmax(logits, axis=-1)
     nll = -jnp.take_along_axis(logp, ids[:, 1:, None], axis=-1)[..., 0]
     return nll * mask[:, 1:]
+
+
+def packed_nll(params, cfg: GPT2Config, ids, pos, segments, target):
+    """:func:`token_nll` of packed rows (:func:`memtrade.lab.packing.pack`): [B, T-1], each token's
+    NLL given the earlier tokens of its own document, zero where ``target[:, 1:]`` is 0."""
+    logits, _ = forward(params, cfg, ids[:, :-1], pos=pos[:, :-1], segments=segments[:, :-1])
+    logp = jax.nn.log_softmax(logits, axis=-1)
+    nll = -jnp.take_along_axis(logp, ids[:, 1:, None], axis=-1)[..., 0]
+    return nll * target[:, 1:]
 
 
 # ---------------------------------------------------------------------------------------------

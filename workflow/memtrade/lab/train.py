@@ -23,9 +23,10 @@ import pandas as pd
 
 from .. import optim, seeds
 from ..jaxpin import jax
+from . import packing
 from . import tokenizer as T
 from .corpus import deduplicate
-from .gpt2 import GPT2Config, init_params, load_checkpoint, n_params, token_nll
+from .gpt2 import GPT2Config, init_params, load_checkpoint, n_params, packed_nll, token_nll
 from .models import model_config, train_log
 
 
@@ -78,6 +79,12 @@ def mean_nll(params, cfg: GPT2Config, x, m, key=None, aux=None):
     return token_nll(params, cfg, x, m).sum() / jnp.maximum(m[:, 1:].sum(), 1.0)
 
 
+def packed_nll_sum(params, chunk: dict, cfg: GPT2Config):
+    """The summed next-token NLL (nats) of one microbatch of packed rows (:func:`memtrade.lab.packing.pack`);
+    over a step's microbatches and divided by its token count, the same mean as :func:`mean_nll`."""
+    return packed_nll(params, cfg, chunk["ids"], chunk["pos"], chunk["segments"], chunk["target"]).sum()
+
+
 def train(
     params,
     cfg: GPT2Config,
@@ -100,26 +107,36 @@ def train(
     :func:`mean_nll`): ``key`` is step ``t``'s JAX key, ``fold_in(key, t)`` (for objectives that
     sample, such as on-policy distillation), and ``aux`` is passed through unchanged (a teacher's
     parameters, say), as an argument of the compiled step rather than a constant baked into it.
+    Without an objective each step's rows are packed (:mod:`memtrade.lab.packing`) and the step
+    minimises the mean of :func:`packed_nll_sum` over its microbatches: the same mean over the
+    same tokens, with less padding.
     """
     batch = min(batch, len(ids))
     order = _batches(rng, len(ids), batch, epochs)
     opt = optimizer(lr, len(order), warmup_fraction, weight_decay)
     state = opt.init(params)
-    if objective is None:
-        objective = partial(mean_nll, cfg=cfg)
-    key = jax.random.PRNGKey(0) if key is None else key
-
-    def loss(p, x, m, k, aux):
-        return objective(p, x=x, m=m, key=k, aux=aux)
-
-    update = jax.jit(optim.step(loss, opt))
     ids, mask = np.asarray(ids), np.asarray(mask)
     log = TrainLog()
     start = time.perf_counter()
     value = jnp.nan
-    for t, rows in enumerate(order):
-        params, state, value, _ = update(params, state, ids[rows], mask[rows], jax.random.fold_in(key, t), aux)
-        log.tokens += int(mask[rows, 1:].sum())
+    if objective is None:  # the next-token loss on packed rows (memtrade.lab.packing): the same sum, less padding
+        width = ids.shape[1]
+        where = packing.plan(packing.lengths(mask), order, width, packing.chunk_rows(width, cfg.n_embd))
+        update = jax.jit(optim.accumulated_step(partial(packed_nll_sum, cfg=cfg), opt))
+        for t, rows in enumerate(order):
+            count = np.float32(max(mask[rows, 1:].sum(), 1.0))
+            params, state, value, _ = update(params, state, packing.pack(ids, mask, rows, where, t), count)
+            log.tokens += int(mask[rows, 1:].sum())
+    else:
+        key = jax.random.PRNGKey(0) if key is None else key
+
+        def loss(p, x, m, k, aux):
+            return objective(p, x=x, m=m, key=k, aux=aux)
+
+        update = jax.jit(optim.step(loss, opt))
+        for t, rows in enumerate(order):
+            params, state, value, _ = update(params, state, ids[rows], mask[rows], jax.random.fold_in(key, t), aux)
+            log.tokens += int(mask[rows, 1:].sum())
     log.final_loss = float(value)
     log.steps = len(order)
     log.seconds = time.perf_counter() - start
