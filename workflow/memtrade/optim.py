@@ -17,10 +17,15 @@ def step(loss, opt: optax.GradientTransformation):
 
     def update(params, state, *args):
         value, grads = jax.value_and_grad(loss)(params, *args)
-        updates, state = opt.update(grads, state, params)
-        return optax.apply_updates(params, updates), state, value, optax.global_norm(grads)
+        return _apply(opt, params, state, value, grads)
 
     return update
+
+
+def _apply(opt: optax.GradientTransformation, params, state, value, grads):
+    """The optax update of ``grads``: (params, state, loss ``value``, the gradient's global norm)."""
+    updates, state = opt.update(grads, state, params)
+    return optax.apply_updates(params, updates), state, value, optax.global_norm(grads)
 
 
 def accumulated_step(loss_sum, opt: optax.GradientTransformation):
@@ -41,8 +46,6 @@ def accumulated_step(loss_sum, opt: optax.GradientTransformation):
         else:
             zero = (jnp.zeros(()), jax.tree.map(jnp.zeros_like, params))
             (value, grads), _ = jax.lax.scan(one, zero, chunks)
-        grads = jax.tree.map(lambda g: g / count, grads)
-        updates, state = opt.update(grads, state, params)
-        return optax.apply_updates(params, updates), state, value / count, optax.global_norm(grads)
+        return _apply(opt, params, state, value / count, jax.tree.map(lambda g: g / count, grads))
 
     return update

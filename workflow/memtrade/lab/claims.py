@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..claims import NotRun, check, gate
+from . import stim_claims  # noqa: F401  (STIM's claims, registered with this study by importing them)
 
 
 def spearman(x, y) -> float:
@@ -185,8 +186,8 @@ def defences_utility(tables, *, defences, min_utility):
     interval over seeds (a per-seed ratio to the undefended model, or a filter's pass rate)."""
     d = tables.need("lab_defences").set_index("defence")
     rows = d.loc[[x for x in defences if x in d.index]]
-    if len(rows) and not (rows["seeds"] > 1).all():
-        raise NotRun("one seed: no interval")
+    if len(rows):
+        _two_seeds(rows["seeds"].min())
     ok = bool((rows["utility_lo"] >= min_utility).all()) and len(rows) == len(defences)
     msg = "; ".join(f"{n} {_percent(r, 'utility')}" for n, r in rows.iterrows())
     if "no_finetune" in d.index:  # the reference: what skipping the fine-tuning would score
@@ -364,7 +365,3 @@ def distillation(tables, *, method, max_loss_change):
         f"{100 * max_loss_change:g} % of direct's"
     )
     return ok, msg, crit
-
-
-# the STIM claims are in their own module; importing it registers them with this study
-from . import stim_claims  # noqa: E402, F401

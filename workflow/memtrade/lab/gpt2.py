@@ -200,18 +200,20 @@ def empty_cache(cfg: GPT2Config, batch: int, width: int):
 def token_nll(params, cfg: GPT2Config, ids, mask):
     """Negative log-likelihood (nats) of each next token: [B, T-1], zero where ``mask[:, 1:]`` is 0."""
     logits, _ = forward(params, cfg, ids[:, :-1])
+    return _next_token_nll(logits, ids) * mask[:, 1:]
+
+
+def _next_token_nll(logits, ids):
+    """The NLL (nats) of each next token ``ids[:, 1:]`` under ``logits`` [B, T-1, V]: [B, T-1]."""
     logp = jax.nn.log_softmax(logits, axis=-1)
-    nll = -jnp.take_along_axis(logp, ids[:, 1:, None], axis=-1)[..., 0]
-    return nll * mask[:, 1:]
+    return -jnp.take_along_axis(logp, ids[:, 1:, None], axis=-1)[..., 0]
 
 
 def packed_nll(params, cfg: GPT2Config, ids, pos, segments, target):
     """:func:`token_nll` of packed rows (:func:`memtrade.lab.packing.pack`): [B, T-1], each token's
     NLL given the earlier tokens of its own document, zero where ``target[:, 1:]`` is 0."""
     logits, _ = forward(params, cfg, ids[:, :-1], pos=pos[:, :-1], segments=segments[:, :-1])
-    logp = jax.nn.log_softmax(logits, axis=-1)
-    nll = -jnp.take_along_axis(logp, ids[:, 1:, None], axis=-1)[..., 0]
-    return nll * target[:, 1:]
+    return _next_token_nll(logits, ids) * target[:, 1:]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -116,7 +116,8 @@ def train(
     opt = optimizer(lr, len(order), warmup_fraction, weight_decay)
     state = opt.init(params)
     ids, mask = np.asarray(ids), np.asarray(mask)
-    log = TrainLog()
+    targets = mask[:, 1:].sum(axis=1)[order].sum(axis=1)  # the target tokens of each step
+    log = TrainLog(tokens=int(targets.sum()))
     start = time.perf_counter()
     value = jnp.nan
     if objective is None:  # the next-token loss on packed rows (memtrade.lab.packing): the same sum, less padding
@@ -124,9 +125,8 @@ def train(
         where = packing.plan(packing.lengths(mask), order, width, packing.chunk_rows(width, cfg.n_embd))
         update = jax.jit(optim.accumulated_step(partial(packed_nll_sum, cfg=cfg), opt))
         for t, rows in enumerate(order):
-            count = np.float32(max(mask[rows, 1:].sum(), 1.0))
+            count = np.float32(max(targets[t], 1.0))
             params, state, value, _ = update(params, state, packing.pack(ids, mask, rows, where, t), count)
-            log.tokens += int(mask[rows, 1:].sum())
     else:
         key = jax.random.PRNGKey(0) if key is None else key
 
@@ -136,7 +136,6 @@ def train(
         update = jax.jit(optim.step(loss, opt))
         for t, rows in enumerate(order):
             params, state, value, _ = update(params, state, ids[rows], mask[rows], jax.random.fold_in(key, t), aux)
-            log.tokens += int(mask[rows, 1:].sum())
     log.final_loss = float(value)
     log.steps = len(order)
     log.seconds = time.perf_counter() - start
