@@ -53,6 +53,10 @@ def train_log(log, **extra) -> dict:
         "seconds": log.seconds,
         "tokens_per_second": log.tokens_per_second,
         "final_loss": log.final_loss,
+        "loss_start": log.loss_start,
+        "loss_end": log.loss_end,
+        "grad_norm_start": log.grad_norm_start,
+        "grad_norm_end": log.grad_norm_end,
     } | extra
 
 

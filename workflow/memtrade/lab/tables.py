@@ -133,6 +133,8 @@ def redundancy_share_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
 LEAKAGE = ("extraction_rate", "secret_leakage", "pin_exposure")
 #: DP-SGD's guarantee, per seed from the model table (NaN for the other defences), mean over seeds
 DP_COLUMNS = ("epsilon", "max_copies", "delta_record", "epsilon_record")
+TRAINING = ("train_loss_start", "train_loss_end", "train_grad_norm_start", "train_grad_norm_end")
+"""The fine-tuning's record in the model rows: ``train.json``'s ``loss_start`` ... with a ``train_`` prefix."""
 
 
 def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level: float) -> pd.DataFrame:
@@ -243,9 +245,11 @@ def bits_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
 
 
 def model_table(models: pd.DataFrame, records: pd.DataFrame, level: float) -> pd.DataFrame:
-    """Per (size, variant): held-out loss (bits per word) beside the source's exact entropy, and the
-    extraction rate and memorization score pooled over all records. (Training throughput is wall
-    time, recorded in each checkpoint's train.json and reported by the benchmark, never in a table.)"""
+    """Per (size, variant): held-out loss (bits per word) beside the source's exact entropy, the
+    extraction rate and memorization score pooled over all records, and the fine-tuning's training
+    loss (nats per token) and gradient norm over its first and last tenth of steps. (Training
+    throughput is wall time, recorded in each checkpoint's train.json and reported by the
+    benchmark, never in a table.)"""
     per = (
         records.groupby(["seed", "size", "variant"])
         .agg(extraction_rate=("extracted", "mean"), mem_score=("mem_score", "mean"))
@@ -258,6 +262,7 @@ def model_table(models: pd.DataFrame, records: pd.DataFrame, level: float) -> pd
         "mem_score",
         "heldout_bits_per_word",
         "excess_bits_per_word",
+        *(c for c in TRAINING if c in m),
     ]
     out = summarize(m, ["size", "params", "variant"], cols, level, {"extraction_rate": RATE, "mem_score": RATE})
     floor = m.groupby(["size", "params", "variant"])["document_entropy_bits_per_word"].mean()

@@ -38,6 +38,21 @@ class TrainLog:
     tokens: int = 0
     seconds: float = 0.0
     final_loss: float = float("nan")
+    loss_start: float = float("nan")
+    loss_end: float = float("nan")
+    grad_norm_start: float = float("nan")
+    grad_norm_end: float = float("nan")
+
+    def record(self, losses, norms) -> None:
+        """The mean loss and gradient norm over the first and the last tenth of the steps (at least
+        one step each): the evidence, beside the held-out loss, that training moved the model and
+        then settled. ``losses`` and ``norms`` are the per-step values (device scalars, read once)."""
+        if not losses:
+            return
+        curve = np.asarray(jnp.stack([jnp.stack(losses), jnp.stack(norms)]), dtype=np.float64)
+        tenth = max(1, len(losses) // 10)
+        self.loss_start, self.grad_norm_start = (float(v) for v in curve[:, :tenth].mean(axis=1))
+        self.loss_end, self.grad_norm_end = (float(v) for v in curve[:, -tenth:].mean(axis=1))
 
     @property
     def tokens_per_second(self) -> float:
@@ -120,13 +135,16 @@ def train(
     log = TrainLog(tokens=int(targets.sum()))
     start = time.perf_counter()
     value = jnp.nan
+    losses, norms = [], []  # per step, left on the device until the end (no per-step host sync)
     if objective is None:  # the next-token loss on packed rows (memtrade.lab.packing): the same sum, less padding
         width = ids.shape[1]
         where = packing.plan(packing.lengths(mask), order, width, packing.chunk_rows(width, cfg.n_embd))
         update = jax.jit(optim.accumulated_step(partial(packed_nll_sum, cfg=cfg), opt))
         for t, rows in enumerate(order):
             count = np.float32(max(targets[t], 1.0))
-            params, state, value, _ = update(params, state, packing.pack(ids, mask, rows, where, t), count)
+            params, state, value, norm = update(params, state, packing.pack(ids, mask, rows, where, t), count)
+            losses.append(value)
+            norms.append(norm)
     else:
         key = jax.random.PRNGKey(0) if key is None else key
 
@@ -135,7 +153,10 @@ def train(
 
         update = jax.jit(optim.step(loss, opt))
         for t, rows in enumerate(order):
-            params, state, value, _ = update(params, state, ids[rows], mask[rows], jax.random.fold_in(key, t), aux)
+            params, state, value, norm = update(params, state, ids[rows], mask[rows], jax.random.fold_in(key, t), aux)
+            losses.append(value)
+            norms.append(norm)
+    log.record(losses, norms)
     log.final_loss = float(value)
     log.steps = len(order)
     log.seconds = time.perf_counter() - start
