@@ -626,13 +626,18 @@ def fill_tests_row(row: tuple[str, str]) -> None:
 
 def write_performance(table: str, brown: str, mi: str, peers: str, report: str, memscore: str, blas: str) -> None:
     """docs/performance.md, entirely generated (nothing in it is typed by hand)."""
-    import platform
+    sys.path.insert(0, str(ROOT / "workflow"))
+    from memtrade.provenance import commit, machine
 
+    cpu, head = machine(), commit(ROOT)
+    state = " with uncommitted changes" if head["dirty"] else ""
     text = f"""# Performance
 
-Written by `bash bin/benchmark` on {platform.machine()} with {os.cpu_count()} cores (do not edit by
-hand). Budgets: full reproduction <= 30 min with the language-model laboratory (its share <= 12
-min), quick config <= 90 s, no-op rerun <= 2 s, the README's test command <= 12 min.
+Written by `bash bin/benchmark` at commit {head["commit"][:12]}{state}, on {cpu["cpu"]}
+({cpu["architecture"]}, {cpu["cpus"]} CPUs; do not edit by hand). Timings depend on the CPU: compare
+only numbers measured on the same machine. Budgets: full reproduction <= 30 min with the
+language-model laboratory (its share <= 12 min), quick config <= 90 s, no-op rerun <= 2 s, the
+README's test command <= 12 min.
 
 ## Workflow and library
 
