@@ -49,7 +49,7 @@ class TrainLog:
         then settled. ``losses`` and ``norms`` are the per-step values (device scalars, read once)."""
         if not losses:
             return
-        curve = np.asarray(jnp.stack([jnp.stack(losses), jnp.stack(norms)]), dtype=np.float64)
+        curve = np.asarray(jax.device_get([losses, norms]), dtype=np.float64)  # one transfer, no compiled op
         tenth = max(1, len(losses) // 10)
         self.loss_start, self.grad_norm_start = (float(v) for v in curve[:, :tenth].mean(axis=1))
         self.loss_end, self.grad_norm_end = (float(v) for v in curve[:, -tenth:].mean(axis=1))
