@@ -262,7 +262,7 @@ def model_table(models: pd.DataFrame, records: pd.DataFrame, level: float) -> pd
         "mem_score",
         "heldout_bits_per_word",
         "excess_bits_per_word",
-        *(c for c in TRAINING if c in m),
+        *TRAINING,
     ]
     out = summarize(m, ["size", "params", "variant"], cols, level, {"extraction_rate": RATE, "mem_score": RATE})
     floor = m.groupby(["size", "params", "variant"])["document_entropy_bits_per_word"].mean()
