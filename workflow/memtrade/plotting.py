@@ -14,7 +14,6 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import seaborn as sns  # noqa: E402
 from matplotlib.ticker import NullFormatter  # noqa: E402
 
 from .io import atomic_path  # noqa: E402
@@ -37,6 +36,32 @@ MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 BOUND_STYLE = {"color": "black", "linewidth": 2.0}
 
 
+#: seaborn's qualitative palettes that the figures use (``seaborn.palettes.SEABORN_PALETTES``, seaborn
+#: 0.13), so that a figure job does not import seaborn (0.5 s, most of it scipy.stats) for a list of colours
+QUALITATIVE = {
+    "colorblind": "#0173B2 #DE8F05 #029E73 #D55E00 #CC78BC #CA9161 #FBAFE4 #949494 #ECE133 #56B4E9".split(),
+    "deep": "#4C72B0 #DD8452 #55A868 #C44E52 #8172B3 #937860 #DA8BC3 #8C8C8C #CCB974 #64B5CD".split(),
+}
+
+
+def palette(name: str, count: int) -> list[tuple[float, float, float]]:
+    """``count`` RGB colours of palette ``name``, the colours ``seaborn.color_palette(name, count)`` gives:
+    a qualitative palette's first colours, cycled (:data:`QUALITATIVE`, or a matplotlib qualitative
+    colormap such as ``tab10``), or a continuous colormap sampled at ``count`` evenly spaced interior
+    points. A colormap that only seaborn has (``mako``, ``rocket``, ...) is taken from seaborn."""
+    if name in QUALITATIVE:
+        colors = [matplotlib.colors.to_rgb(c) for c in QUALITATIVE[name]]
+        return [colors[i % len(colors)] for i in range(count)]
+    if name not in matplotlib.colormaps:
+        import seaborn as sns  # only for its own colormaps
+
+        return [tuple(c) for c in sns.color_palette(name, count)]
+    cmap = matplotlib.colormaps[name]
+    if isinstance(cmap, matplotlib.colors.ListedColormap) and cmap.N <= 20:  # qualitative: its colours, cycled
+        return [tuple(cmap.colors[i % cmap.N][:3]) for i in range(count)]
+    return [tuple(float(v) for v in c[:3]) for c in cmap(np.linspace(0, 1, count + 2)[1:-1])]
+
+
 def use_style(path) -> None:
     """Apply the project's one matplotlib style file."""
     plt.style.use(str(path))
@@ -44,7 +69,7 @@ def use_style(path) -> None:
 
 def colors(learners):
     """A colour per learner name (colour-blind palette, in sorted order)."""
-    pal = sns.color_palette("colorblind", max(3, len(learners)))
+    pal = palette("colorblind", max(3, len(learners)))
     return {name: pal[i] for i, name in enumerate(sorted(learners))}
 
 
@@ -58,7 +83,7 @@ def label(table, learner) -> str:
 def problem_style(problem):
     """The colour and marker of a problem in figures across problems."""
     color, marker = PROBLEM_STYLE.get(problem, ("C3", "D"))
-    pal = sns.color_palette("colorblind", 10)
+    pal = palette("colorblind", 10)
     return pal[int(color[1:])], marker
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import seaborn as sns
 
 from .. import plotting as P
 
@@ -16,7 +15,7 @@ def panels(table):
     fig, axes = plt.subplots(
         len(protocols), len(models), figsize=(6.2 * len(models), 4.2 * len(protocols)), squeeze=False
     )
-    pal = sns.color_palette("colorblind", 5)
+    pal = P.palette("colorblind", 5)
     series = [
         ("recovery_all", "attack recovery error, all d coordinates (their measure)", "black", "-"),
         ("recovery_free", "attack recovery error, free coordinates", "0.45", "--"),

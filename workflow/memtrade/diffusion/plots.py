@@ -10,7 +10,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import seaborn as sns  # noqa: E402
+
+from ..plotting import palette  # noqa: E402
 
 NOTE = "laboratory scale: closed-form mixture denoisers trained on CPU"
 GMM_NOTE = f"{NOTE} (schedule: diffusion.train)"
@@ -143,7 +144,7 @@ def fbmem(table, templates):
     a.set_ylabel("memorization ratio (fraction of samples)")
     a.set_ylim(-0.02, 1.02)
     a.set_title("two-region templates", fontsize=9)
-    pal = sns.color_palette("deep", 3)
+    pal = palette("deep", 3)
     for (col, label), color in zip(
         (("global_mem", "whole image"), ("foreground_mem", "foreground (ink)"), ("background_mem", "background")),
         pal,

@@ -27,7 +27,7 @@ ratios of probabilities.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import jax.numpy as jnp
@@ -118,6 +118,7 @@ def teacher_rows(params, cfg: GPT2Config, ids, prompt_tokens: int, key, temperat
     )
 
 
+@lru_cache(maxsize=8)  # one function per setting: train's compiled step is then shared by the seeds
 def word_kd_objective(cfg: GPT2Config, teacher_cfg: GPT2Config, temperature: float):
     """Word-level distillation: the mean over real target positions of ``τ² KL(p_T || p_S)``.
 
@@ -134,6 +135,7 @@ def word_kd_objective(cfg: GPT2Config, teacher_cfg: GPT2Config, temperature: flo
     return objective
 
 
+@lru_cache(maxsize=8)  # one function per setting: train's compiled step is then shared by the seeds
 def reverse_kl_objective(cfg: GPT2Config, teacher_cfg: GPT2Config, prompt_tokens: int, temperature: float, eot: int):
     """On-policy reverse KL: the student samples continuations of each batch row's first
     ``1 + prompt_tokens`` tokens (with the step's key, without gradient through the sampling) and

@@ -12,7 +12,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import seaborn as sns  # noqa: E402
+
+from ..plotting import palette  # noqa: E402
 
 DEFENCE_LABELS = {
     "no_finetune": "no fine-tuning (reference)",
@@ -30,7 +31,7 @@ LAB_NOTE = "laboratory scale: GPT-2 architecture trained from scratch on a synth
 
 def _size_colors(table):
     sizes = table.sort_values("params")["size"].drop_duplicates().tolist()
-    pal = sns.color_palette("viridis", max(3, len(sizes)))
+    pal = palette("viridis", max(3, len(sizes)))
     return sizes, {s: pal[i] for i, s in enumerate(sizes)}
 
 
@@ -109,7 +110,7 @@ def redundancy(red, share):
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     largest = red.sort_values("params")["size"].iloc[-1]
     t = red[red["size"] == largest]
-    pal = sns.color_palette("colorblind", 4)
+    pal = palette("colorblind", 4)
     styles = {"all": "-", "low": "--", "high": ":"}
     for i, memorized in enumerate((True, False)):
         for b in ("all", "low", "high"):
@@ -161,7 +162,7 @@ def defences(table):
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
     cols = ["extraction_rate", "secret_leakage", "pin_exposure"]
     table = table[np.isfinite(table[cols].to_numpy(float)).any(axis=1)]  # no_finetune: utility only
-    pal = sns.color_palette("tab10", len(table))  # one colour and one marker per defence
+    pal = palette("tab10", len(table))  # one colour and one marker per defence
     markers = ["o", "s", "D", "^", "v", "P", "X", "*", "h", "<"]
     for i, row in table.reset_index(drop=True).iterrows():
         label = DEFENCE_LABELS.get(row["defence"], row["defence"])
@@ -276,7 +277,7 @@ def distillation(table, by_repetition):
     extraction rate against its held-out loss (the memorization and utility it trades)."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     methods = [m for m in DISTILL_LABELS if m in set(table["method"])]
-    pal = dict(zip(methods, ["0.25", *sns.color_palette("colorblind", len(methods) - 1)], strict=True))
+    pal = dict(zip(methods, ["0.25", *palette("colorblind", len(methods) - 1)], strict=True))
     marks = dict(zip(methods, "s^ovDP", strict=False))
     for method in methods:
         t = by_repetition[by_repetition["method"] == method]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -100,6 +100,22 @@ def packed_nll_sum(params, chunk: dict, cfg: GPT2Config):
     return packed_nll(params, cfg, chunk["ids"], chunk["pos"], chunk["segments"], chunk["target"]).sum()
 
 
+@lru_cache(maxsize=16)
+def _compiled_step(cfg: GPT2Config, objective, lr, steps, warmup_fraction, weight_decay):
+    """The optimizer of :func:`train` and its jitted step, made once per model config, objective and
+    AdamW settings: the seeds of a job train with the same function, so it is traced and compiled
+    once (a new jitted closure per call would be traced again for every seed). The step is the
+    same program either way, so the numbers are too."""
+    opt = optimizer(lr, steps, warmup_fraction, weight_decay)
+    if objective is None:
+        return opt, jax.jit(optim.accumulated_step(partial(packed_nll_sum, cfg=cfg), opt))
+
+    def loss(p, x, m, k, aux):
+        return objective(p, x=x, m=m, key=k, aux=aux)
+
+    return opt, jax.jit(optim.step(loss, opt))
+
+
 def train(
     params,
     cfg: GPT2Config,
@@ -128,7 +144,7 @@ def train(
     """
     batch = min(batch, len(ids))
     order = _batches(rng, len(ids), batch, epochs)
-    opt = optimizer(lr, len(order), warmup_fraction, weight_decay)
+    opt, update = _compiled_step(cfg, objective, lr, len(order), warmup_fraction, weight_decay)
     state = opt.init(params)
     ids, mask = np.asarray(ids), np.asarray(mask)
     targets = mask[:, 1:].sum(axis=1)[order].sum(axis=1)  # the target tokens of each step
@@ -139,7 +155,6 @@ def train(
     if objective is None:  # the next-token loss on packed rows (memtrade.lab.packing): the same sum, less padding
         width = ids.shape[1]
         where = packing.plan(packing.lengths(mask), order, width, packing.chunk_rows(width, cfg.n_embd))
-        update = jax.jit(optim.accumulated_step(partial(packed_nll_sum, cfg=cfg), opt))
         for t, rows in enumerate(order):
             count = np.float32(max(targets[t], 1.0))
             params, state, value, norm = update(params, state, packing.pack(ids, mask, rows, where, t), count)
@@ -147,11 +162,6 @@ def train(
             norms.append(norm)
     else:
         key = jax.random.PRNGKey(0) if key is None else key
-
-        def loss(p, x, m, k, aux):
-            return objective(p, x=x, m=m, key=k, aux=aux)
-
-        update = jax.jit(optim.step(loss, opt))
         for t, rows in enumerate(order):
             params, state, value, norm = update(params, state, ids[rows], mask[rows], jax.random.fold_in(key, t), aux)
             losses.append(value)

@@ -12,7 +12,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import seaborn as sns  # noqa: E402
+
+from ..plotting import palette  # noqa: E402
 
 HEAD_LABELS = {
     "model": "model",
@@ -38,7 +39,7 @@ def _plain_log_ticks(ax, ticks):
 
 
 def _learner_colors(learners):
-    pal = sns.color_palette("colorblind", max(4, len(learners)))
+    pal = palette("colorblind", max(4, len(learners)))
     return {name: pal[i] for i, name in enumerate(learners)}
 
 
@@ -175,7 +176,7 @@ def retro(summary):
         1, 2 * len(datasets), figsize=(4.0 * 2 * len(datasets), 3.9), squeeze=False, layout="constrained"
     )
     width = 0.8 / len(heads)
-    pal = sns.color_palette("colorblind", len(heads))
+    pal = palette("colorblind", len(heads))
     for d, ds in enumerate(datasets):
         t = summary[summary["dataset"] == ds].set_index("head")
         acc_ax, mem_ax = axes[0][2 * d], axes[0][2 * d + 1]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import seaborn as sns
 from matplotlib.ticker import FormatStrFormatter
 
 from .. import plotting as P
@@ -20,7 +19,7 @@ def _priors_in_order(frame):
     """Zipf priors by exponent, then the others by name; and a colour for each."""
     zipf = list(dict.fromkeys(_zipf(frame)["prior"]))
     priors = zipf + sorted(set(frame["prior"]) - set(zipf))
-    pal = sns.color_palette("mako_r", max(len(priors), 3))
+    pal = P.palette("mako_r", max(len(priors), 3))
     return priors, {p: pal[i] for i, p in enumerate(priors)}
 
 

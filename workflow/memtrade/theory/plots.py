@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
 from matplotlib.ticker import FormatStrFormatter, LogLocator
 
 from .. import plotting as P
@@ -207,7 +206,7 @@ def _ratio_panels(table, width: float, height: float):
     for ax, problem in zip(axes[0], problems, strict=True):
         t = table[table["problem"] == problem]
         ds = sorted(t["d"].unique())
-        pal = sns.color_palette("viridis", len(ds))
+        pal = P.palette("viridis", len(ds))
         panels.append((ax, problem, [(d, t[t["d"] == d].sort_values("n"), pal[i]) for i, d in enumerate(ds)]))
     return fig, panels
 
