@@ -276,9 +276,15 @@ def group_epsilon(q: float, noise_multiplier: float, steps: int, copies: int, de
     return float(best)
 
 
+@partial(jax.jit, static_argnames=("cfg",))
+def _row_nll(params, cfg: GPT2Config, x, m):
+    """The summed next-token NLL of each row of ``x`` [B, L] over ``m``'s real targets (one compilation
+    per config and shape, for every model: the parameters are an argument, not constants)."""
+    return token_nll(params, cfg, x, m).sum(axis=1)
+
+
 def sequence_nll(params, cfg: GPT2Config, ids, mask, batch: int = 128) -> np.ndarray:
     """Total next-token NLL (nats) of each row, over its real target tokens. [N]."""
-    f = jax.jit(lambda x, m: token_nll(params, cfg, x, m).sum(axis=1))
     ids, mask = np.asarray(ids), np.asarray(mask)
     out = []
     for s in range(0, len(ids), batch):  # fixed-size chunks: one compilation; the last is padded
@@ -287,7 +293,7 @@ def sequence_nll(params, cfg: GPT2Config, ids, mask, batch: int = 128) -> np.nda
         if pad:
             x = np.concatenate([x, np.repeat(x[-1:], pad, 0)])
             m = np.concatenate([m, np.zeros((pad, m.shape[1]), m.dtype)])
-        out.append(np.asarray(f(x, m))[: batch - pad])
+        out.append(np.asarray(_row_nll(params, cfg, x, m))[: batch - pad])
     return np.concatenate(out)
 
 
