@@ -56,6 +56,14 @@ for study in STUDIES:
 include: "workflow/rules/engine.smk"
 
 
+onsuccess:
+    cancel_rescheduling_timers(log)
+
+
+onerror:
+    cancel_rescheduling_timers(log)
+
+
 rule all:
     default_target: True
     input:

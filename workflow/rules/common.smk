@@ -113,3 +113,13 @@ def all_outputs():
 
 
 STUDY_OF = {t.rule: s for s in STUDIES for t in [*s.tables(config), *s.figures(config)]}
+
+
+def cancel_rescheduling_timers(log):
+    """Cancel the timers of Snakemake's job-rate re-evaluation (profiles/default) still pending when
+    the run ends, so that the process exits at once instead of waiting up to one timespan."""
+    import threading
+
+    for timer in threading.enumerate():
+        if isinstance(timer, threading.Timer):
+            timer.cancel()
