@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from memtrade.lab import distill as D
-from memtrade.lab import gpt2
+from memtrade.lab import gpt2, packing
 from memtrade.lab import measure as M
 from memtrade.lab.distill import sampled_secrets
 from memtrade.lab.train import train
@@ -82,6 +82,15 @@ def test_teacher_rows_keep_the_prompt_and_are_reproducible(teacher):
         D.teacher_rows(teacher, CFG, ids, 11, jax.random.PRNGKey(5), 1.0, 0)
 
 
+def _packed_mean(objective, params, x, m, aux):
+    """A packed objective's mean over the targets of rows ``x``/``m``, all packed in one microbatch."""
+    x, m = np.asarray(x), np.asarray(m)
+    order = np.arange(len(x))[None]
+    where = packing.plan(packing.lengths(m), order, x.shape[1], len(x))
+    chunk = jax.tree.map(lambda a: a[0], packing.pack(x, m, order[0], where, 0))
+    return float(objective.loss_sum(params, chunk, aux)) / float(m[:, 1:].sum())
+
+
 def test_objectives_vanish_at_the_teacher_and_not_elsewhere(teacher):
     rng = np.random.default_rng(6)
     x = jnp.asarray(rng.integers(1, 32, (4, 12)), jnp.int32)
@@ -89,11 +98,28 @@ def test_objectives_vanish_at_the_teacher_and_not_elsewhere(teacher):
     word = D.word_kd_objective(CFG, CFG, 1.0)
     rev = D.reverse_kl_objective(CFG, CFG, 1, 1.0, 0)
     key = jax.random.PRNGKey(7)
-    assert abs(float(word(teacher, x=x, m=m, key=key, aux=teacher))) < 1e-6
+    assert abs(_packed_mean(word, teacher, x, m, teacher)) < 1e-6
     assert abs(float(rev(teacher, x=x, m=m, key=key, aux=teacher))) < 1e-6
     other = gpt2.init_params(CFG, np.random.default_rng(8))
-    assert float(word(other, x=x, m=m, key=key, aux=teacher)) > 1e-3
+    assert _packed_mean(word, other, x, m, teacher) > 1e-3
     assert float(rev(other, x=x, m=m, key=key, aux=teacher)) > 1e-3
+
+
+def test_word_kd_on_packed_rows_is_the_mean_over_the_padded_rows_targets(teacher):
+    """Packed, each document is read alone, so the objective is the padded rows' forward KL averaged
+    over their real targets (and not over padding or a neighbouring document)."""
+    rng = np.random.default_rng(16)
+    lengths = [12, 5, 3, 9, 7]
+    x = rng.integers(1, 32, (len(lengths), 12)).astype(np.int32)
+    x[:, 0] = 0
+    m = (np.arange(12)[None] < np.array(lengths)[:, None]).astype(np.float32)
+    student = gpt2.init_params(SMALL, np.random.default_rng(17))
+    s, _ = gpt2.forward(student, SMALL, jnp.asarray(x[:, :-1]))
+    t, _ = gpt2.forward(teacher, CFG, jnp.asarray(x[:, :-1]))
+    padded = float(jnp.sum(D.forward_kl(s, t, 2.0) * m[:, 1:]) / m[:, 1:].sum())
+    packed = _packed_mean(D.word_kd_objective(SMALL, CFG, 2.0), student, x, m, teacher)
+    assert packed == pytest.approx(padded, rel=1e-5)
+    assert packed != pytest.approx(float(jnp.mean(D.forward_kl(s, t, 2.0))), rel=1e-3)  # padding would count
 
 
 def _memorizing_teacher():
@@ -152,7 +178,7 @@ def test_distillation_table_pairs_each_student_with_the_direct_one_by_seed():
     per-seed extraction rates: the per-method claims read them."""
     import pandas as pd
     from memtrade.intervals import paired_difference
-    from memtrade.lab.tables import distillation_table
+    from memtrade.lab.tables import TRAINING, distillation_table
 
     rng = np.random.default_rng(3)
     rates = {"direct": [0.5, 0.3, 0.6, 0.4], "word_kd": [0.4, 0.35, 0.3, 0.2]}
@@ -169,7 +195,8 @@ def test_distillation_table_pairs_each_student_with_the_direct_one_by_seed():
             )  # fmt: skip
             models.append({"seed": seed, "method": method, "size": "tiny", "params": 100,
                            "heldout_bits_per_word": 9.0 + seed / 10,
-                           "sampled_secrets": np.nan, "steps": 10.0})  # fmt: skip
+                           "sampled_secrets": np.nan, "steps": 10.0,
+                           **{c: 2.0 + seed + len(c) for c in TRAINING}})  # fmt: skip
     t = distillation_table(pd.concat(records), pd.DataFrame(models), 0.95).set_index("method")
     m, lo, hi = paired_difference(rates["word_kd"], rates["direct"])
     row = t.loc["word_kd"]
@@ -177,3 +204,5 @@ def test_distillation_table_pairs_each_student_with_the_direct_one_by_seed():
         pytest.approx([m, lo, hi])
     )
     assert lo < 0 < hi  # below direct on average, but not separated: the claim would fail here
+    for c in TRAINING:  # each model's training record, a mean over its seeds
+        assert row[c] == pytest.approx(2.0 + 1.5 + len(c)), c

@@ -29,20 +29,20 @@ def _apply(opt: optax.GradientTransformation, params, state, value, grads):
 
 
 def accumulated_step(loss_sum, opt: optax.GradientTransformation):
-    """Like :func:`step`, for a batch split into microbatches: ``(params, state, chunks, count) ->
-    (params, state, loss, gradient norm)``. ``chunks`` is a pytree whose leaves have a leading
-    microbatch axis, ``loss_sum(params, chunk)`` a sum over one chunk's terms and ``count`` the
+    """Like :func:`step`, for a batch split into microbatches: ``(params, state, chunks, count, *args)
+    -> (params, state, loss, gradient norm)``. ``chunks`` is a pytree whose leaves have a leading
+    microbatch axis, ``loss_sum(params, chunk, *args)`` a sum over one chunk's terms and ``count`` the
     number of terms in all. The gradient of each chunk is taken in turn (a scan) and summed, then
     divided by ``count``: the gradient of the batch's mean, computed on arrays the size of a chunk
     (small enough to stay in cache on a CPU)."""
 
-    def update(params, state, chunks, count):
+    def update(params, state, chunks, count, *args):
         def one(total, chunk):
-            value, grads = jax.value_and_grad(loss_sum)(params, chunk)
+            value, grads = jax.value_and_grad(loss_sum)(params, chunk, *args)
             return (total[0] + value, jax.tree.map(jnp.add, total[1], grads)), None
 
         if jax.tree.leaves(chunks)[0].shape[0] == 1:  # one chunk: no loop
-            value, grads = jax.value_and_grad(loss_sum)(params, jax.tree.map(lambda c: c[0], chunks))
+            value, grads = jax.value_and_grad(loss_sum)(params, jax.tree.map(lambda c: c[0], chunks), *args)
         else:
             zero = (jnp.zeros(()), jax.tree.map(jnp.zeros_like, params))
             (value, grads), _ = jax.lax.scan(one, zero, chunks)

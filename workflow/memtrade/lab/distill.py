@@ -43,7 +43,8 @@ from .corpus import SECRET_PATTERN
 from .extraction import memorization, record_layout
 from .gpt2 import GPT2Config, empty_cache, forward, n_params
 from .models import log_throughput, train_log
-from .train import adamw_settings, train
+from .tables import TRAINING
+from .train import Packed, adamw_settings, train
 
 METHODS = ("direct", "word_kd", "seq_kd", "reverse_kl")
 
@@ -119,20 +120,22 @@ def teacher_rows(params, cfg: GPT2Config, ids, prompt_tokens: int, key, temperat
 
 
 @lru_cache(maxsize=8)  # one function per setting: train's compiled step is then shared by the seeds
-def word_kd_objective(cfg: GPT2Config, teacher_cfg: GPT2Config, temperature: float):
+def word_kd_objective(cfg: GPT2Config, teacher_cfg: GPT2Config, temperature: float) -> Packed:
     """Word-level distillation: the mean over real target positions of ``τ² KL(p_T || p_S)``.
 
-    The objective of :func:`memtrade.lab.train.train`; ``aux`` holds the teacher's parameters.
+    A :class:`memtrade.lab.train.Packed` objective of :func:`memtrade.lab.train.train`: the rows are
+    packed as the next-token loss's are, and both models read each document alone (its positions
+    and segment), so the sum is the one over the padded rows' targets; ``aux`` holds the teacher's
+    parameters.
     """
 
-    def objective(params, x, m, key, aux):
-        s, _ = forward(params, cfg, x[:, :-1])
-        t, _ = forward(aux, teacher_cfg, x[:, :-1])
-        kl = forward_kl(s, jax.lax.stop_gradient(t), temperature)
-        w = m[:, 1:]
-        return jnp.sum(kl * w) / jnp.maximum(w.sum(), 1.0)
+    def loss_sum(params, chunk, aux):
+        ids, pos, seg = chunk["ids"][:, :-1], chunk["pos"][:, :-1], chunk["segments"][:, :-1]
+        s, _ = forward(params, cfg, ids, pos=pos, segments=seg)
+        t, _ = forward(aux, teacher_cfg, ids, pos=pos, segments=seg)
+        return jnp.sum(forward_kl(s, jax.lax.stop_gradient(t), temperature) * chunk["target"][:, 1:])
 
-    return objective
+    return Packed(loss_sum)
 
 
 @lru_cache(maxsize=8)  # one function per setting: train's compiled step is then shared by the seeds
@@ -272,5 +275,6 @@ def distill_study(
         summaries.append(
             {"method": method, "params": n_params(cfg), "heldout_bits_per_word": S.bits_per_word(nll, words_per_doc)}
             | {k: log.get(k, np.nan) for k in keep}
+            | {c: log.get(c.removeprefix("train_"), np.nan) for c in TRAINING}  # its own objective's record
         )
     return pd.concat(rows, ignore_index=True), pd.DataFrame(summaries)

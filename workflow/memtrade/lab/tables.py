@@ -364,7 +364,8 @@ def distillation_table(records: pd.DataFrame, models: pd.DataFrame, level: float
     """Per model of the distillation study (teacher, direct student, distilled students): extraction
     rate, memorization score, secret-digit recall, exact pin and extrapolated account exposure,
     held-out loss, and, paired by seed with the direct student, the extraction difference and the
-    relative held-out loss change. Means and intervals over seeds."""
+    relative held-out loss change; and each model's training record (its own objective and gradient
+    norm over the first and last tenth of its steps). Means and intervals over seeds."""
     per = _distill_per_seed(records).merge(models, on=["seed", "method"], validate="one_to_one")
     direct = per[per["method"] == "direct"].set_index("seed")
     per["extraction_vs_direct"] = per["extraction_rate"] - per["seed"].map(direct["extraction_rate"])
@@ -373,7 +374,7 @@ def distillation_table(records: pd.DataFrame, models: pd.DataFrame, level: float
     )
     rates = ("extraction_rate", "mem_score", "secret_recall")
     cols = [*rates, "pin_exposure", "acct_exposure", "heldout_bits_per_word", "extraction_vs_direct"]
-    cols += ["heldout_change_vs_direct", "sampled_secrets", "steps"]
+    cols += ["heldout_change_vs_direct", "sampled_secrets", "steps", *TRAINING]
     clip = dict.fromkeys(rates, RATE) | dict.fromkeys(
         ("heldout_bits_per_word", "sampled_secrets", "steps"), NONNEGATIVE
     )

@@ -100,6 +100,16 @@ def packed_nll_sum(params, chunk: dict, cfg: GPT2Config):
     return packed_nll(params, cfg, chunk["ids"], chunk["pos"], chunk["segments"], chunk["target"]).sum()
 
 
+class Packed(NamedTuple):
+    """An objective of :func:`train` on packed rows (:mod:`memtrade.lab.packing`): ``loss_sum(params,
+    chunk, aux)`` sums a per-target loss over one microbatch's ``chunk`` (``ids``, ``pos``,
+    ``segments``, ``target``, as :func:`packed_nll_sum` reads it); the step minimises its sum over
+    the step's microbatches divided by the step's target tokens, the mean a padded objective takes
+    over the same tokens."""
+
+    loss_sum: object
+
+
 @lru_cache(maxsize=16)
 def _compiled_step(cfg: GPT2Config, objective, lr, steps, warmup_fraction, weight_decay):
     """The optimizer of :func:`train` and its jitted step, made once per model config, objective and
@@ -109,6 +119,8 @@ def _compiled_step(cfg: GPT2Config, objective, lr, steps, warmup_fraction, weigh
     opt = optimizer(lr, steps, warmup_fraction, weight_decay)
     if objective is None:
         return opt, jax.jit(optim.accumulated_step(partial(packed_nll_sum, cfg=cfg), opt))
+    if isinstance(objective, Packed):
+        return opt, jax.jit(optim.accumulated_step(objective.loss_sum, opt))
 
     def loss(p, x, m, k, aux):
         return objective(p, x=x, m=m, key=k, aux=aux)
@@ -140,7 +152,8 @@ def train(
     parameters, say), as an argument of the compiled step rather than a constant baked into it.
     Without an objective each step's rows are packed (:mod:`memtrade.lab.packing`) and the step
     minimises the mean of :func:`packed_nll_sum` over its microbatches: the same mean over the
-    same tokens, with less padding.
+    same tokens, with less padding. A :class:`Packed` objective is minimised on packed rows the
+    same way, with ``aux`` passed to its ``loss_sum``.
     """
     batch = min(batch, len(ids))
     order = _batches(rng, len(ids), batch, epochs)
@@ -152,12 +165,14 @@ def train(
     start = time.perf_counter()
     value = jnp.nan
     losses, norms = [], []  # per step, left on the device until the end (no per-step host sync)
-    if objective is None:  # the next-token loss on packed rows (memtrade.lab.packing): the same sum, less padding
+    if objective is None or isinstance(objective, Packed):  # on packed rows: the same sum, less padding
         width = ids.shape[1]
         where = packing.plan(packing.lengths(mask), order, width, packing.chunk_rows(width, cfg.n_embd))
+        extra = () if objective is None else (aux,)
         for t, rows in enumerate(order):
             count = np.float32(max(targets[t], 1.0))
-            params, state, value, norm = update(params, state, packing.pack(ids, mask, rows, where, t), count)
+            chunks = packing.pack(ids, mask, rows, where, t)
+            params, state, value, norm = update(params, state, chunks, count, *extra)
             losses.append(value)
             norms.append(norm)
     else:
