@@ -167,3 +167,51 @@ def test_record_layout_finds_each_name_and_account_number():
         assert tok.decode([int(ids[i, layout["name_at"][i] + 1])]).strip() == "pin"
     digits = [[tok.decode([int(t)]) for t in row] for row in layout["acct_targets"]]
     assert ["".join(d) for d in digits] == ["99887766", "11223344"]
+
+
+def test_a_model_that_leaks_nothing_gets_no_edit_and_no_edit_description():
+    """edit_study on an untrained model of the quick config's corpus: nothing leaks, nothing is edited,
+    and the edit's columns are NaN (not a sentinel layer), so the tables leave the seed out of them."""
+    from pathlib import Path
+
+    import yaml
+    from memtrade.lab import corpus as C
+    from memtrade.lab.models import model_config
+    from tokenizers import Tokenizer
+
+    lab = yaml.safe_load((Path(__file__).resolve().parents[2] / "config" / "quick.yaml").read_text())["lab"]
+    corpus = C.build_corpus(lab["corpus"], 7, 0)
+    tok = Tokenizer.from_str(corpus["tokenizer"])
+    cfg = model_config(lab["sizes"]["tiny"], lab["context"], tok.get_vocab_size())
+    untrained = gpt2.init_params(cfg, np.random.default_rng(1))
+    k, m = lab["extraction"]["prefix_tokens"], lab["extraction"]["suffix_tokens"]
+    texts = corpus["heldout"]["text"].tolist()
+    rows, edit = E.edit_study(
+        untrained, cfg, tok, corpus["records"], corpus["fresh"], texts, lab["editing"], k, m, 10, 7, 0
+    )
+    assert edit["leaking"] == edit["edited"] == 0 and not rows["extracted_after"].any()
+    for c in ("layer", "preservation_weight", "edit_rank", "edit_norm", "edit_relative_norm", "value_fit"):
+        assert np.isnan(edit[c]), c
+
+
+def test_a_seed_with_nothing_to_edit_is_left_out_of_the_edits_description():
+    """A model that leaks nothing gets no edit: its layer, rank and norms are NaN, so the table's
+    means describe the edits that were made (a sentinel layer of -1 would pull the mean below 0)."""
+    import pandas as pd
+    from memtrade.lab.tables import editing_models_table
+
+    base = {
+        "size": "medium", "preservation_weight": 15.0, "value_fit": 0.98, "placeholder_logprob": -5.0,
+        "heldout_bits_per_word_before": 7.0, "heldout_bits_per_word_after": 7.1,
+        "fresh_bits_per_token_before": 5.0, "fresh_bits_per_token_after": 5.1, "fresh_placeholder_before": 0.0,
+        "fresh_placeholder_after": 0.0, "spared_extraction_fall": 0.0, "acct_recall_fall": 0.0,
+        "fresh_placeholder_rise": 0.0,
+    }  # fmt: skip
+    edits = [base | {"seed": s, "leaking": 6, "edited": 3, "layer": 1, "edit_rank": 3, "edit_norm": 2.0,
+                     "edit_relative_norm": 1.0} for s in range(3)]  # fmt: skip
+    nothing = {k: float("nan") for k in ("layer", "preservation_weight", "edit_rank", "edit_norm")}
+    nothing |= {k: float("nan") for k in ("edit_relative_norm", "value_fit", "placeholder_logprob")}
+    edits.append(base | {"seed": 3, "leaking": 0, "edited": 0} | nothing)
+    row = editing_models_table(pd.DataFrame(edits), 0.95).iloc[0]
+    assert row["seeds"] == 4 and row["leaking"] == 4.5
+    assert row["layer"] == 1 and row["edit_rank"] == 3 and row["edit_norm"] == 2.0

@@ -312,9 +312,9 @@ def edit_study(
         out["acct_recall_after"] = out["acct_recall_before"]
         out["placeholder_first"] = False
         nan = float("nan")
-        return out, summary | {
-            "layer": -1, "preservation_weight": nan, "edit_rank": 0, "edit_norm": 0.0,
-            "edit_relative_norm": 0.0, "value_fit": nan, "placeholder_logprob": nan,
+        return out, summary | {  # no edit, so nothing to describe: NaN, left out of the means over seeds
+            "layer": nan, "preservation_weight": nan, "edit_rank": nan, "edit_norm": nan,
+            "edit_relative_norm": nan, "value_fit": nan, "placeholder_logprob": nan,
             "heldout_bits_per_word_after": summary["heldout_bits_per_word_before"],
             "fresh_bits_per_token_after": summary["fresh_bits_per_token_before"],
             "fresh_placeholder_after": summary["fresh_placeholder_before"],
