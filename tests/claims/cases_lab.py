@@ -89,6 +89,19 @@ def _perturbation(memorized_drop, sizes=("tiny", "small")):
     return tables
 
 
+def _memorized_in_one_seed(memorized_drop, sizes=("tiny", "small")):
+    """As :func:`_perturbation`, with the memorized records of the first size in one seed: no interval."""
+
+    def tables():
+        t = _perturbation(memorized_drop, sizes)()["lab_redundancy"]
+        one = (t["size"] == sizes[0]) & t["memorized"]
+        t.loc[one, "seeds"] = 1
+        t.loc[one, ["drop_lo", "drop_hi", "mem_score_lo", "mem_score_hi"]] = math.nan
+        return {"lab_redundancy": t}
+
+    return tables
+
+
 def _nothing_memorized():
     t = _perturbation(0.5)()["lab_redundancy"]
     return {"lab_redundancy": t[~t["memorized"]]}
@@ -496,6 +509,12 @@ MORE = {
         ("pass", _repetition([0.05, 0.3, 0.7, 0.95], small_rates=(0.0, 0.0, 0.0, 0.0))),
         ("fail", _repetition([0.4, 0.5, 0.3, 0.35], small_rates=(0.0, 0.0, 0.0, 0.0))),
         ("not-run", _repetition([0.0] * 4, small_rates=(0.0, 0.0, 0.0, 0.0))),  # no size leaks
+    ],
+    "lab_perturbation_memorized_drop": [
+        # memorized in one seed at one size: no interval there, left out; the other size decides
+        ("pass", _memorized_in_one_seed(0.5)),
+        ("fail", _memorized_in_one_seed(0.08)),
+        ("not-run", _memorized_in_one_seed(0.5, sizes=("small",))),  # the only size has no interval
     ],
     "lab_stim_precision": [("not-run", _stim_precision(0.05, ks=(2, 3)))],  # the claim's k was not measured
     "lab_stim_local_dominant": [
