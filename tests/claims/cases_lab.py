@@ -89,12 +89,13 @@ def _perturbation(memorized_drop, sizes=("tiny", "small")):
     return tables
 
 
-def _memorized_in_one_seed(memorized_drop, sizes=("tiny", "small")):
-    """As :func:`_perturbation`, with the memorized records of the first size in one seed: no interval."""
+def _memorized_in_one_seed(memorized_drop, sizes=("tiny", "small"), kind=True):
+    """As :func:`_perturbation`, with the first size's memorized records (``kind`` True; otherwise
+    the others) in one seed: no interval."""
 
     def tables():
         t = _perturbation(memorized_drop, sizes)()["lab_redundancy"]
-        one = (t["size"] == sizes[0]) & t["memorized"]
+        one = (t["size"] == sizes[0]) & (t["memorized"] == kind)
         t.loc[one, "seeds"] = 1
         t.loc[one, ["drop_lo", "drop_hi", "mem_score_lo", "mem_score_hi"]] = math.nan
         return {"lab_redundancy": t}
@@ -250,15 +251,23 @@ def _editing(edited_after, groups=("edited", "leaking_not_edited", "not_leaking"
 
 
 def _edit_models(
-    after, fresh_after=6.05, spared=(0.0, 0.05), seeds=SEEDS, edited=6.0, acct=(0.01, 0.03), edited_after=0.02
+    after,
+    fresh_after=6.05,
+    spared=(0.0, 0.05),
+    seeds=SEEDS,
+    edited=6.0,
+    acct=(0.01, 0.03),
+    edited_after=0.02,
+    edited_seeds=None,
 ):
     """``spared``: the leaking-not-edited extraction fall (mean, half-width), NaN when none is left;
-    ``edited_after``: the edited records' extraction after the edit (the lab_editing table beside it)."""
+    ``edited_after``: the edited records' extraction after the edit (the lab_editing table beside it);
+    ``edited_seeds``: the seeds whose model was edited (default all)."""
 
     def tables():
         before = 8.0
         row = (
-            {"size": "small", "seeds": seeds}
+            {"size": "small", "seeds": seeds, "edited_seeds": seeds if edited_seeds is None else edited_seeds}
             | _ci("leaking", 8.0, 1.0)
             | _ci("edited", edited, 1.0)
             | _ci("layer", 1.0, 0.0)
@@ -497,9 +506,11 @@ MORE = {
         ("fail", _edit_models(8.14)),  # +1.75 % on background on the mean, the paired interval reaches +2.25 %
         ("not-run", _edit_models(8.1, seeds=1)),  # one seed: no interval
         ("not-run", _edit_models(8.0, edited=0.0)),  # nothing edited
+        ("not-run", _edit_models(8.1, edited_seeds=1)),  # five seeds, one edited: no interval of the edit's changes
     ],
     "lab_edit_is_specific": [
         ("not-run", _edit_models(8.1, seeds=1)),  # one seed: no interval
+        ("not-run", _edit_models(8.1, edited_seeds=1)),  # one edited seed: no interval of the edit's changes
         ("not-run", _edit_models(8.1, spared=(float("nan"), float("nan")))),  # every leaking record edited
         # spared leakers unchanged, but the account numbers are forgotten
         ("fail", _edit_models(8.1, spared=(-0.02, 0.04), acct=(0.4, 0.2))),
@@ -515,6 +526,7 @@ MORE = {
         ("pass", _memorized_in_one_seed(0.5)),
         ("fail", _memorized_in_one_seed(0.08)),
         ("not-run", _memorized_in_one_seed(0.5, sizes=("small",))),  # the only size has no interval
+        ("pass", _memorized_in_one_seed(0.5, kind=False)),  # the non-memorized records in one seed, likewise
     ],
     "lab_stim_precision": [("not-run", _stim_precision(0.05, ks=(2, 3)))],  # the claim's k was not measured
     "lab_stim_local_dominant": [

@@ -211,7 +211,13 @@ def test_a_seed_with_nothing_to_edit_is_left_out_of_the_edits_description():
                      "edit_relative_norm": 1.0} for s in range(3)]  # fmt: skip
     nothing = {k: float("nan") for k in ("layer", "preservation_weight", "edit_rank", "edit_norm")}
     nothing |= {k: float("nan") for k in ("edit_relative_norm", "value_fit", "placeholder_logprob")}
-    edits.append(base | {"seed": 3, "leaking": 0, "edited": 0} | nothing)
+    unchanged = {"heldout_bits_per_word_after": 7.0, "fresh_bits_per_token_after": 5.0}  # no edit: the same model
+    edits.append(base | {"seed": 3, "leaking": 0, "edited": 0} | nothing | unchanged)
     row = editing_models_table(pd.DataFrame(edits), 0.95).iloc[0]
-    assert row["seeds"] == 4 and row["leaking"] == 4.5
+    assert row["seeds"] == 4 and row["edited_seeds"] == 3 and row["leaking"] == 4.5
     assert row["layer"] == 1 and row["edit_rank"] == 3 and row["edit_norm"] == 2.0
+    # the changes are the edited seeds' (+1/70 and +1/50 each), not pulled towards 0 by the unedited model
+    assert row["heldout_loss_change"] == pytest.approx(0.1 / 7.0) and row["heldout_loss_change_lo"] == pytest.approx(
+        0.1 / 7.0
+    )
+    assert row["fresh_loss_change"] == pytest.approx(0.1 / 5.0)

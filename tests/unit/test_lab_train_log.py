@@ -83,3 +83,39 @@ def test_model_table_summarises_the_training_columns():
     assert out.loc["undefended", "train_loss_end"] == pytest.approx(1.1)
     assert out.loc["undefended", "train_grad_norm_end_lo"] < 0.3 < out.loc["undefended", "train_grad_norm_end_hi"]
     assert np.isnan(out.loc["dpsgd", "train_loss_start"]) and out.loc["dpsgd", "seeds"] == 2
+
+
+def test_the_step_is_traced_once_per_setting_and_trains_as_a_fresh_trace():
+    """train's compiled step is cached by (config, objective, AdamW settings): a second seed reuses
+    it and ends where a freshly traced step ends (bit for bit); other epochs (so another schedule
+    length) get a step of their own."""
+    rng = np.random.default_rng(3)
+    ids = rng.integers(1, CFG.vocab_size, (24, 12)).astype(np.int32)
+    mask = np.ones(ids.shape, np.float32)
+    start = gpt2.init_params(CFG, np.random.default_rng(4))
+    kw = dict(batch=8, lr=1e-2, warmup_fraction=0.1, weight_decay=0.1)
+
+    def run(epochs):
+        return T.train(start, CFG, ids, mask, np.random.default_rng(5), epochs=epochs, **kw)[0]
+
+    T._compiled_step.cache_clear()
+    fresh = run(2)
+    cached = run(2)
+    assert T._compiled_step.cache_info().hits == 1 and T._compiled_step.cache_info().misses == 1
+    for name in fresh:
+        np.testing.assert_array_equal(np.asarray(fresh[name]), np.asarray(cached[name]))
+    run(3)
+    assert T._compiled_step.cache_info().misses == 2
+
+
+def test_a_packed_objective_needs_its_aux():
+    def loss_sum(params, chunk, aux):
+        return jnp.zeros(())
+
+    ids = np.ones((4, 6), np.int32)
+    with pytest.raises(ValueError, match="aux is None"):
+        T.train(
+            gpt2.init_params(CFG, np.random.default_rng(0)), CFG, ids, np.ones(ids.shape, np.float32),
+            np.random.default_rng(1), epochs=1, batch=2, lr=1e-3, warmup_fraction=0.1, weight_decay=0.0,
+            objective=T.Packed(loss_sum),
+        )  # fmt: skip

@@ -44,6 +44,11 @@ QUALITATIVE = {
 }
 
 
+#: matplotlib's qualitative colormaps, which seaborn takes colour by colour (seaborn.palettes.MPL_QUAL_PALS)
+MPL_QUALITATIVE = ("tab10", "tab20", "tab20b", "tab20c", "Set1", "Set2", "Set3", "Accent", "Paired", "Pastel1")
+MPL_QUALITATIVE += ("Pastel2", "Dark2")
+
+
 def palette(name: str, count: int) -> list[tuple[float, float, float]]:
     """``count`` RGB colours of palette ``name``, the colours ``seaborn.color_palette(name, count)`` gives:
     a qualitative palette's first colours, cycled (:data:`QUALITATIVE`, or a matplotlib qualitative
@@ -57,7 +62,7 @@ def palette(name: str, count: int) -> list[tuple[float, float, float]]:
 
         return [tuple(c) for c in sns.color_palette(name, count)]
     cmap = matplotlib.colormaps[name]
-    if isinstance(cmap, matplotlib.colors.ListedColormap) and cmap.N <= 20:  # qualitative: its colours, cycled
+    if name in MPL_QUALITATIVE:  # its colours, cycled
         return [tuple(cmap.colors[i % cmap.N][:3]) for i in range(count)]
     return [tuple(float(v) for v in c[:3]) for c in cmap(np.linspace(0, 1, count + 2)[1:-1])]
 

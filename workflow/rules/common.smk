@@ -117,9 +117,13 @@ STUDY_OF = {t.rule: s for s in STUDIES for t in [*s.tables(config), *s.figures(c
 
 def cancel_rescheduling_timers(log):
     """Cancel the timers of Snakemake's job-rate re-evaluation (profiles/default) still pending when
-    the run ends, so that the process exits at once instead of waiting up to one timespan."""
+    the run ends, so that the process exits at once instead of waiting up to one timespan. Only its
+    own timers (made by JobScheduler._schedule_reevalutation, Snakemake's spelling); should that name
+    change, none is cancelled and the process waits at most one timespan, as without this handler.
+    """
     import threading
 
     for timer in threading.enumerate():
-        if isinstance(timer, threading.Timer):
+        made_by = getattr(getattr(timer, "function", None), "__qualname__", "")
+        if isinstance(timer, threading.Timer) and "_schedule_reevalutation" in made_by:
             timer.cancel()

@@ -80,7 +80,8 @@ def perturbation(tables, *, min_difference):
         a, b = mem.iloc[0], non.iloc[0]
         head = f"{size}: drop {a['drop']:.2f} memorized vs {b['drop']:.2f} not"
         if not (a["seeds"] > 1 and b["seeds"] > 1):
-            parts.append(f"{head} (memorized in {a['seeds']:.0f} seed: no interval, left out)")
+            kind, n = ("memorized", a["seeds"]) if not a["seeds"] > 1 else ("not memorized", b["seeds"])
+            parts.append(f"{head} ({kind} in {n:.0f} seed: no interval, left out)")
             continue
         tested += 1
         ok &= bool(a["drop"] - b["drop"] >= min_difference and a["drop_lo"] > b["drop_hi"])
@@ -292,7 +293,7 @@ def edit_utility(tables, *, max_loss_increase):
     m = tables.need("lab_editing_models").iloc[0]
     if m["edited"] == 0:
         raise NotRun("no record leaked, so none was edited")
-    _two_seeds(m["seeds"])
+    _two_seeds(m["edited_seeds"])
     ok = bool(m["heldout_loss_change_hi"] <= max_loss_increase and m["fresh_loss_change_hi"] <= max_loss_increase)
 
     def change(c):
@@ -323,7 +324,7 @@ def edit_specificity(tables, *, max_change):
     m = tables.need("lab_editing_models").iloc[0]
     if m["edited"] == 0:
         raise NotRun("no record leaked, so none was edited")
-    _two_seeds(m["seeds"])
+    _two_seeds(m["edited_seeds"])
     if np.isnan(m["spared_extraction_fall"]):
         raise NotRun("every leaking record was edited: none is left to show the edit spares it")
     ok = all(m[f"{c}_hi"] <= max_change for c, _ in SPECIFICITY)

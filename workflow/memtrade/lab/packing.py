@@ -10,7 +10,7 @@ split into microbatches (:func:`chunk_rows`) whose gradients are summed
 several times faster per token than one over the whole batch. The loss of a step is the same sum
 over the same target tokens, divided by the same count, so the optimisation is the same; only the
 order of floating-point additions changes. Used by :func:`memtrade.lab.train.train` for the
-next-token objective.
+next-token objective and for word-level distillation (a :class:`memtrade.lab.train.Packed` objective).
 """
 
 from __future__ import annotations

@@ -271,6 +271,14 @@ def model_table(models: pd.DataFrame, records: pd.DataFrame, level: float) -> pd
 
 
 EDIT_GROUPS = ("edited", "leaking_not_edited", "not_leaking")
+#: the per-seed changes the edit made (lab_editing_models), averaged over the seeds that were edited
+EDIT_CHANGES = (
+    "heldout_loss_change",
+    "fresh_loss_change",
+    "spared_extraction_fall",
+    "acct_recall_fall",
+    "fresh_placeholder_rise",
+)
 
 
 def editing_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
@@ -306,10 +314,14 @@ def editing_models_table(edits: pd.DataFrame, level: float) -> pd.DataFrame:
     """Per edited model size: the edit (layer, preservation weight, rank, norms, value fit), the
     records it found and edited, its specificity (the changes, paired by seed, where it should change
     nothing), and the held-out losses (background, bits per word; fresh records' non-secret tokens,
-    bits per token) before and after with their relative changes."""
+    bits per token) before and after with their relative changes. The edit's description and its
+    changes are over the seeds that were edited (``edited_seeds``); ``seeds`` counts every seed."""
     e = edits.copy()
     e["heldout_loss_change"] = e["heldout_bits_per_word_after"] / e["heldout_bits_per_word_before"] - 1.0
     e["fresh_loss_change"] = e["fresh_bits_per_token_after"] / e["fresh_bits_per_token_before"] - 1.0
+    # a seed whose model leaked nothing was not edited: its "changes" are zeros by construction, not
+    # evidence about the edit, so the changes are averaged over the edited seeds only
+    e.loc[e["edited"] == 0, list(EDIT_CHANGES)] = np.nan
     cols = [
         "leaking",
         "edited",
@@ -339,7 +351,10 @@ def editing_models_table(edits: pd.DataFrame, level: float) -> pd.DataFrame:
     clip = dict.fromkeys(counts + losses, NONNEGATIVE) | {"value_fit": (-np.inf, 1.0)}
     clip |= dict.fromkeys(("fresh_placeholder_before", "fresh_placeholder_after"), RATE)
     clip |= dict.fromkeys(("spared_extraction_fall", "acct_recall_fall", "fresh_placeholder_rise"), (-1.0, 1.0))
-    return summarize(e, ["size"], cols, level, clip)
+    out = summarize(e, ["size"], cols, level, clip)
+    edited_seeds = (e["edited"] > 0).groupby(e["size"], sort=True).sum().to_numpy()
+    out.insert(out.columns.get_loc("seeds") + 1, "edited_seeds", edited_seeds)
+    return out
 
 
 #: the distillation table's row order: the teacher, the direct student, then the distilled ones

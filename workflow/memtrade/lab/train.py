@@ -155,6 +155,8 @@ def train(
     same tokens, with less padding. A :class:`Packed` objective is minimised on packed rows the
     same way, with ``aux`` passed to its ``loss_sum``.
     """
+    if isinstance(objective, Packed) and aux is None:
+        raise ValueError("a Packed objective needs aux (the teacher's parameters, say): aux is None")
     batch = min(batch, len(ids))
     order = _batches(rng, len(ids), batch, epochs)
     opt, update = _compiled_step(cfg, objective, lr, len(order), warmup_fraction, weight_decay)
