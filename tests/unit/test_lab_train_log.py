@@ -119,3 +119,11 @@ def test_a_packed_objective_needs_its_aux():
             np.random.default_rng(1), epochs=1, batch=2, lr=1e-3, warmup_fraction=0.1, weight_decay=0.0,
             objective=T.Packed(loss_sum),
         )  # fmt: skip
+
+
+def test_the_training_record_columns_of_a_train_json():
+    from memtrade.lab.record import TRAINING, training_record
+
+    log = {"loss_start": 4.0, "loss_end": 0.5, "grad_norm_start": 2.0, "grad_norm_end": 0.7, "steps": 9}
+    assert training_record(log) == dict(zip(TRAINING, (4.0, 0.5, 2.0, 0.7), strict=True))
+    assert all(np.isnan(v) for v in training_record({"epsilon": 2.2}).values())  # DP-SGD writes none

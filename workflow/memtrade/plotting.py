@@ -45,8 +45,7 @@ QUALITATIVE = {
 
 
 #: matplotlib's qualitative colormaps, which seaborn takes colour by colour (seaborn.palettes.MPL_QUAL_PALS)
-MPL_QUALITATIVE = ("tab10", "tab20", "tab20b", "tab20c", "Set1", "Set2", "Set3", "Accent", "Paired", "Pastel1")
-MPL_QUALITATIVE += ("Pastel2", "Dark2")
+MPL_QUALITATIVE = "tab10 tab20 tab20b tab20c Set1 Set2 Set3 Accent Paired Pastel1 Pastel2 Dark2".split()
 
 
 def palette(name: str, count: int) -> list[tuple[float, float, float]]:

@@ -43,7 +43,7 @@ from .corpus import SECRET_PATTERN
 from .extraction import memorization, record_layout
 from .gpt2 import GPT2Config, empty_cache, forward, n_params
 from .models import log_throughput, train_log
-from .tables import TRAINING
+from .record import training_record
 from .train import Packed, adamw_settings, train
 
 METHODS = ("direct", "word_kd", "seq_kd", "reverse_kl")
@@ -275,6 +275,6 @@ def distill_study(
         summaries.append(
             {"method": method, "params": n_params(cfg), "heldout_bits_per_word": S.bits_per_word(nll, words_per_doc)}
             | {k: log.get(k, np.nan) for k in keep}
-            | {c: log.get(c.removeprefix("train_"), np.nan) for c in TRAINING}  # its own objective's record
+            | training_record(log)  # its own objective's loss and gradient norm
         )
     return pd.concat(rows, ignore_index=True), pd.DataFrame(summaries)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..intervals import summarize
+from .record import TRAINING
 from .stats import certified_bits
 
 RATE = (0.0, 1.0)
@@ -133,8 +134,6 @@ def redundancy_share_table(records: pd.DataFrame, level: float) -> pd.DataFrame:
 LEAKAGE = ("extraction_rate", "secret_leakage", "pin_exposure")
 #: DP-SGD's guarantee, per seed from the model table (NaN for the other defences), mean over seeds
 DP_COLUMNS = ("epsilon", "max_copies", "delta_record", "epsilon_record")
-TRAINING = ("train_loss_start", "train_loss_end", "train_grad_norm_start", "train_grad_norm_end")
-"""The fine-tuning's record in the model rows: ``train.json``'s ``loss_start`` ... with a ``train_`` prefix."""
 
 
 def defence_table(records: pd.DataFrame, models: pd.DataFrame, size: str, level: float) -> pd.DataFrame:

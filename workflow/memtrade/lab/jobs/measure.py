@@ -10,7 +10,7 @@ import pandas as pd
 from ...io import write_csv
 from ..extraction import measure, utility_losses
 from ..models import load_model, read_records, read_texts
-from ..tables import TRAINING
+from ..record import training_record
 from ..tokenizer import load as load_tokenizer
 
 
@@ -55,9 +55,7 @@ def run(job, log) -> None:
             "max_copies": finetune_log.get("max_copies", float("nan")),
             "delta_record": finetune_log.get("delta_record", float("nan")),
             "epsilon_record": finetune_log.get("epsilon_record", float("nan")),
-            # the fine-tuning's own loss and gradient norm, first and last tenth of its steps (NaN
-            # for DP-SGD, whose update is a noised sum of clipped per-example gradients)
-            **{c: finetune_log.get(c.removeprefix("train_"), float("nan")) for c in TRAINING},
+            **training_record(finetune_log),  # the fine-tuning's loss and gradient norm, first and last tenth
         }
         for frame in (rows, perturbation):
             for i, (k, v) in enumerate(keys.items()):
