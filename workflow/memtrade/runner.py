@@ -5,11 +5,15 @@ rule's ``job`` input is the file of the job module (``memtrade/<study>/jobs/<job
 ``lib`` input the library files that module imports (:mod:`memtrade.imports`), so that editing
 library code reruns exactly the jobs that run it. A job module defines ``run(job, log)``; ``job``
 has the rule's ``input``, ``output``, ``params``, ``wildcards``, ``threads`` and ``log`` (the
-Snakemake object; the library does not import Snakemake), ``log`` is the job's logger.
+Snakemake object; the library does not import Snakemake), ``log`` is the job's logger. After a job
+that succeeded, :func:`finish` ends the process without the interpreter's teardown.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import sys
 from importlib import import_module
 from pathlib import Path
 
@@ -33,3 +37,20 @@ def run(job) -> None:
     """Open the job's log and call its module's ``run(job, log)``."""
     log = open_log(job.log[0])
     import_module(module_name(job.input.job)).run(job, log)
+
+
+def finish() -> None:
+    """End a job's process after its job succeeded, without the interpreter's teardown.
+
+    Every output is written and closed by then (:mod:`memtrade.io` writes through ``with`` blocks and
+    renames). The exit handlers still run: logging flushes and closes the job's log, joblib stops
+    its worker processes and temporary directories are removed. Then stdout and stderr are flushed
+    and the process leaves with status 0. What is skipped is the teardown that frees every module
+    and object one by one: in a process that imported JAX, pandas and SciPy it costs about 0.3 CPU-s
+    (measured), paid once by each of a run's jobs. A job that fails raises before this and exits as
+    Python does.
+    """
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

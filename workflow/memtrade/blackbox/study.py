@@ -33,5 +33,5 @@ STUDY = Study(
     results={"blackbox": "blackbox.docs:section"},
     resources={"mem_mb": 4000, "runtime": 60, "cpus_per_task": 1},
     envs={"tables": "learn", "figures": "plot"},
-    wildcards={"blackbox_problem": "gaussian|boolean|sparse", "blackbox_learner": "[a-z][a-z0-9_]*"},
+    wildcards={"blackbox_problem": "gaussian|boolean|sparse"},
 )
