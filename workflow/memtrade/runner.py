@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+import threading
 from importlib import import_module
 from pathlib import Path
 
@@ -43,13 +44,18 @@ def finish() -> None:
     """End a job's process after its job succeeded, without the interpreter's teardown.
 
     Every output is written and closed by then (:mod:`memtrade.io` writes through ``with`` blocks and
-    renames). The exit handlers still run: logging flushes and closes the job's log, joblib stops
-    its worker processes and temporary directories are removed. Then stdout and stderr are flushed
-    and the process leaves with status 0. What is skipped is the teardown that frees every module
-    and object one by one: in a process that imported JAX, pandas and SciPy it costs about 0.3 CPU-s
-    (measured), paid once by each of a run's jobs. A job that fails raises before this and exits as
-    Python does.
+    renames). The interpreter's own first two steps of shutting down still run, in its order: it
+    waits for the threads and runs the threading module's exit callbacks (joblib's process pool
+    stops its workers there), then the exit handlers (logging flushes and closes the job's log,
+    multiprocessing joins its children, temporary directories are removed). Then stdout and stderr
+    are flushed and the process leaves with status 0. The order matters: run before the pool is
+    stopped, multiprocessing's handler would wait for the idle workers' 300 s timeout.
+
+    What is skipped is the teardown that frees every module and object one by one: in a process
+    that imported JAX, pandas and SciPy it costs about 0.3 CPU-s (measured), paid once by each of a
+    run's jobs. A job that fails raises before this and exits as Python does.
     """
+    threading._shutdown()  # what the interpreter calls first when it exits
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
