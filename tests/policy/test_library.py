@@ -1,4 +1,5 @@
-"""Library policy: one seeds module, no Snakemake in the library, documented modules and public functions."""
+"""Library policy: one seeds module, no Snakemake in the library, modules of at most 400 lines, documented
+modules and public functions."""
 
 import ast
 import re
@@ -28,6 +29,19 @@ def test_the_library_does_not_import_snakemake():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
             names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             assert not any(n.split(".")[0] == "snakemake" for n in names), path
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_no_library_module_is_over_400_lines():
+    """A module that grows past 400 lines holds more than one job: split it (issue: each study a plug-in)."""
+    long = {
+        str(path.relative_to(LIB)): n
+        for path in sorted(LIB.rglob("*.py"))
+        if (n := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"library modules over {MAX_MODULE_LINES} lines: {long}"
 
 
 def test_the_package_docstring_lists_every_module():

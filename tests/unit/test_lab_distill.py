@@ -178,8 +178,8 @@ def test_distillation_table_pairs_each_student_with_the_direct_one_by_seed():
     per-seed extraction rates: the per-method claims read them."""
     import pandas as pd
     from memtrade.intervals import paired_difference
+    from memtrade.lab.distill_tables import distillation_table
     from memtrade.lab.record import TRAINING
-    from memtrade.lab.tables import distillation_table
 
     rng = np.random.default_rng(3)
     rates = {"direct": [0.5, 0.3, 0.6, 0.4], "word_kd": [0.4, 0.35, 0.3, 0.2]}

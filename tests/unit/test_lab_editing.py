@@ -198,7 +198,7 @@ def test_a_seed_with_nothing_to_edit_is_left_out_of_the_edits_description():
     """A model that leaks nothing gets no edit: its layer, rank and norms are NaN, so the table's
     means describe the edits that were made (a sentinel layer of -1 would pull the mean below 0)."""
     import pandas as pd
-    from memtrade.lab.tables import editing_models_table
+    from memtrade.lab.editing_tables import editing_models_table
 
     base = {
         "size": "medium", "preservation_weight": 15.0, "value_fit": 0.98, "placeholder_logprob": -5.0,

@@ -20,8 +20,10 @@ one library call, in the module of what it computes):
   safetensors checkpoints.
 - :mod:`memtrade.lab.models`: the laboratory sizes' configs, corpus CSVs, checkpoint directories
   with their training log.
-- :mod:`memtrade.lab.train`: the AdamW and DP-SGD loops (optax, dp-accounting), pretraining
-  (``lab_pretrain``) and fine-tuning under each variant (``lab_finetune``).
+- :mod:`memtrade.lab.train`: the AdamW and DP-SGD loops (optax, dp-accounting) and pretraining
+  (``lab_pretrain``).
+- :mod:`memtrade.lab.finetune`: fine-tuning under each variant, with DP-SGD's ε per row and per
+  record (``lab_finetune``).
 - :mod:`memtrade.lab.measure`: extraction, memorization score, prefix perturbation, exposure,
   output filters: the primitives on one model.
 - :mod:`memtrade.lab.extraction`: the planted records' prompts, targets and secrets, and every
@@ -35,6 +37,8 @@ one library call, in the module of what it computes):
   seed (``lab_stim``).
 - :mod:`memtrade.lab.stats`: intervals over seeds, certified bits, loss units (no JAX).
 - :mod:`memtrade.lab.tables`: per-seed rows to tables with 95 % intervals over seeds (no JAX).
+- :mod:`memtrade.lab.editing_tables`, :mod:`memtrade.lab.distill_tables`, :mod:`memtrade.lab.stim_tables`:
+  the PME editing, distillation and STIM tables (no JAX).
 - :mod:`memtrade.lab.plots`: the laboratory's figures (no JAX).
 - :mod:`memtrade.lab.audit`: the measures on any GPT-2 checkpoint and the user's samples
   (``memtrade lm-audit``).

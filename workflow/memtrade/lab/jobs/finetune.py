@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..finetune import finetune
 from ..models import save_model
-from ..train import finetune
 
 
 def run(job, log) -> None:

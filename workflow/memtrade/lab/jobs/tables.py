@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...io import write_csv
-from .. import stim_tables, tables
+from .. import distill_tables, editing_tables, stim_tables, tables
 
 
 def run(job, log) -> None:
@@ -25,13 +25,13 @@ def run(job, log) -> None:
     if job.input.editing_records:  # lab.editing is configured
         editing = pd.concat([pd.read_csv(p) for p in job.input.editing_records], ignore_index=True)
         edits = pd.concat([pd.read_csv(p) for p in job.input.editing_edits], ignore_index=True)
-        write_csv(tables.editing_table(editing, level), out.lab_editing)
-        write_csv(tables.editing_models_table(edits, level), out.lab_editing_models)
+        write_csv(editing_tables.editing_table(editing, level), out.lab_editing)
+        write_csv(editing_tables.editing_models_table(edits, level), out.lab_editing_models)
     if job.input.distillation_records:  # lab.distillation is configured
         distilled = pd.concat([pd.read_csv(p) for p in job.input.distillation_records], ignore_index=True)
         distill_models = pd.concat([pd.read_csv(p) for p in job.input.distillation_models], ignore_index=True)
-        write_csv(tables.distillation_table(distilled, distill_models, level), out.lab_distillation)
-        write_csv(tables.distillation_repetition_table(distilled, level), out.lab_distillation_repetition)
+        write_csv(distill_tables.distillation_table(distilled, distill_models, level), out.lab_distillation)
+        write_csv(distill_tables.distillation_repetition_table(distilled, level), out.lab_distillation_repetition)
     if job.input.stim_tokens:  # lab.stim is configured
         stim = pd.concat([pd.read_csv(p) for p in job.input.stim_tokens], ignore_index=True)
         write_csv(stim_tables.stim_sources_table(stim, level), out.lab_stim_sources)
