@@ -2,6 +2,7 @@
 # A real single-node SLURM on this machine, for the tests (not for production use).
 #   tools/slurm_local.sh install   # Debian packages slurmctld slurmd slurm-client munge (needs root)
 #   tools/slurm_local.sh start DIR # write DIR/slurm.conf, start munged, slurmctld, slurmd; wait for idle
+#                                  (refused while a slurmctld or slurmd is already running)
 #   tools/slurm_local.sh stop DIR  # stop the daemons by their pid files
 # Clients need SLURM_CONF=DIR/slurm.conf in their environment.
 set -euo pipefail
@@ -19,6 +20,14 @@ install)
     ;;
 start)
     dir=$(realpath -m "${2:?DIR}")
+    # a daemon left by an earlier run that was killed before its stop holds the ports: the new
+    # slurmd cannot start, the node stays down, and every job would pend until the test's timeout
+    for daemon in slurmctld slurmd; do
+        if pid=$(pgrep -x "$daemon"); then
+            echo "a $daemon is already running (pid $(echo $pid)), left by an earlier run? stop it first" >&2
+            exit 1
+        fi
+    done
     mkdir -p "$dir"/{state,spool,log}
     # munged runs as the munge user: its folder must be reachable whatever DIR's parents allow
     munge_dir=$(mktemp -d /tmp/memtrade-munge.XXXXXX)
