@@ -21,9 +21,11 @@ install)
 start)
     dir=$(realpath -m "${2:?DIR}")
     # a daemon left by an earlier run that was killed before its stop holds the ports: the new
-    # slurmd cannot start, the node stays down, and every job would pend until the test's timeout
+    # slurmd cannot start, the node stays down, and every job would pend until the test's timeout.
+    # Living processes only: a stopped daemon stays a zombie until init reaps it.
+    command -v pgrep >/dev/null || { echo "pgrep (procps) is needed to start SLURM here" >&2; exit 1; }
     for daemon in slurmctld slurmd; do
-        if pid=$(pgrep -x "$daemon"); then
+        if pid=$(pgrep -x -r D,I,R,S,T,t "$daemon"); then
             echo "a $daemon is already running (pid $(echo $pid)), left by an earlier run? stop it first" >&2
             exit 1
         fi

@@ -1,6 +1,6 @@
 """Synthetic cases of the language-model laboratory's claims (tests/claims/cases.py).
 
-The tables have the columns of the laboratory's tables (docs/outputs.md, memtrade/lab/tables.py):
+The tables have the columns of the laboratory's tables (docs/outputs.md, memtrade/lab/*tables.py):
 every summarised column ``x`` with ``x_lo`` and ``x_hi`` and a ``seeds`` count. Each fail case
 breaks what its claim states, on tables that are otherwise complete; the not-run cases are the
 checks' own "cannot decide" paths (no such row in the run)."""

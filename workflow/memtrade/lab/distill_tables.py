@@ -9,6 +9,7 @@ from ..intervals import summarize
 from .record import TRAINING
 from .tables import NONNEGATIVE, RATE, per_seed
 
+#: the distillation table's row order: the teacher, the direct student, then the distilled ones
 DISTILL_ORDER = ("teacher", "direct", "word_kd", "seq_kd", "reverse_kl")
 
 

@@ -1,5 +1,6 @@
-"""The PME editing tables (docs/science.md section 8.5, docs/outputs.md): changes per record group
-and each edited model's edit, from the ``lab_edit`` jobs' rows, with 95 % intervals over the edited seeds."""
+"""The PME editing tables (docs/science.md section 8.5, docs/outputs.md), from the ``lab_edit`` jobs'
+rows with intervals over seeds at the run's confidence level: the changes per record group, and each
+size's edit (its description and changes over the edited seeds only)."""
 
 from __future__ import annotations
 
@@ -94,6 +95,3 @@ def editing_models_table(edits: pd.DataFrame, level: float) -> pd.DataFrame:
     edited_seeds = (e["edited"] > 0).groupby(e["size"], sort=True).sum().to_numpy()
     out.insert(out.columns.get_loc("seeds") + 1, "edited_seeds", edited_seeds)
     return out
-
-
-#: the distillation table's row order: the teacher, the direct student, then the distilled ones

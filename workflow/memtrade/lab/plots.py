@@ -1,7 +1,8 @@
 """The laboratory's figures (laboratory scale: small GPT-2 models trained from scratch).
 
-Every function takes the tidy tables of :mod:`memtrade.lab.tables` and returns a matplotlib Figure;
-saving is the caller's job (``plotting.save_figure``).
+Every function takes the tidy tables of :mod:`memtrade.lab.tables` (and of the editing, distillation
+and STIM table modules) and returns a matplotlib Figure; saving is the caller's job
+(``plotting.save_figure``).
 """
 
 from __future__ import annotations
