@@ -25,8 +25,8 @@ start)
     # Living processes only: a stopped daemon stays a zombie until init reaps it.
     command -v pgrep >/dev/null || { echo "pgrep (procps) is needed to start SLURM here" >&2; exit 1; }
     for daemon in slurmctld slurmd; do
-        if pid=$(pgrep -x -r D,I,R,S,T,t "$daemon"); then
-            echo "a $daemon is already running (pid $(echo $pid)), left by an earlier run? stop it first" >&2
+        if pids=$(pgrep -d ' ' -x -r D,I,R,S,T,t "$daemon"); then
+            echo "a $daemon is already running (pid $pids), left by an earlier run? stop it first" >&2
             exit 1
         fi
     done
